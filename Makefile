@@ -1,0 +1,57 @@
+# The two commands: `make run` and `make test`. Both install what is missing first (`make setup`).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= $(shell command -v chromedriver 2>/dev/null || echo /usr/bin/chromedriver)
+# trunk must never download tools: it uses the wasm-bindgen and wasm-opt on PATH.
+export TRUNK_OFFLINE := true
+export RUST_BACKTRACE := 0
+export CARGO_TERM_COLOR := never
+
+ADDR ?= 127.0.0.1:8080
+DB ?= data/services.sqlite3
+
+.PHONY: help setup dist run test test-native test-browser test-e2e lint fmt clean-counts
+
+help:
+	@echo "make run    build the SPA and serve it with the API on http://$(ADDR)/ (seeded SQLite in $(DB))"
+	@echo "make test   lint, then the three test layers: native, browser, end-to-end"
+	@echo "make setup  install the toolchain, trunk, wasm-bindgen-cli, wasm-opt and Chromium if missing"
+	@echo "one layer:  make test-native | make test-browser | make test-e2e"
+
+setup:
+	@bash scripts/setup.sh
+
+## The SPA, optimised, into dist/ (what the server serves and the end-to-end tests load).
+dist: setup
+	trunk build --release
+
+run: dist
+	cargo run -p services-server -- --addr $(ADDR) --db $(DB) --dist dist
+
+test: setup clean-counts lint test-native test-browser test-e2e
+	@bash scripts/test-summary.sh
+
+clean-counts:
+	@rm -f target/test-counts.txt
+
+## 1. model and server on the host; the server over real HTTP on a temporary SQLite file.
+test-native: setup
+	@bash scripts/test-layer.sh native cargo test -p services-model -p services-server
+
+## 2. components mounted in headless Chromium (wasm-bindgen-test; see .cargo/config.toml).
+test-browser: setup
+	@bash scripts/test-layer.sh browser cargo test --target wasm32-unknown-unknown -p services-list --tests
+
+## 3. the real server and the built SPA, driven in headless Chromium through chromedriver.
+test-e2e: dist
+	@bash scripts/test-layer.sh e2e cargo test -p services-e2e
+
+lint: setup
+	cargo fmt --all --check
+	cargo clippy --workspace --exclude services-list --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p services-list --all-targets -- -D warnings
+
+fmt:
+	cargo fmt --all

@@ -1,0 +1,184 @@
+//! The end-to-end harness: the real server (on a free port, with a temporary seeded database and
+//! the built `dist/`) and headless Chromium driven through chromedriver. It builds nothing:
+//! `make test` builds `dist/` with trunk first.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use services_server::{start, Config, Running};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+/// How long to wait for the page to reach an expected state.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+pub struct Harness {
+    pub server: Running,
+    pub browser: Client,
+    driver: Child,
+    _data: tempfile::TempDir,
+}
+
+/// The built SPA: `SERVICES_DIST`, or `dist/` at the workspace root.
+pub fn dist_dir() -> PathBuf {
+    std::env::var_os("SERVICES_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+impl Harness {
+    /// Starts the server and a browser with a 1280×800 window.
+    pub async fn start() -> Harness {
+        Self::start_with_window(1280, 800).await
+    }
+
+    pub async fn start_with_window(width: u32, height: u32) -> Harness {
+        let dist = dist_dir();
+        assert!(
+            dist.join("index.html").is_file(),
+            "{} has no index.html: build the SPA first (`make dist`; `make test` does it)",
+            dist.display()
+        );
+        let data = tempfile::tempdir().expect("a temporary folder");
+        let server = start(Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            db_path: data.path().join("e2e.sqlite3"),
+            dist_dir: dist,
+            seed: true,
+        })
+        .await
+        .expect("the server starts");
+
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = free_port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {chromedriver}: {e} (install chromium-driver)")
+            });
+
+        let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-extensions",
+                    format!("--window-size={width},{height}"),
+                ],
+            }
+        });
+        let capabilities = match capabilities {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let deadline = Instant::now() + PATIENCE;
+        let browser = loop {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("cannot start a browser session through chromedriver: {e}"),
+            }
+        };
+        Harness {
+            server,
+            browser,
+            driver,
+            _data: data,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.url())
+    }
+
+    pub async fn open(&self, path: &str) {
+        self.browser
+            .goto(&self.url(path))
+            .await
+            .expect("the page loads");
+    }
+
+    /// The current path and query, e.g. `/?group=2`.
+    pub async fn location(&self) -> String {
+        let url = self.browser.current_url().await.expect("a current URL");
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        }
+    }
+
+    /// Waits for an element to exist.
+    pub async fn find(&self, css: &str) -> Element {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element matches {css:?}: {e}"))
+    }
+
+    /// The text of every element matching `css`, right now.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for element in self
+            .browser
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+        {
+            out.push(element.text().await.unwrap_or_default());
+        }
+        out
+    }
+
+    /// Polls `texts(css)` until `check` accepts them, and returns them; panics with the last
+    /// texts seen if the page never gets there.
+    pub async fn wait_for_texts(
+        &self,
+        css: &str,
+        what: &str,
+        check: impl Fn(&[String]) -> bool,
+    ) -> Vec<String> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let texts = self.texts(css).await;
+            if check(&texts) {
+                return texts;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; {css:?} shows {texts:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Ends the browser session, chromedriver and the server.
+    pub async fn stop(mut self) {
+        let _ = self.browser.close().await;
+        let _ = self.driver.kill().await;
+        self.server.stop().await.expect("the server stops cleanly");
+    }
+}

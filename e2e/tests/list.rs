@@ -1,0 +1,144 @@
+//! The services list against the real server, in headless Chromium.
+
+use fantoccini::Locator;
+use services_e2e::Harness;
+
+const ROW_IDS: &str = "tbody tr td.id";
+const TABS: &str = "[role=tab]";
+const SELECTED_TAB: &str = "[role=tab][aria-selected=true]";
+
+/// The ids the API lists for a group, fetched by the page's own browser.
+async fn api_ids(h: &Harness, group: u64) -> Vec<String> {
+    let url = h.url(&format!("/api/v1/company-groups/{group}/services"));
+    let ids = h
+        .browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0]).then(r => r.json()).then(b => done(b.items.map(s => String(s.id))));",
+            vec![url.into()],
+        )
+        .await
+        .expect("the API answers");
+    serde_json::from_value(ids).expect("a list of ids")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn seeded_services_show_under_the_first_group() {
+    let h = Harness::start().await;
+    h.open("/").await;
+    let tabs = h
+        .wait_for_texts(TABS, "three group tabs", |t| t.len() == 3)
+        .await;
+    assert!(tabs[0].starts_with("Northwind Retail UK"), "{tabs:?}");
+    assert!(
+        tabs[0].contains("64"),
+        "the tab shows its service count: {tabs:?}"
+    );
+    let selected = h.texts(SELECTED_TAB).await;
+    assert!(
+        selected[0].starts_with("Northwind Retail UK"),
+        "{selected:?}"
+    );
+
+    let ids = h
+        .wait_for_texts(ROW_IDS, "64 rows", |ids| ids.len() == 64)
+        .await;
+    assert_eq!(ids, api_ids(&h, 1).await);
+    let first_row = h.find("tbody tr").await.text().await.unwrap();
+    assert!(
+        first_row.contains("2001") && first_row.contains('→'),
+        "{first_row}"
+    );
+    assert!(
+        h.browser.find(Locator::Id("app-boot")).await.is_err(),
+        "the loading line from index.html is gone once the app runs"
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn switching_tabs_changes_the_list_and_the_url() {
+    let h = Harness::start().await;
+    h.open("/").await;
+    let first = h
+        .wait_for_texts(ROW_IDS, "group 1's rows", |ids| ids.len() == 64)
+        .await;
+
+    let eu = h.find("#group-tab-2").await;
+    eu.click().await.unwrap();
+    let second = h
+        .wait_for_texts(ROW_IDS, "group 2's rows", |ids| ids.len() == 52)
+        .await;
+    assert_eq!(second, api_ids(&h, 2).await);
+    assert!(
+        second.iter().all(|id| !first.contains(id)),
+        "the list changed completely"
+    );
+    assert_eq!(h.location().await, "/?group=2");
+    let selected = h.texts(SELECTED_TAB).await;
+    assert!(
+        selected[0].starts_with("Northwind Retail EU"),
+        "{selected:?}"
+    );
+
+    h.browser.back().await.unwrap();
+    h.wait_for_texts(ROW_IDS, "Back to show group 1 again", |ids| {
+        ids == first.as_slice()
+    })
+    .await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keyboard_selects_a_tab_with_arrow_and_enter() {
+    let h = Harness::start().await;
+    h.open("/").await;
+    h.wait_for_texts(ROW_IDS, "group 1's rows", |ids| ids.len() == 64)
+        .await;
+    let first_tab = h.find("#group-tab-1").await;
+    first_tab.send_keys("\u{E014}").await.unwrap(); // ArrowRight
+    let focused = h.browser.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("id").await.unwrap().as_deref(),
+        Some("group-tab-2")
+    );
+    focused.send_keys("\u{E007}").await.unwrap(); // Enter
+    h.wait_for_texts(ROW_IDS, "group 2's rows", |ids| ids.len() == 52)
+        .await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deep_link_opens_its_group_cold() {
+    let h = Harness::start().await;
+    h.open("/?group=3").await;
+    let ids = h
+        .wait_for_texts(ROW_IDS, "group 3's rows", |ids| ids.len() == 34)
+        .await;
+    assert_eq!(ids, api_ids(&h, 3).await);
+    let selected = h
+        .wait_for_texts(SELECTED_TAB, "the selected tab", |t| t.len() == 1)
+        .await;
+    assert!(
+        selected[0].starts_with("Northwind Wholesale"),
+        "{selected:?}"
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_group_shows_the_servers_message_and_a_retry() {
+    let h = Harness::start().await;
+    h.open("/?group=999").await;
+    let alert = h
+        .wait_for_texts("[role=alert]", "an error message", |t| !t.is_empty())
+        .await;
+    assert!(alert[0].contains("Could not load services."), "{alert:?}");
+    assert!(
+        alert[0].contains("Company group 999 does not exist."),
+        "{alert:?}"
+    );
+    let retry = h.find("[role=alert] button").await;
+    assert_eq!(retry.text().await.unwrap(), "Retry");
+    h.stop().await;
+}

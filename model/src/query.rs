@@ -1,0 +1,419 @@
+//! What the list shows: search, filters, sort and page, and how a list of services answers them.
+//! The SPA runs this on the group it holds; the server runs the same code for API clients.
+
+use crate::service::{Service, Status};
+use std::collections::BTreeSet;
+
+/// Rows per page the UI offers; anything else in a URL falls back to the default.
+pub const PAGE_SIZES: [u32; 4] = [25, 50, 100, 250];
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    #[default]
+    Id,
+    Name,
+    Status,
+    SourceSystem,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 4] = [
+        SortKey::Id,
+        SortKey::Name,
+        SortKey::Status,
+        SortKey::SourceSystem,
+    ];
+
+    /// The word used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Id => "id",
+            SortKey::Name => "name",
+            SortKey::Status => "status",
+            SortKey::SourceSystem => "system",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SortDirection {
+    #[default]
+    Ascending,
+    Descending,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Sort {
+    pub key: SortKey,
+    pub direction: SortDirection,
+}
+
+/// A 1-based page number and the rows per page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Page {
+    pub number: u32,
+    pub size: u32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page {
+            number: 1,
+            size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+/// The whole view of a group's list: what a link to the list must reproduce.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// As typed; matching trims it and splits it into words.
+    pub search: String,
+    /// Empty means every status. Several values match any of them.
+    pub statuses: BTreeSet<Status>,
+    pub source_systems: BTreeSet<String>,
+    pub source_entities: BTreeSet<String>,
+    pub sort: Sort,
+    pub page: Page,
+}
+
+/// One page of results and where it sits in the whole.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ListPage<'a> {
+    pub items: Vec<&'a Service>,
+    /// How many services match, over all pages.
+    pub total: usize,
+    /// The page shown: the requested one, or the last if the request ran past the end.
+    pub number: u32,
+    pub page_count: u32,
+}
+
+impl ListQuery {
+    /// The lowercased search words; a service must contain every one of them.
+    pub fn search_terms(&self) -> Vec<String> {
+        self.search
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect()
+    }
+
+    pub fn has_filters(&self) -> bool {
+        !(self.statuses.is_empty()
+            && self.source_systems.is_empty()
+            && self.source_entities.is_empty())
+    }
+
+    /// Whether a service passes the search and every filter.
+    pub fn matches(&self, service: &Service) -> bool {
+        self.matcher().matches(service)
+    }
+
+    /// Every matching service, sorted; the order is total, so the result is stable.
+    pub fn filter_sorted<'a>(&self, services: &'a [Service]) -> Vec<&'a Service> {
+        let matcher = self.matcher();
+        let mut found: Vec<&Service> = services.iter().filter(|s| matcher.matches(s)).collect();
+        self.sort_services(&mut found);
+        found
+    }
+
+    /// The requested page of the matching services.
+    pub fn page_of<'a>(&self, services: &'a [Service]) -> ListPage<'a> {
+        let all = self.filter_sorted(services);
+        let size = self.page.size.max(1) as usize;
+        let total = all.len();
+        let page_count = total.div_ceil(size).max(1) as u32;
+        let number = self.page.number.clamp(1, page_count);
+        let start = (number as usize - 1) * size;
+        let items = all.into_iter().skip(start).take(size).collect();
+        ListPage {
+            items,
+            total,
+            number,
+            page_count,
+        }
+    }
+
+    pub fn sort_services(&self, services: &mut [&Service]) {
+        let key = self.sort.key;
+        let descending = self.sort.direction == SortDirection::Descending;
+        // Lowercase once per service, not once per comparison.
+        let mut keyed: Vec<(SortValue, &Service)> = services
+            .iter()
+            .map(|s| (SortValue::of(s, key), *s))
+            .collect();
+        keyed.sort_by(|(a, sa), (b, sb)| {
+            let by_key = a.cmp(b);
+            let by_key = if descending { by_key.reverse() } else { by_key };
+            by_key.then(sa.id.cmp(&sb.id))
+        });
+        for (slot, (_, service)) in services.iter_mut().zip(keyed) {
+            *slot = service;
+        }
+    }
+
+    fn matcher(&self) -> Matcher<'_> {
+        Matcher {
+            terms: self.search_terms(),
+            query: self,
+        }
+    }
+}
+
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum SortValue {
+    Number(u64),
+    Text(String, String),
+}
+
+impl SortValue {
+    fn of(service: &Service, key: SortKey) -> SortValue {
+        let text = |s: &str| SortValue::Text(s.to_lowercase(), s.to_string());
+        match key {
+            SortKey::Id => SortValue::Number(service.id),
+            SortKey::Name => text(&service.name),
+            SortKey::Status => text(service.status.as_str()),
+            SortKey::SourceSystem => text(&service.source.system),
+        }
+    }
+}
+
+struct Matcher<'q> {
+    terms: Vec<String>,
+    query: &'q ListQuery,
+}
+
+impl Matcher<'_> {
+    fn matches(&self, service: &Service) -> bool {
+        let q = self.query;
+        (q.statuses.is_empty() || q.statuses.contains(&service.status))
+            && (q.source_systems.is_empty() || q.source_systems.contains(&service.source.system))
+            && (q.source_entities.is_empty() || q.source_entities.contains(&service.source.entity))
+            && self.matches_search(service)
+    }
+
+    fn matches_search(&self, service: &Service) -> bool {
+        if self.terms.is_empty() {
+            return true;
+        }
+        let id = service.id.to_string();
+        let kind = service.service_type.as_str();
+        let name = service.name.to_lowercase();
+        self.terms.iter().all(|t| {
+            id.contains(t.as_str()) || kind.contains(t.as_str()) || name.contains(t.as_str())
+        })
+    }
+}
+
+#[cfg(test)]
+// The tests change one part of a query at a time, on purpose.
+#[allow(clippy::field_reassign_with_default)]
+mod tests {
+    use super::*;
+    use crate::service::{Endpoint, ServiceType, Trigger};
+
+    fn service(id: u64, name: &str, status: Status, system: &str, entity: &str) -> Service {
+        Service {
+            id,
+            group_id: 1,
+            name: name.into(),
+            service_type: if id.is_multiple_of(5) {
+                ServiceType::Sweeper
+            } else {
+                ServiceType::Standard
+            },
+            status,
+            source: Endpoint::new(system, entity),
+            destination: Endpoint::new("NetSuite", entity),
+            trigger: Trigger::Webhook,
+            alerts_enabled: false,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: "2026-01-01T00:00:00Z".into(),
+        }
+    }
+
+    fn sample() -> Vec<Service> {
+        vec![
+            service(
+                101,
+                "Shopify orders to NetSuite",
+                Status::Active,
+                "Shopify",
+                "orders",
+            ),
+            service(
+                102,
+                "Stock levels Ärger",
+                Status::Inactive,
+                "Peoplevox",
+                "stock",
+            ),
+            service(
+                203,
+                "Products nightly",
+                Status::Active,
+                "Brightpearl",
+                "products",
+            ),
+            service(110, "Refund sweeper", Status::Active, "Shopify", "refunds"),
+            service(
+                45,
+                "shopify customers",
+                Status::Inactive,
+                "Shopify",
+                "customers",
+            ),
+        ]
+    }
+
+    fn ids(found: &[&Service]) -> Vec<u64> {
+        found.iter().map(|s| s.id).collect()
+    }
+
+    fn query(search: &str) -> ListQuery {
+        ListQuery {
+            search: search.into(),
+            ..ListQuery::default()
+        }
+    }
+
+    #[test]
+    fn empty_query_returns_everything_by_id_ascending() {
+        let all = sample();
+        assert_eq!(
+            ids(&ListQuery::default().filter_sorted(&all)),
+            vec![45, 101, 102, 110, 203]
+        );
+    }
+
+    #[test]
+    fn search_is_case_insensitive_on_name() {
+        let all = sample();
+        assert_eq!(ids(&query("SHOPIFY").filter_sorted(&all)), vec![45, 101]);
+    }
+
+    #[test]
+    fn search_is_unicode_aware() {
+        let all = sample();
+        assert_eq!(ids(&query("ÄRGER").filter_sorted(&all)), vec![102]);
+        assert_eq!(ids(&query("ärger").filter_sorted(&all)), vec![102]);
+    }
+
+    #[test]
+    fn search_matches_id_as_decimal_text() {
+        let all = sample();
+        assert_eq!(ids(&query("10").filter_sorted(&all)), vec![101, 102, 110]);
+        assert_eq!(ids(&query("203").filter_sorted(&all)), vec![203]);
+    }
+
+    #[test]
+    fn search_matches_type() {
+        let all = sample();
+        // 45 and 110 are sweepers; "Refund sweeper" also says so in its name.
+        assert_eq!(ids(&query("Sweeper").filter_sorted(&all)), vec![45, 110]);
+        assert_eq!(
+            ids(&query("standard").filter_sorted(&all)),
+            vec![101, 102, 203]
+        );
+    }
+
+    #[test]
+    fn search_is_trimmed_and_every_word_must_match() {
+        let all = sample();
+        assert_eq!(
+            ids(&query("  shopify   orders ").filter_sorted(&all)),
+            vec![101]
+        );
+        // Words may match different fields: "sweeper" the type, "customers" the name.
+        assert_eq!(
+            ids(&query("sweeper customers").filter_sorted(&all)),
+            vec![45]
+        );
+        assert!(query("shopify nothing-like-this")
+            .filter_sorted(&all)
+            .is_empty());
+        assert_eq!(query("   ").filter_sorted(&all).len(), all.len());
+    }
+
+    #[test]
+    fn filters_are_or_within_and_across_dimensions() {
+        let all = sample();
+        let mut q = ListQuery::default();
+        q.source_systems = ["Shopify".to_string(), "Peoplevox".to_string()].into();
+        assert_eq!(ids(&q.filter_sorted(&all)), vec![45, 101, 102, 110]);
+        q.statuses = [Status::Inactive].into();
+        assert_eq!(ids(&q.filter_sorted(&all)), vec![45, 102]);
+        q.source_entities = ["stock".to_string()].into();
+        assert_eq!(ids(&q.filter_sorted(&all)), vec![102]);
+        q.statuses = [Status::Active, Status::Inactive].into();
+        q.source_entities.clear();
+        assert_eq!(ids(&q.filter_sorted(&all)), vec![45, 101, 102, 110]);
+    }
+
+    #[test]
+    fn filters_combine_with_search() {
+        let all = sample();
+        let mut q = query("shopify");
+        q.statuses = [Status::Active].into();
+        assert_eq!(ids(&q.filter_sorted(&all)), vec![101]);
+    }
+
+    #[test]
+    fn sorts_by_each_key_both_ways() {
+        let all = sample();
+        let mut q = ListQuery::default();
+        q.sort = Sort {
+            key: SortKey::Name,
+            direction: SortDirection::Ascending,
+        };
+        // Case-insensitive: "shopify customers" sorts with the S's.
+        assert_eq!(ids(&q.filter_sorted(&all)), vec![203, 110, 45, 101, 102]);
+        q.sort.direction = SortDirection::Descending;
+        assert_eq!(ids(&q.filter_sorted(&all)), vec![102, 101, 45, 110, 203]);
+        q.sort = Sort {
+            key: SortKey::Id,
+            direction: SortDirection::Descending,
+        };
+        assert_eq!(ids(&q.filter_sorted(&all)), vec![203, 110, 102, 101, 45]);
+    }
+
+    #[test]
+    fn sort_ties_keep_id_order_in_both_directions() {
+        let all = sample();
+        let mut q = ListQuery::default();
+        q.sort = Sort {
+            key: SortKey::Status,
+            direction: SortDirection::Ascending,
+        };
+        assert_eq!(ids(&q.filter_sorted(&all)), vec![101, 110, 203, 45, 102]);
+        q.sort.direction = SortDirection::Descending;
+        assert_eq!(ids(&q.filter_sorted(&all)), vec![45, 102, 101, 110, 203]);
+        q.sort = Sort {
+            key: SortKey::SourceSystem,
+            direction: SortDirection::Ascending,
+        };
+        assert_eq!(ids(&q.filter_sorted(&all)), vec![203, 102, 45, 101, 110]);
+    }
+
+    #[test]
+    fn pages_slice_the_sorted_matches_and_clamp_past_the_end() {
+        let all = sample();
+        let mut q = ListQuery::default();
+        q.page = Page { number: 2, size: 2 };
+        let page = q.page_of(&all);
+        assert_eq!(ids(&page.items), vec![102, 110]);
+        assert_eq!((page.total, page.number, page.page_count), (5, 2, 3));
+        q.page.number = 99;
+        let page = q.page_of(&all);
+        assert_eq!(ids(&page.items), vec![203]);
+        assert_eq!(page.number, 3);
+        q.search = "no such service".into();
+        let page = q.page_of(&all);
+        assert!(page.items.is_empty());
+        assert_eq!((page.total, page.number, page.page_count), (0, 1, 1));
+    }
+}

@@ -1,0 +1,169 @@
+//! The domain types: company groups and the services inside them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A company group: one tab of the services list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyGroup {
+    pub id: u64,
+    pub name: String,
+}
+
+/// A company group with how many services it holds, as the tabs show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupSummary {
+    #[serde(flatten)]
+    pub group: CompanyGroup,
+    pub service_count: u64,
+}
+
+/// Standard services run on their trigger; sweepers run once or twice a day to pick up failed syncs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceType {
+    Standard,
+    Sweeper,
+}
+
+impl ServiceType {
+    pub const ALL: [ServiceType; 2] = [ServiceType::Standard, ServiceType::Sweeper];
+
+    /// The lowercase word used in the API, in search and in the UI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceType::Standard => "standard",
+            ServiceType::Sweeper => "sweeper",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+}
+
+impl fmt::Display for ServiceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a service runs on its trigger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Active,
+    Inactive,
+}
+
+impl Status {
+    pub const ALL: [Status; 2] = [Status::Active, Status::Inactive];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Inactive => "inactive",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One side of a flow: a connected system and the entity type moved (e.g. Shopify orders).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Endpoint {
+    pub system: String,
+    pub entity: String,
+}
+
+impl Endpoint {
+    pub fn new(system: impl Into<String>, entity: impl Into<String>) -> Self {
+        Self {
+            system: system.into(),
+            entity: entity.into(),
+        }
+    }
+}
+
+/// When a service runs: on a 5-field UTC cron schedule, or when a webhook calls it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Trigger {
+    Schedule { cron: String },
+    Webhook,
+}
+
+/// A service: pulls one entity type from a source system and pushes it to a destination.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: u64,
+    pub group_id: u64,
+    pub name: String,
+    pub service_type: ServiceType,
+    pub status: Status,
+    pub source: Endpoint,
+    pub destination: Endpoint,
+    pub trigger: Trigger,
+    pub alerts_enabled: bool,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// RFC 3339, UTC.
+    pub updated_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_serialises_with_lowercase_enums_and_tagged_trigger() {
+        let service = Service {
+            id: 7,
+            group_id: 1,
+            name: "Shopify orders to NetSuite".into(),
+            service_type: ServiceType::Sweeper,
+            status: Status::Inactive,
+            source: Endpoint::new("Shopify", "orders"),
+            destination: Endpoint::new("NetSuite", "orders"),
+            trigger: Trigger::Schedule {
+                cron: "*/15 * * * *".into(),
+            },
+            alerts_enabled: true,
+            created_at: "2026-01-02T03:04:05Z".into(),
+            updated_at: "2026-01-02T03:04:05Z".into(),
+        };
+        let json = serde_json::to_value(&service).unwrap();
+        assert_eq!(json["service_type"], "sweeper");
+        assert_eq!(json["status"], "inactive");
+        assert_eq!(json["trigger"]["kind"], "schedule");
+        assert_eq!(json["trigger"]["cron"], "*/15 * * * *");
+        assert_eq!(json["source"]["system"], "Shopify");
+        let back: Service = serde_json::from_value(json).unwrap();
+        assert_eq!(back, service);
+    }
+
+    #[test]
+    fn webhook_trigger_has_no_cron() {
+        let json = serde_json::to_string(&Trigger::Webhook).unwrap();
+        assert_eq!(json, r#"{"kind":"webhook"}"#);
+    }
+
+    #[test]
+    fn enum_words_round_trip() {
+        for t in ServiceType::ALL {
+            assert_eq!(ServiceType::parse(t.as_str()), Some(t));
+        }
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Status::parse("Active"), None);
+    }
+}

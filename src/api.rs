@@ -1,0 +1,92 @@
+//! Every request the SPA makes, and every URL it knows. Components call these functions and get
+//! typed data or an [`ApiError`] whose message can be shown to the user as it is.
+
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use services_model::{CompanyGroup, GroupSummary, Service};
+use std::fmt;
+
+/// Same origin as the page.
+const API_BASE: &str = "/api/v1";
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// The request never got an answer (offline, server down, blocked).
+    Network(String),
+    /// The server answered with an error status; `message` is its explanation.
+    Status { status: u16, message: String },
+    /// The server answered 2xx with a body we could not read.
+    Decode(String),
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Network(_) => {
+                f.write_str("The server could not be reached. Check your connection.")
+            }
+            ApiError::Status { message, .. } => f.write_str(message),
+            ApiError::Decode(detail) => write!(
+                f,
+                "The server sent a response we could not read ({detail})."
+            ),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Items<T> {
+    items: Vec<T>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ServicePage {
+    pub group: CompanyGroup,
+    pub total: usize,
+    pub items: Vec<Service>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    message: String,
+}
+
+pub async fn company_groups() -> Result<Vec<GroupSummary>, ApiError> {
+    let list: Items<GroupSummary> = get_json(&format!("{API_BASE}/company-groups")).await?;
+    Ok(list.items)
+}
+
+/// Every service of one group: the page filters, sorts and pages them itself.
+pub async fn group_services(group_id: u64) -> Result<ServicePage, ApiError> {
+    get_json(&format!("{API_BASE}/company-groups/{group_id}/services")).await
+}
+
+async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let response = Request::get(url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(status_error(response).await);
+    }
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn status_error(response: Response) -> ApiError {
+    let status = response.status();
+    let message = match response.json::<ErrorBody>().await {
+        Ok(body) => body.error.message,
+        Err(_) => format!("The server answered {status} {}.", response.status_text()),
+    };
+    ApiError::Status { status, message }
+}

@@ -1,0 +1,117 @@
+use leptos::prelude::*;
+use services_model::GroupSummary;
+use stylers::style;
+use web_sys::KeyboardEvent;
+
+/// One tab per company group, with its service count. WAI-ARIA tabs with manual activation:
+/// arrow keys, Home and End move focus; Enter or Space (a click) selects.
+#[component]
+pub fn GroupTabs(
+    #[prop(into)] groups: Signal<Vec<GroupSummary>>,
+    #[prop(into)] selected: Signal<Option<u64>>,
+    #[prop(into)] on_select: Callback<u64>,
+    /// The id of the panel the tabs control.
+    #[prop(into)]
+    panel_id: String,
+) -> impl IntoView {
+    let styler_class = style! {
+        div[role="tablist"] {
+            display: flex;
+            flex-wrap: wrap;
+            gap: var(--space-1);
+            border-bottom: 1px solid var(--color-border);
+        }
+        button {
+            font: inherit;
+            color: var(--color-text-muted);
+            background: none;
+            border: none;
+            border-bottom: 3px solid transparent;
+            padding: var(--space-2) var(--space-3);
+            cursor: pointer;
+        }
+        button:hover {
+            color: var(--color-text);
+        }
+        button[aria-selected="true"] {
+            color: var(--color-accent-text);
+            border-bottom-color: var(--color-accent);
+            font-weight: 600;
+        }
+        span.count {
+            margin-left: var(--space-1);
+            padding: 0 var(--space-1);
+            border-radius: 999px;
+            background: var(--color-surface-2);
+            color: var(--color-text);
+            font-size: var(--font-size-small);
+        }
+    };
+
+    let focused_tab = move || -> Option<usize> {
+        let ids: Vec<u64> = groups.with(|g| g.iter().map(|g| g.group.id).collect());
+        let active = document().active_element()?;
+        ids.iter().position(|id| active.id() == tab_id(*id))
+    };
+    let on_keydown = move |ev: KeyboardEvent| {
+        let count = groups.with(Vec::len);
+        let Some(current) = focused_tab() else {
+            return;
+        };
+        let next = match ev.key().as_str() {
+            "ArrowRight" => (current + 1) % count,
+            "ArrowLeft" => (current + count - 1) % count,
+            "Home" => 0,
+            "End" => count - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        let id = groups.with(|g| g[next].group.id);
+        if let Some(tab) = document().get_element_by_id(&tab_id(id)) {
+            use wasm_bindgen::JsCast;
+            if let Ok(tab) = tab.dyn_into::<web_sys::HtmlElement>() {
+                let _ = tab.focus();
+            }
+        }
+    };
+
+    view! { class = styler_class,
+        <div role="tablist" aria-label="Company groups" on:keydown=on_keydown>
+            <For
+                each=move || groups.get().into_iter().enumerate()
+                key=|(_, g)| (g.group.id, g.group.name.clone(), g.service_count)
+                children=move |(index, g)| {
+                    let id = g.group.id;
+                    let is_selected = move || match selected.get() {
+                        Some(s) => s == id,
+                        None => index == 0,
+                    };
+                    let panel_id = panel_id.clone();
+                    view! { class = styler_class,
+                        <button
+                            type="button"
+                            role="tab"
+                            id=tab_id(id)
+                            aria-selected=move || is_selected().to_string()
+                            aria-controls=panel_id
+                            tabindex=move || if is_selected() { "0" } else { "-1" }
+                            on:click=move |_| on_select.run(id)
+                        >
+                            {g.group.name}
+                            <span class="count">
+                                <span class="visually-hidden">", "</span>
+                                {g.service_count}
+                                <span class="visually-hidden">" services"</span>
+                            </span>
+                        </button>
+                    }
+                }
+            />
+        </div>
+    }
+}
+
+/// The DOM id of a group's tab, so the panel can name it with `aria-labelledby`.
+pub fn tab_id(group_id: u64) -> String {
+    format!("group-tab-{group_id}")
+}

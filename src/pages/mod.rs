@@ -1,0 +1,3 @@
+mod services_page;
+
+pub use services_page::ServicesPage;

@@ -1,0 +1,212 @@
+//! Browser tests: components mounted in headless Chromium by wasm-bindgen-test.
+
+use leptos::prelude::*;
+use leptos::task::tick;
+use services_list::{GroupTabs, LoadError, ServiceList};
+use services_model::{CompanyGroup, Endpoint, GroupSummary, Service, ServiceType, Status, Trigger};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh container in the page; the returned handle keeps the view mounted.
+fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> (Element, impl Drop) {
+    let container = document().create_element("section").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(container.clone().unchecked_into(), view);
+    (container, handle)
+}
+
+fn groups() -> Vec<GroupSummary> {
+    [
+        (1, "Retail UK", 64),
+        (2, "Retail EU", 52),
+        (3, "Wholesale", 34),
+    ]
+    .into_iter()
+    .map(|(id, name, count)| GroupSummary {
+        group: CompanyGroup {
+            id,
+            name: name.into(),
+        },
+        service_count: count,
+    })
+    .collect()
+}
+
+fn tabs(root: &Element) -> Vec<HtmlElement> {
+    let list = root.query_selector_all("[role=tab]").unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().unchecked_into())
+        .collect()
+}
+
+fn selected_names(root: &Element) -> Vec<String> {
+    tabs(root)
+        .into_iter()
+        .filter(|t| t.get_attribute("aria-selected").as_deref() == Some("true"))
+        .map(|t| t.text_content().unwrap())
+        .collect()
+}
+
+fn press(target: &Element, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+fn focused_text() -> String {
+    document()
+        .active_element()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn group_tabs_show_each_group_with_its_count_and_select_on_click() {
+    let selected = RwSignal::new(Some(1u64));
+    let (root, _handle) = mount(move || {
+        view! {
+            <GroupTabs groups=groups() selected=selected on_select=move |id| selected.set(Some(id)) panel_id="panel"/>
+        }
+    });
+    tick().await;
+    let all = tabs(&root);
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].text_content().unwrap(), "Retail UK, 64 services");
+    assert!(selected_names(&root)[0].starts_with("Retail UK"));
+    assert_eq!(
+        all[0].get_attribute("aria-controls").as_deref(),
+        Some("panel")
+    );
+    assert_eq!(all[0].get_attribute("tabindex").as_deref(), Some("0"));
+    assert_eq!(all[1].get_attribute("tabindex").as_deref(), Some("-1"));
+
+    all[2].click();
+    tick().await;
+    assert_eq!(selected.get_untracked(), Some(3));
+    assert_eq!(
+        selected_names(&root),
+        vec!["Wholesale, 34 services".to_string()]
+    );
+    assert_eq!(all[2].get_attribute("tabindex").as_deref(), Some("0"));
+    assert_eq!(all[0].get_attribute("tabindex").as_deref(), Some("-1"));
+}
+
+#[wasm_bindgen_test]
+async fn group_tabs_arrow_keys_move_focus_without_selecting() {
+    let selected = RwSignal::new(Some(1u64));
+    let (root, _handle) = mount(move || {
+        view! {
+            <GroupTabs groups=groups() selected=selected on_select=move |id| selected.set(Some(id)) panel_id="panel"/>
+        }
+    });
+    tick().await;
+    let all = tabs(&root);
+    all[0].focus().unwrap();
+    press(&all[0], "ArrowRight");
+    assert!(focused_text().starts_with("Retail EU"));
+    press(&all[1], "ArrowRight");
+    press(&all[2], "ArrowRight");
+    assert!(
+        focused_text().starts_with("Retail UK"),
+        "ArrowRight wraps to the first tab"
+    );
+    press(&all[0], "ArrowLeft");
+    assert!(
+        focused_text().starts_with("Wholesale"),
+        "ArrowLeft wraps to the last tab"
+    );
+    press(&all[2], "Home");
+    assert!(focused_text().starts_with("Retail UK"));
+    press(&all[0], "End");
+    assert!(focused_text().starts_with("Wholesale"));
+    tick().await;
+    assert_eq!(
+        selected.get_untracked(),
+        Some(1),
+        "moving focus does not select (manual activation)"
+    );
+}
+
+fn service(id: u64, name: &str) -> Service {
+    Service {
+        id,
+        group_id: 1,
+        name: name.into(),
+        service_type: ServiceType::Standard,
+        status: Status::Active,
+        source: Endpoint::new("Shopify", "orders"),
+        destination: Endpoint::new("NetSuite", "sales orders"),
+        trigger: Trigger::Schedule {
+            cron: "*/15 * * * *".into(),
+        },
+        alerts_enabled: true,
+        created_at: "2026-01-01T00:00:00Z".into(),
+        updated_at: "2026-01-01T00:00:00Z".into(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn service_list_shows_id_name_and_flow_and_follows_its_data() {
+    let services = RwSignal::new(vec![
+        service(2001, "Shopify orders to NetSuite"),
+        service(2002, "Second"),
+    ]);
+    let (root, _handle) =
+        mount(move || view! { <ServiceList services=services caption="Services in Retail UK"/> });
+    tick().await;
+    let rows = root.query_selector_all("tbody tr").unwrap();
+    assert_eq!(rows.length(), 2);
+    let first: Element = rows.item(0).unwrap().unchecked_into();
+    let text = first.text_content().unwrap();
+    assert!(text.contains("2001"), "{text}");
+    assert!(text.contains("Shopify orders to NetSuite"), "{text}");
+    assert!(
+        text.contains("Shopify orders→NetSuite sales orders"),
+        "{text}"
+    );
+    assert_eq!(
+        root.query_selector("caption")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Services in Retail UK"
+    );
+
+    services.set(vec![service(2003, "Only one")]);
+    tick().await;
+    let rows = root.query_selector_all("tbody tr").unwrap();
+    assert_eq!(rows.length(), 1);
+    assert!(root.text_content().unwrap().contains("Only one"));
+}
+
+#[wasm_bindgen_test]
+async fn load_error_says_what_failed_and_retries() {
+    let retries = RwSignal::new(0);
+    let (root, _handle) = mount(move || {
+        view! { <LoadError what="services" message="The server answered 503." on_retry=move |_| retries.update(|n| *n += 1)/> }
+    });
+    tick().await;
+    let alert = root
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("an alert");
+    let text = alert.text_content().unwrap();
+    assert!(text.contains("Could not load services."), "{text}");
+    assert!(text.contains("The server answered 503."), "{text}");
+    let button: HtmlElement = alert
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(button.text_content().unwrap(), "Retry");
+    button.click();
+    button.click();
+    assert_eq!(retries.get_untracked(), 2);
+}
