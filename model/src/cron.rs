@@ -1,6 +1,7 @@
 //! Standard 5-field cron expressions (minute hour day-of-month month day-of-week), in UTC,
 //! as Patchworks schedules use them. Six- and seven-field forms are not supported.
 
+use crate::time::{days_in_month, UtcTime};
 use std::fmt;
 
 /// The five fields, in order, with their allowed ranges.
@@ -51,6 +52,129 @@ impl Cron {
             fields[i] = parse_field(text, FIELDS[i])?;
         }
         Ok(Cron { fields })
+    }
+
+    /// The set of allowed values of field `index`, as bits.
+    fn mask(&self, index: usize) -> u64 {
+        let (_, min, max) = FIELDS[index];
+        let mut bits = 0u64;
+        for part in &self.fields[index] {
+            let (from, to) = part.range.unwrap_or((min, max));
+            let mut v = from;
+            while v <= to {
+                bits |= 1 << v;
+                v = match v.checked_add(part.step) {
+                    Some(next) => next,
+                    None => break,
+                };
+            }
+        }
+        bits
+    }
+
+    /// Whether a field is restricted, i.e. does not start with `*`.
+    fn restricted(&self, index: usize) -> bool {
+        self.fields[index]
+            .first()
+            .is_some_and(|p| p.range.is_some())
+    }
+
+    fn day_matches(&self, year: i32, month: u8, day: u8, masks: &[u64; 5]) -> bool {
+        if masks[3] & (1 << month) == 0 {
+            return false;
+        }
+        let weekday = UtcTime {
+            year,
+            month,
+            day,
+            hour: 0,
+            minute: 0,
+            second: 0,
+        }
+        .weekday();
+        let by_dom = masks[2] & (1 << day) != 0;
+        let by_dow = masks[4] & (1 << weekday) != 0;
+        // Cron's rule: when both day fields are restricted, either may match.
+        match (self.restricted(2), self.restricted(4)) {
+            (true, true) => by_dom || by_dow,
+            _ => by_dom && by_dow,
+        }
+    }
+
+    /// Whether the schedule fires in the minute that contains `time`.
+    pub fn matches(&self, time: UtcTime) -> bool {
+        let masks = self.masks();
+        masks[0] & (1 << time.minute) != 0
+            && masks[1] & (1 << time.hour) != 0
+            && self.day_matches(time.year, time.month, time.day, &masks)
+    }
+
+    fn masks(&self) -> [u64; 5] {
+        [0, 1, 2, 3, 4].map(|i| self.mask(i))
+    }
+
+    /// The first minute strictly after `after` (Unix seconds) when the schedule fires, within
+    /// the next five years; `None` for schedules that never fire (e.g. 30 February).
+    pub fn next_after(&self, after: i64) -> Option<i64> {
+        let masks = self.masks();
+        let start = UtcTime::from_unix(after.div_euclid(60) * 60 + 60);
+        let mut day = UtcTime {
+            hour: 0,
+            minute: 0,
+            second: 0,
+            ..start
+        };
+        for _ in 0..(5 * 366) {
+            if self.day_matches(day.year, day.month, day.day, &masks) {
+                let first_day =
+                    day.year == start.year && day.month == start.month && day.day == start.day;
+                for hour in 0..24u8 {
+                    if masks[1] & (1 << hour) == 0 || (first_day && hour < start.hour) {
+                        continue;
+                    }
+                    for minute in 0..60u8 {
+                        if masks[0] & (1 << minute) == 0 {
+                            continue;
+                        }
+                        if first_day && hour == start.hour && minute < start.minute {
+                            continue;
+                        }
+                        return Some(
+                            UtcTime {
+                                hour,
+                                minute,
+                                ..day
+                            }
+                            .to_unix(),
+                        );
+                    }
+                }
+            }
+            day = next_day(day);
+        }
+        None
+    }
+}
+
+fn next_day(t: UtcTime) -> UtcTime {
+    if t.day < days_in_month(t.year, t.month) {
+        UtcTime {
+            day: t.day + 1,
+            ..t
+        }
+    } else if t.month < 12 {
+        UtcTime {
+            month: t.month + 1,
+            day: 1,
+            ..t
+        }
+    } else {
+        UtcTime {
+            year: t.year + 1,
+            month: 1,
+            day: 1,
+            ..t
+        }
     }
 }
 
@@ -130,6 +254,69 @@ mod tests {
             .0
             .contains("backwards"));
         assert!(Cron::parse("MON * * * *").is_err());
+    }
+
+    fn at(text: &str) -> i64 {
+        UtcTime::parse_rfc3339(text).unwrap().to_unix()
+    }
+
+    fn next(cron: &str, after: &str) -> String {
+        let n = Cron::parse(cron).unwrap().next_after(at(after)).unwrap();
+        UtcTime::from_unix(n).to_string()
+    }
+
+    #[test]
+    fn next_run_times() {
+        assert_eq!(
+            next("*/15 * * * *", "2026-11-27T14:05:10Z"),
+            "2026-11-27T14:15:00Z"
+        );
+        assert_eq!(
+            next("*/15 * * * *", "2026-11-27T14:15:00Z"),
+            "2026-11-27T14:30:00Z",
+            "strictly after"
+        );
+        assert_eq!(
+            next("*/15 * * * *", "2026-11-27T23:50:00Z"),
+            "2026-11-28T00:00:00Z"
+        );
+        assert_eq!(
+            next("0 2 * * *", "2026-11-27T14:05:00Z"),
+            "2026-11-28T02:00:00Z"
+        );
+        assert_eq!(
+            next("30 6 * * 1-5", "2026-11-27T07:00:00Z"),
+            "2026-11-30T06:30:00Z",
+            "Friday to Monday"
+        );
+        assert_eq!(
+            next("0 0 1 * *", "2026-12-15T00:00:00Z"),
+            "2027-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            next("0 0 29 2 *", "2026-03-01T00:00:00Z"),
+            "2028-02-29T00:00:00Z"
+        );
+        // Both day fields restricted: the 1st of the month OR a Sunday.
+        assert_eq!(
+            next("0 0 1 * 0", "2026-11-27T00:00:00Z"),
+            "2026-11-29T00:00:00Z"
+        );
+        assert_eq!(
+            next("0 1,13 * * *", "2026-11-27T01:00:00Z"),
+            "2026-11-27T13:00:00Z"
+        );
+        assert_eq!(Cron::parse("0 0 30 2 *").unwrap().next_after(0), None);
+    }
+
+    #[test]
+    fn matches_the_minute() {
+        let cron = Cron::parse("*/15 9-17 * * 1-5").unwrap();
+        let t = |s: &str| UtcTime::parse_rfc3339(s).unwrap();
+        assert!(cron.matches(t("2026-11-27T09:45:30Z")));
+        assert!(!cron.matches(t("2026-11-27T09:46:00Z")));
+        assert!(!cron.matches(t("2026-11-27T18:00:00Z")));
+        assert!(!cron.matches(t("2026-11-28T10:00:00Z")), "a Saturday");
     }
 
     #[test]

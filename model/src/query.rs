@@ -2,7 +2,8 @@
 //! The SPA runs this on the group it holds; the server runs the same code for API clients.
 
 use crate::service::{Service, Status};
-use std::collections::BTreeSet;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Rows per page the UI offers; anything else in a URL falls back to the default.
 pub const PAGE_SIZES: [u32; 4] = [25, 50, 100, 250];
@@ -82,6 +83,32 @@ pub struct ListQuery {
     pub page: Page,
 }
 
+/// A filter value and how many services it would match.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FacetCount {
+    pub value: String,
+    pub count: usize,
+}
+
+impl FacetCount {
+    fn new(value: &str) -> Self {
+        FacetCount {
+            value: value.to_string(),
+            count: 0,
+        }
+    }
+}
+
+/// Counts for every filter dimension; see [`ListQuery::facets`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Facets {
+    pub statuses: Vec<FacetCount>,
+    pub source_systems: Vec<FacetCount>,
+    pub source_entities: Vec<FacetCount>,
+}
+
 /// One page of results and where it sits in the whole.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ListPage<'a> {
@@ -154,6 +181,66 @@ impl ListQuery {
         for (slot, (_, service)) in services.iter_mut().zip(keyed) {
             *slot = service;
         }
+    }
+
+    /// How many services each filter value would match, given the search and the *other*
+    /// dimensions' filters (so ticking a value shows how many rows it adds). Every value seen in
+    /// `services`, and every value already selected, is listed, even with a count of 0.
+    pub fn facets(&self, services: &[Service]) -> Facets {
+        let matcher = self.matcher();
+        let mut facets = Facets {
+            statuses: Status::ALL
+                .iter()
+                .map(|s| FacetCount::new(s.as_str()))
+                .collect(),
+            source_systems: Vec::new(),
+            source_entities: Vec::new(),
+        };
+        let mut systems: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut entities: BTreeMap<&str, usize> = BTreeMap::new();
+        for selected in &self.source_systems {
+            systems.insert(selected, 0);
+        }
+        for selected in &self.source_entities {
+            entities.insert(selected, 0);
+        }
+        for s in services {
+            systems.entry(&s.source.system).or_insert(0);
+            entities.entry(&s.source.entity).or_insert(0);
+            if !matcher.matches_search(s) {
+                continue;
+            }
+            let status_ok = self.statuses.is_empty() || self.statuses.contains(&s.status);
+            let system_ok =
+                self.source_systems.is_empty() || self.source_systems.contains(&s.source.system);
+            let entity_ok =
+                self.source_entities.is_empty() || self.source_entities.contains(&s.source.entity);
+            if system_ok && entity_ok {
+                let index = Status::ALL.iter().position(|x| *x == s.status).unwrap_or(0);
+                facets.statuses[index].count += 1;
+            }
+            if status_ok && entity_ok {
+                *systems.entry(&s.source.system).or_insert(0) += 1;
+            }
+            if status_ok && system_ok {
+                *entities.entry(&s.source.entity).or_insert(0) += 1;
+            }
+        }
+        facets.source_systems = systems
+            .into_iter()
+            .map(|(v, count)| FacetCount {
+                value: v.to_string(),
+                count,
+            })
+            .collect();
+        facets.source_entities = entities
+            .into_iter()
+            .map(|(v, count)| FacetCount {
+                value: v.to_string(),
+                count,
+            })
+            .collect();
+        facets
     }
 
     fn matcher(&self) -> Matcher<'_> {
@@ -397,6 +484,55 @@ mod tests {
             direction: SortDirection::Ascending,
         };
         assert_eq!(ids(&q.filter_sorted(&all)), vec![203, 102, 45, 101, 110]);
+    }
+
+    fn counts(list: &[FacetCount]) -> Vec<(&str, usize)> {
+        list.iter().map(|f| (f.value.as_str(), f.count)).collect()
+    }
+
+    #[test]
+    fn facets_count_each_value_under_the_other_filters_and_the_search() {
+        let all = sample();
+        let plain = ListQuery::default().facets(&all);
+        assert_eq!(
+            counts(&plain.statuses),
+            vec![("active", 3), ("inactive", 2)]
+        );
+        assert_eq!(
+            counts(&plain.source_systems),
+            vec![("Brightpearl", 1), ("Peoplevox", 1), ("Shopify", 3)]
+        );
+
+        let mut q = ListQuery::default();
+        q.statuses = [Status::Active].into();
+        q.source_systems = ["Shopify".to_string(), "Magento 2".to_string()].into();
+        let f = q.facets(&all);
+        // Status counts ignore the status filter but apply the system filter.
+        assert_eq!(counts(&f.statuses), vec![("active", 2), ("inactive", 1)]);
+        // System counts apply the status filter; a selected value absent from the data shows 0.
+        assert_eq!(
+            counts(&f.source_systems),
+            vec![
+                ("Brightpearl", 1),
+                ("Magento 2", 0),
+                ("Peoplevox", 0),
+                ("Shopify", 2)
+            ]
+        );
+        assert_eq!(
+            counts(&f.source_entities),
+            vec![
+                ("customers", 0),
+                ("orders", 1),
+                ("products", 0),
+                ("refunds", 1),
+                ("stock", 0)
+            ]
+        );
+
+        q.search = "refund".into();
+        let f = q.facets(&all);
+        assert_eq!(counts(&f.statuses), vec![("active", 1), ("inactive", 0)]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::fmt;
 
 /// A company group: one tab of the services list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CompanyGroup {
     pub id: u64,
     pub name: String,
@@ -12,6 +13,7 @@ pub struct CompanyGroup {
 
 /// A company group with how many services it holds, as the tabs show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupSummary {
     #[serde(flatten)]
     pub group: CompanyGroup,
@@ -20,6 +22,7 @@ pub struct GroupSummary {
 
 /// Standard services run on their trigger; sweepers run once or twice a day to pick up failed syncs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceType {
     Standard,
@@ -50,6 +53,7 @@ impl fmt::Display for ServiceType {
 
 /// Whether a service runs on its trigger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Active,
@@ -79,6 +83,7 @@ impl fmt::Display for Status {
 
 /// One side of a flow: a connected system and the entity type moved (e.g. Shopify orders).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Endpoint {
     pub system: String,
     pub entity: String,
@@ -95,6 +100,7 @@ impl Endpoint {
 
 /// When a service runs: on a 5-field UTC cron schedule, or when a webhook calls it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Trigger {
     Schedule { cron: String },
@@ -103,6 +109,7 @@ pub enum Trigger {
 
 /// A service: pulls one entity type from a source system and pushes it to a destination.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Service {
     pub id: u64,
     pub group_id: u64,
@@ -117,6 +124,89 @@ pub struct Service {
     pub created_at: String,
     /// RFC 3339, UTC.
     pub updated_at: String,
+}
+
+/// A row of the services list: the service, its latest run and its next scheduled run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceSummary {
+    #[serde(flatten)]
+    pub service: Service,
+    pub last_run: Option<crate::run::RunSummary>,
+    /// RFC 3339 UTC; `None` for webhook-triggered or inactive services.
+    pub next_run_at: Option<String>,
+}
+
+/// One service with everything its page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceDetail {
+    #[serde(flatten)]
+    pub service: Service,
+    pub notes: String,
+    pub alerts: AlertSettings,
+    pub last_run: Option<crate::run::RunSummary>,
+    pub next_run_at: Option<String>,
+}
+
+/// Whether a failed sync sends an alert, and to whom.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AlertSettings {
+    pub enabled: bool,
+    pub notification_group_id: Option<u64>,
+}
+
+/// Who gets an alert: a user of the company, or any email address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Recipient {
+    User {
+        user_id: u64,
+        name: String,
+        email: String,
+    },
+    Email {
+        email: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationGroup {
+    pub id: u64,
+    pub name: String,
+    pub recipients: Vec<Recipient>,
+}
+
+/// A system services connect to, and the entities it offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SystemInfo {
+    pub name: String,
+    pub entities: Vec<String>,
+}
+
+/// Service names: 1–120 characters after trimming, no control characters.
+pub fn validate_name(name: &str) -> Result<String, String> {
+    let trimmed = name.trim();
+    let length = trimmed.chars().count();
+    if length == 0 {
+        return Err("A service name can't be empty.".into());
+    }
+    if length > 120 {
+        return Err(format!(
+            "A service name can have at most 120 characters; this one has {length}."
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(
+            "A service name can't contain control characters such as tabs or line breaks.".into(),
+        );
+    }
+    Ok(trimmed.to_string())
 }
 
 #[cfg(test)]
@@ -148,6 +238,45 @@ mod tests {
         assert_eq!(json["source"]["system"], "Shopify");
         let back: Service = serde_json::from_value(json).unwrap();
         assert_eq!(back, service);
+    }
+
+    #[test]
+    fn names_are_trimmed_and_limited() {
+        assert_eq!(validate_name("  Orders sync ").unwrap(), "Orders sync");
+        assert!(validate_name("   ").unwrap_err().contains("empty"));
+        assert_eq!(
+            validate_name(&"ä".repeat(120)).unwrap().chars().count(),
+            120
+        );
+        assert!(validate_name(&"ä".repeat(121)).unwrap_err().contains("121"));
+        assert!(validate_name("a\tb").unwrap_err().contains("control"));
+        assert!(validate_name("a\u{7}b").is_err());
+    }
+
+    #[test]
+    fn summary_flattens_the_service() {
+        let summary = ServiceSummary {
+            service: Service {
+                id: 1,
+                group_id: 1,
+                name: "n".into(),
+                service_type: ServiceType::Standard,
+                status: Status::Active,
+                source: Endpoint::new("Shopify", "orders"),
+                destination: Endpoint::new("NetSuite", "orders"),
+                trigger: Trigger::Webhook,
+                alerts_enabled: false,
+                created_at: "2026-01-01T00:00:00Z".into(),
+                updated_at: "2026-01-01T00:00:00Z".into(),
+            },
+            last_run: None,
+            next_run_at: None,
+        };
+        let json = serde_json::to_value(&summary).unwrap();
+        assert_eq!(json["id"], 1);
+        assert!(json["last_run"].is_null());
+        let back: ServiceSummary = serde_json::from_value(json).unwrap();
+        assert_eq!(back, summary);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Migrations in order; the database's `user_version` says how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_groups_and_services.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
 
 /// A shared connection. Queries run on tokio's blocking pool so they never stall the executor.
 #[derive(Clone)]

@@ -2,17 +2,25 @@
 //! to `index.html` for client-side routes.
 
 pub mod api;
+pub mod auth;
+pub mod clock;
 pub mod db;
 pub mod error;
+pub mod faults;
 pub mod repo;
+pub mod scheduler;
 pub mod seed;
 mod spa;
+pub mod systems;
+pub mod worker;
 
 use db::{Db, DbError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Notify};
+pub use worker::{Outcome, RunSettings};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -24,11 +32,40 @@ pub struct Config {
     pub dist_dir: PathBuf,
     /// Seed demo data into an empty database.
     pub seed: bool,
+    /// Start active services when their schedule says so.
+    pub scheduler: bool,
+    /// How the worker executes runs.
+    pub runs: RunSettings,
+    /// Serve `/api/test/faults` and apply its rules (for resilience tests only).
+    pub fault_injection: bool,
+}
+
+impl Config {
+    /// A server for tests: a free port, the given database, quick runs that succeed, no scheduler.
+    pub fn for_tests(db_path: PathBuf, dist_dir: PathBuf) -> Config {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db_path,
+            dist_dir,
+            seed: true,
+            scheduler: false,
+            runs: RunSettings {
+                step: std::time::Duration::from_millis(50),
+                outcome: Outcome::Ok,
+                concurrency: 4,
+            },
+            fault_injection: false,
+        }
+    }
 }
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Tells the worker a run was queued.
+    pub wake_worker: Arc<Notify>,
+    /// Set when fault injection is on.
+    pub faults: Option<faults::Faults>,
 }
 
 #[derive(Debug)]
@@ -51,7 +88,7 @@ impl std::error::Error for StartError {}
 /// The whole application: `/api` and the SPA.
 pub fn app(state: AppState, dist_dir: PathBuf) -> axum::Router {
     axum::Router::new()
-        .nest("/api", api::routes())
+        .merge(api::routes(&state))
         .fallback_service(spa::service(dist_dir))
         .with_state(state)
 }
@@ -60,8 +97,10 @@ pub fn app(state: AppState, dist_dir: PathBuf) -> axum::Router {
 pub struct Running {
     pub addr: SocketAddr,
     pub seeded: bool,
+    pub db: Db,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
@@ -74,6 +113,9 @@ impl Running {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        for task in &self.background {
+            task.abort();
+        }
         self.task
             .await
             .map_err(|e| std::io::Error::other(e.to_string()))?
@@ -84,7 +126,9 @@ impl Running {
 pub async fn start(config: Config) -> Result<Running, StartError> {
     let db = Db::open(&config.db_path).map_err(StartError::Db)?;
     let seeded = if config.seed {
-        db.call(seed::seed_if_empty).await.map_err(StartError::Db)?
+        db.call(|conn| seed::seed_if_empty(conn, clock::now_unix()))
+            .await
+            .map_err(StartError::Db)?
     } else {
         false
     };
@@ -94,7 +138,21 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.addr, e))?;
-    let app = app(AppState { db }, config.dist_dir);
+    let wake_worker = Arc::new(Notify::new());
+    let mut background = vec![worker::spawn(
+        db.clone(),
+        config.runs.clone(),
+        wake_worker.clone(),
+    )];
+    if config.scheduler {
+        background.push(scheduler::spawn(db.clone(), wake_worker.clone()));
+    }
+    let state = AppState {
+        db: db.clone(),
+        wake_worker,
+        faults: config.fault_injection.then(faults::Faults::default),
+    };
+    let app = app(state, config.dist_dir);
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -106,7 +164,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     Ok(Running {
         addr,
         seeded,
+        db,
         shutdown: Some(tx),
         task,
+        background,
     })
 }

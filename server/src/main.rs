@@ -1,7 +1,8 @@
 use clap::Parser;
-use services_server::{seed, start, Config};
+use services_server::{seed, start, Config, Outcome, RunSettings};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The Patchworks services-list server: JSON API on SQLite, and the built SPA.
 #[derive(Parser)]
@@ -19,6 +20,18 @@ struct Args {
     /// Don't seed demo data into an empty database.
     #[arg(long)]
     no_seed: bool,
+    /// Don't start services on their schedules.
+    #[arg(long, env = "SERVICES_NO_SCHEDULER")]
+    no_scheduler: bool,
+    /// Pause between the steps of a run, in milliseconds.
+    #[arg(long, env = "SERVICES_RUN_STEP_MS", default_value_t = 1500)]
+    run_step_ms: u64,
+    /// How runs end.
+    #[arg(long, env = "SERVICES_RUN_OUTCOME", value_enum, default_value_t = Outcome::Mixed)]
+    run_outcome: Outcome,
+    /// Serve /api/test/faults to inject failures (tests only; never in production).
+    #[arg(long, env = "SERVICES_FAULT_INJECTION")]
+    fault_injection: bool,
 }
 
 #[tokio::main]
@@ -34,6 +47,13 @@ async fn main() -> std::process::ExitCode {
         db_path: args.db.clone(),
         dist_dir: args.dist,
         seed: !args.no_seed,
+        scheduler: !args.no_scheduler,
+        runs: RunSettings {
+            step: Duration::from_millis(args.run_step_ms),
+            outcome: args.run_outcome,
+            ..RunSettings::default()
+        },
+        fault_injection: args.fault_injection,
     };
     let server = match start(config).await {
         Ok(server) => server,
@@ -43,12 +63,25 @@ async fn main() -> std::process::ExitCode {
         }
     };
     if server.seeded {
-        let count: usize = seed::GROUPS.iter().map(|(_, n)| n).sum();
-        println!(
-            "Seeded {} with {} company groups and {count} services.",
-            args.db.display(),
-            seed::GROUPS.len()
-        );
+        println!("Seeded {} with demo data.", args.db.display());
+    }
+    match server.db.call(|conn| seed::demo_users(conn)).await {
+        Ok(users) if !users.is_empty() => {
+            println!("Demo users (send the token as `Authorization: Bearer <token>`):");
+            for (user, token) in users {
+                println!(
+                    "  {:<20} {:<10} {:<32} {token}",
+                    user.company.name,
+                    user.role.as_str(),
+                    user.email
+                );
+            }
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("services-server: could not list demo users: {e}"),
+    }
+    if args.fault_injection {
+        println!("Fault injection is ON: /api/test/faults changes how the API answers.");
     }
     println!("Patchworks services list: {}/", server.url());
     println!("Press Ctrl+C to stop.");

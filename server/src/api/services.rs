@@ -1,0 +1,326 @@
+//! One service: read, change, clone, remove, and its alert settings.
+
+use super::groups::next_run_at;
+use super::json::{self, JsonBody};
+use super::params;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ErrorResponse};
+use crate::repo::services::ServiceRecord;
+use crate::{clock, repo, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use services_model::{validate_name, AlertSettings, Service, ServiceDetail, Status};
+use std::collections::HashSet;
+use utoipa::ToSchema;
+
+const NOTES_LIMIT: usize = 10_000;
+
+fn not_found(id: u64) -> ApiError {
+    ApiError::not_found(format!("Service {id} does not exist."))
+}
+
+async fn load(state: &AppState, user: CurrentUser, id: u64) -> Result<ServiceRecord, ApiError> {
+    state
+        .db
+        .call(move |conn| repo::services::find(conn, user.company_id, id))
+        .await?
+        .ok_or_else(|| not_found(id))
+}
+
+async fn detail(state: &AppState, record: ServiceRecord) -> Result<ServiceDetail, ApiError> {
+    let id = record.service.id;
+    let last_run = state
+        .db
+        .call(move |conn| repo::runs::latest_of(conn, id))
+        .await?;
+    Ok(ServiceDetail {
+        next_run_at: next_run_at(&record.service, clock::now_unix()),
+        alerts: AlertSettings {
+            enabled: record.service.alerts_enabled,
+            notification_group_id: record.alert_group_id,
+        },
+        notes: record.notes,
+        last_run,
+        service: record.service,
+    })
+}
+
+/// A service with its notes, alert settings, last run and next scheduled run.
+#[utoipa::path(get, path = "/api/v1/services/{id}", tag = "services",
+    params(("id" = u64, Path, description = "Service id")),
+    responses((status = 200, body = ServiceDetail), (status = 400, body = ErrorResponse),
+        (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+pub async fn get_service(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<ServiceDetail>, ApiError> {
+    let id = params::id(&id, "service")?;
+    let record = load(&state, user, id).await?;
+    Ok(Json(detail(&state, record).await?))
+}
+
+/// What `PATCH /services/{id}` may change. The id and the type are fixed.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServicePatch {
+    /// 1–120 characters after trimming, no control characters.
+    pub name: Option<String>,
+    pub status: Option<Status>,
+    /// Up to 10,000 characters.
+    pub notes: Option<String>,
+}
+
+const FIXED_FIELDS: [(&str, &str); 6] = [
+    ("id", "id"),
+    ("service_type", "type"),
+    ("type", "type"),
+    ("group_id", "company group"),
+    ("source", "source"),
+    ("destination", "destination"),
+];
+
+/// Renames a service, activates or deactivates it, or changes its notes.
+#[utoipa::path(patch, path = "/api/v1/services/{id}", tag = "services",
+    params(("id" = u64, Path, description = "Service id")),
+    request_body = ServicePatch,
+    responses((status = 200, body = ServiceDetail), (status = 400, body = ErrorResponse),
+        (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse), (status = 413, body = ErrorResponse),
+        (status = 422, body = ErrorResponse)))]
+pub async fn patch_service(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<serde_json::Value>,
+) -> Result<Json<ServiceDetail>, ApiError> {
+    let id = params::id(&id, "service")?;
+    user.require_manage("change services")?;
+    if let Some(object) = body.as_object() {
+        if let Some((_, what)) = FIXED_FIELDS
+            .iter()
+            .find(|(key, _)| object.contains_key(*key))
+        {
+            return Err(ApiError::unprocessable(
+                "immutable_field",
+                format!("A service's {what} can't be changed."),
+            ));
+        }
+    }
+    let patch: ServicePatch = json::parse(body.to_string().as_bytes())?;
+    let name = patch
+        .name
+        .as_deref()
+        .map(validate_name)
+        .transpose()
+        .map_err(|m| ApiError::unprocessable("invalid_name", m))?;
+    if let Some(notes) = &patch.notes {
+        let length = notes.chars().count();
+        if length > NOTES_LIMIT {
+            return Err(ApiError::unprocessable(
+                "invalid_notes",
+                format!("Notes can have at most {NOTES_LIMIT} characters; these have {length}."),
+            ));
+        }
+        if notes
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(ApiError::unprocessable(
+                "invalid_notes",
+                "Notes can't contain control characters.",
+            ));
+        }
+    }
+    load(&state, user, id).await?;
+    let now = clock::now();
+    state
+        .db
+        .call(move |conn| {
+            repo::services::update(
+                conn,
+                id,
+                name.as_deref(),
+                patch.status,
+                patch.notes.as_deref(),
+                &now,
+            )
+        })
+        .await?;
+    let record = load(&state, user, id).await?;
+    Ok(Json(detail(&state, record).await?))
+}
+
+/// "Copy of …", made unique in the group and kept within 120 characters.
+pub fn copy_name(original: &str, taken: &HashSet<String>) -> String {
+    let fit = |suffix: &str| {
+        let room = 120 - "Copy of ".len() - suffix.chars().count();
+        let base: String = original.chars().take(room).collect();
+        format!("Copy of {}{suffix}", base.trim_end())
+    };
+    let first = fit("");
+    if !taken.contains(&first) {
+        return first;
+    }
+    (2..)
+        .map(|n| fit(&format!(" ({n})")))
+        .find(|name| !taken.contains(name))
+        .unwrap_or(first)
+}
+
+/// Copies a service: a new id, "Copy of …", inactive, in the same group with the same flow,
+/// trigger and alert settings.
+#[utoipa::path(post, path = "/api/v1/services/{id}/clone", tag = "services",
+    params(("id" = u64, Path, description = "Service id")),
+    responses((status = 201, body = ServiceDetail), (status = 400, body = ErrorResponse),
+        (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse)))]
+pub async fn clone_service(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<ServiceDetail>), ApiError> {
+    let id = params::id(&id, "service")?;
+    user.require_manage("clone services")?;
+    let now = clock::now();
+    let record = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let Some(original) = repo::services::find(&tx, user.company_id, id)? else {
+                return Ok(None);
+            };
+            let taken: HashSet<String> =
+                repo::services::names_in_group(&tx, original.service.group_id)?
+                    .into_iter()
+                    .collect();
+            let copy = ServiceRecord {
+                service: Service {
+                    id: 0,
+                    name: copy_name(&original.service.name, &taken),
+                    status: Status::Inactive,
+                    created_at: now.clone(),
+                    updated_at: now,
+                    ..original.service.clone()
+                },
+                notes: String::new(),
+                alert_group_id: original.alert_group_id,
+            };
+            let new_id = repo::services::insert(&tx, &copy)?;
+            let created = repo::services::find(&tx, user.company_id, new_id)?;
+            tx.commit()?;
+            Ok(created)
+        })
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    Ok((StatusCode::CREATED, Json(detail(&state, record).await?)))
+}
+
+/// Removes a service with its runs and their logs.
+#[utoipa::path(delete, path = "/api/v1/services/{id}", tag = "services",
+    params(("id" = u64, Path, description = "Service id")),
+    responses((status = 204, description = "Removed"), (status = 400, body = ErrorResponse),
+        (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse)))]
+pub async fn delete_service(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = params::id(&id, "service")?;
+    user.require_manage("remove services")?;
+    load(&state, user, id).await?;
+    state
+        .db
+        .call(move |conn| repo::services::delete(conn, id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether failed syncs of the service send alerts, and to which notification group.
+#[utoipa::path(get, path = "/api/v1/services/{id}/alerts", tag = "alerts",
+    params(("id" = u64, Path, description = "Service id")),
+    responses((status = 200, body = AlertSettings), (status = 400, body = ErrorResponse),
+        (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+pub async fn get_alerts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<AlertSettings>, ApiError> {
+    let id = params::id(&id, "service")?;
+    let record = load(&state, user, id).await?;
+    Ok(Json(AlertSettings {
+        enabled: record.service.alerts_enabled,
+        notification_group_id: record.alert_group_id,
+    }))
+}
+
+/// Turns alerts on (naming the notification group to email) or off.
+#[utoipa::path(put, path = "/api/v1/services/{id}/alerts", tag = "alerts",
+    params(("id" = u64, Path, description = "Service id")),
+    request_body = AlertSettings,
+    responses((status = 200, body = AlertSettings), (status = 400, body = ErrorResponse),
+        (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn put_alerts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    JsonBody(settings): JsonBody<AlertSettings>,
+) -> Result<Json<AlertSettings>, ApiError> {
+    let id = params::id(&id, "service")?;
+    user.require_manage("change alert settings")?;
+    load(&state, user, id).await?;
+    if settings.enabled && settings.notification_group_id.is_none() {
+        return Err(ApiError::unprocessable(
+            "invalid_alerts",
+            "Choose a notification group to send alerts to.",
+        ));
+    }
+    if let Some(group) = settings.notification_group_id {
+        let exists = state
+            .db
+            .call(move |conn| repo::notifications::exists(conn, user.company_id, group))
+            .await?;
+        if !exists {
+            return Err(ApiError::unprocessable(
+                "invalid_alerts",
+                format!("Notification group {group} does not exist."),
+            ));
+        }
+    }
+    let now = clock::now();
+    let saved = settings.clone();
+    state
+        .db
+        .call(move |conn| {
+            repo::services::set_alerts(conn, id, saved.enabled, saved.notification_group_id, &now)
+        })
+        .await?;
+    Ok(Json(settings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::copy_name;
+    use std::collections::HashSet;
+
+    #[test]
+    fn copies_get_unique_names_within_the_limit() {
+        let mut taken = HashSet::new();
+        let first = copy_name("Orders", &taken);
+        assert_eq!(first, "Copy of Orders");
+        taken.insert(first);
+        assert_eq!(copy_name("Orders", &taken), "Copy of Orders (2)");
+        taken.insert("Copy of Orders (2)".into());
+        assert_eq!(copy_name("Orders", &taken), "Copy of Orders (3)");
+        let long = "x".repeat(120);
+        let copy = copy_name(&long, &taken);
+        assert_eq!(copy.chars().count(), 120);
+        taken.insert(copy.clone());
+        let second = copy_name(&long, &taken);
+        assert!(second.ends_with(" (2)") && second.chars().count() == 120);
+    }
+}

@@ -1,0 +1,448 @@
+//! One service: read, change, clone, remove, alerts; bad bodies; the OpenAPI document.
+
+mod common;
+
+use common::TestServer;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+async fn patch(t: &TestServer, id: u64, body: Value) -> common::Reply {
+    t.call(
+        Method::PATCH,
+        &format!("/api/v1/services/{id}"),
+        Some(&t.admin()),
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_service_has_notes_alerts_and_runs() {
+    let t = TestServer::start().await;
+    let id = t.a_service("active").await;
+    let reply = t.get(&format!("/api/v1/services/{id}")).await;
+    assert_eq!(reply.status, 200);
+    let s = &reply.body;
+    assert_eq!(s["id"], id);
+    assert_eq!(s["notes"], "");
+    assert!(s["alerts"]["enabled"].is_boolean());
+    assert_eq!(s["alerts"]["enabled"], s["alerts_enabled"]);
+    t.get("/api/v1/services/987654")
+        .await
+        .assert_error(404, "not_found", "987654");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn patch_renames_trimmed_changes_status_and_notes() {
+    let t = TestServer::start().await;
+    let id = t.a_service("active").await;
+    let before = t.get(&format!("/api/v1/services/{id}")).await.body;
+    let reply = patch(&t, id, json!({"name": "  Shopify orders → NetSuite (EU)  ", "status": "inactive", "notes": "Paused for the\nmigration."})).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body["name"], "Shopify orders → NetSuite (EU)");
+    assert_eq!(reply.body["status"], "inactive");
+    assert_eq!(reply.body["notes"], "Paused for the\nmigration.");
+    assert!(
+        reply.body["next_run_at"].is_null(),
+        "inactive services have no next run"
+    );
+    assert_ne!(reply.body["updated_at"], Value::Null);
+    assert_eq!(reply.body["created_at"], before["created_at"]);
+    // Partial: only what is given changes.
+    let reply = patch(&t, id, json!({"status": "active"})).await;
+    assert_eq!(reply.body["name"], "Shopify orders → NetSuite (EU)");
+    assert_eq!(reply.body["notes"], "Paused for the\nmigration.");
+    assert_eq!(
+        t.get(&format!("/api/v1/services/{id}")).await.body["status"],
+        "active"
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn patch_refuses_bad_names_fixed_fields_and_unknown_fields() {
+    let t = TestServer::start().await;
+    let id = t.a_service("active").await;
+    let before = t.get(&format!("/api/v1/services/{id}")).await.body;
+    for (body, code, part) in [
+        (json!({"name": "   "}), "invalid_name", "empty"),
+        (json!({"name": "x".repeat(121)}), "invalid_name", "120"),
+        (json!({"name": "two\nlines"}), "invalid_name", "control"),
+        (json!({"id": 5}), "immutable_field", "id"),
+        (
+            json!({"service_type": "sweeper"}),
+            "immutable_field",
+            "type",
+        ),
+        (json!({"type": "sweeper"}), "immutable_field", "type"),
+        (json!({"colour": "red"}), "unknown_field", "colour"),
+        (json!({"status": "paused"}), "invalid_field", "paused"),
+        (json!({"name": 42}), "invalid_field", "invalid"),
+        (
+            json!({"notes": "n".repeat(10_001)}),
+            "invalid_notes",
+            "10000",
+        ),
+    ] {
+        patch(&t, id, body.clone())
+            .await
+            .assert_error(422, code, part);
+    }
+    assert_eq!(
+        t.get(&format!("/api/v1/services/{id}")).await.body,
+        before,
+        "nothing changed"
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_unsupported_and_oversized_bodies() {
+    let t = TestServer::start().await;
+    let id = t.a_service("active").await;
+    let url = t.url(&format!("/api/v1/services/{id}"));
+    let send = |body: Vec<u8>, content_type: &'static str| {
+        t.client
+            .patch(&url)
+            .bearer_auth(t.admin())
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let reply = send(b"{\"name\": ".to_vec(), "application/json")
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 400);
+    let body: Value = reply.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "bad_request");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not valid JSON"));
+
+    let reply = send(b"name=x".to_vec(), "application/x-www-form-urlencoded")
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 415);
+    assert_eq!(
+        reply.json::<Value>().await.unwrap()["error"]["code"],
+        "unsupported_media_type"
+    );
+
+    let big = format!("{{\"notes\": \"{}\"}}", "a".repeat(70 * 1024)).into_bytes();
+    let reply = send(big, "application/json").await.unwrap();
+    assert_eq!(reply.status(), 413);
+    assert_eq!(
+        reply.json::<Value>().await.unwrap()["error"]["code"],
+        "payload_too_large"
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn clone_makes_an_inactive_copy_with_the_same_settings() {
+    let t = TestServer::start().await;
+    let all = t
+        .get("/api/v1/company-groups/1/services?status=active")
+        .await
+        .body["items"]
+        .clone();
+    let original = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["alerts_enabled"] == true)
+        .unwrap()
+        .clone();
+    let id = original["id"].as_u64().unwrap();
+    let detail = t.get(&format!("/api/v1/services/{id}")).await.body;
+    let reply = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/services/{id}/clone"),
+            Some(&t.admin()),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let copy = reply.body;
+    assert_ne!(copy["id"], original["id"]);
+    assert_eq!(
+        copy["name"],
+        format!("Copy of {}", original["name"].as_str().unwrap())
+    );
+    assert_eq!(copy["status"], "inactive");
+    for field in [
+        "group_id",
+        "service_type",
+        "source",
+        "destination",
+        "trigger",
+        "alerts_enabled",
+    ] {
+        assert_eq!(copy[field], original[field], "{field}");
+    }
+    assert_eq!(copy["alerts"], detail["alerts"]);
+    let again = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/services/{id}/clone"),
+            Some(&t.admin()),
+            None,
+        )
+        .await;
+    assert_eq!(
+        again.body["name"],
+        format!("Copy of {} (2)", original["name"].as_str().unwrap())
+    );
+    assert_eq!(t.service_ids(1).await.len(), 64 + 2);
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_parallel_clones_make_twenty_distinct_services() {
+    let t = TestServer::start().await;
+    let id = t.a_service("active").await;
+    let before = t.service_ids(1).await.len();
+    let url = t.url(&format!("/api/v1/services/{id}/clone"));
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (client, url, token) = (t.client.clone(), url.clone(), t.admin());
+            tokio::spawn(async move {
+                let response = client.post(url).bearer_auth(token).send().await.unwrap();
+                let status = response.status();
+                (status, response.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut replies = Vec::new();
+    for task in tasks {
+        let (status, body) = task.await.unwrap();
+        replies.push(common::Reply {
+            status,
+            headers: Default::default(),
+            body,
+        });
+    }
+    let mut ids = std::collections::HashSet::new();
+    let mut names = std::collections::HashSet::new();
+    for reply in replies {
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        ids.insert(reply.body["id"].as_u64().unwrap());
+        names.insert(reply.body["name"].as_str().unwrap().to_string());
+    }
+    assert_eq!((ids.len(), names.len()), (20, 20));
+    assert_eq!(t.service_ids(1).await.len(), before + 20);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn delete_removes_the_service_with_its_runs_and_logs() {
+    let t = TestServer::start().await;
+    let id = t.a_service("active").await;
+    let run = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/services/{id}/runs"),
+            Some(&t.admin()),
+            None,
+        )
+        .await
+        .body["id"]
+        .as_u64()
+        .unwrap();
+    t.wait_for_run(id, run).await;
+    assert!(
+        !t.get(&format!("/api/v1/runs/{run}/log")).await.body["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    let reply = t
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/services/{id}"),
+            Some(&t.admin()),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, 204);
+    assert!(reply.body.is_null(), "204 has no body");
+    t.get(&format!("/api/v1/services/{id}"))
+        .await
+        .assert_error(404, "not_found", "does not exist");
+    t.get(&format!("/api/v1/runs/{run}/log"))
+        .await
+        .assert_error(404, "not_found", "does not exist");
+    assert!(!t.service_ids(1).await.contains(&id));
+    let (runs, lines) = t
+        .server
+        .db
+        .call(move |conn| {
+            let runs: u64 = conn.query_row(
+                "SELECT COUNT(*) FROM runs WHERE service_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            let lines: u64 = conn.query_row(
+                "SELECT COUNT(*) FROM run_log_lines WHERE run_id = ?1",
+                [run],
+                |r| r.get(0),
+            )?;
+            Ok((runs, lines))
+        })
+        .await
+        .unwrap();
+    assert_eq!((runs, lines), (0, 0));
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/services/{id}"),
+        Some(&t.admin()),
+        None,
+    )
+    .await
+    .assert_error(404, "not_found", "does not exist");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn alert_settings_read_write_and_validate() {
+    let t = TestServer::start().await;
+    let id = t.a_service("active").await;
+    let groups = t.get("/api/v1/notification-groups").await.body["items"].clone();
+    let groups = groups.as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    assert_eq!(groups[0]["name"], "Ops on-call");
+    let kinds: Vec<&str> = groups[0]["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["user", "user", "email"]);
+    let group = groups[1]["id"].as_u64().unwrap();
+
+    let path = format!("/api/v1/services/{id}/alerts");
+    let admin = t.admin();
+    let put = |body: Value| t.call(Method::PUT, &path, Some(&admin), Some(body));
+    let reply = put(json!({"enabled": true, "notification_group_id": group})).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(
+        t.get(&path).await.body,
+        json!({"enabled": true, "notification_group_id": group})
+    );
+    assert_eq!(
+        t.get(&format!("/api/v1/services/{id}")).await.body["alerts_enabled"],
+        true
+    );
+
+    put(json!({"enabled": true, "notification_group_id": null}))
+        .await
+        .assert_error(422, "invalid_alerts", "notification group");
+    put(json!({"enabled": true, "notification_group_id": 999}))
+        .await
+        .assert_error(422, "invalid_alerts", "999");
+    put(json!({"enabled": true}))
+        .await
+        .assert_error(422, "invalid_alerts", "notification group");
+    put(json!({"enabled": "yes", "notification_group_id": group}))
+        .await
+        .assert_error(422, "invalid_field", "invalid");
+    put(json!({"enabled": true, "notification_group_id": group, "sms": true}))
+        .await
+        .assert_error(422, "unknown_field", "sms");
+
+    let reply = put(json!({"enabled": false, "notification_group_id": null})).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        t.get(&format!("/api/v1/services/{id}")).await.body["alerts_enabled"],
+        false
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn systems_list_the_supported_systems_and_entities() {
+    let t = TestServer::start().await;
+    let systems = t.get("/api/v1/systems").await.body["items"].clone();
+    let systems = systems.as_array().unwrap();
+    assert_eq!(systems.len(), 44);
+    let shopify = systems.iter().find(|s| s["name"] == "Shopify").unwrap();
+    assert!(shopify["entities"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("orders")));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_route() {
+    let t = TestServer::start().await;
+    let doc = t.get("/api/v1/openapi.json").await;
+    assert_eq!(doc.status, 200);
+    let doc = doc.body;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let expected = [
+        ("get", "/api/v1/me"),
+        ("get", "/api/v1/company-groups"),
+        ("get", "/api/v1/company-groups/{id}/services"),
+        ("get", "/api/v1/services/{id}"),
+        ("patch", "/api/v1/services/{id}"),
+        ("delete", "/api/v1/services/{id}"),
+        ("post", "/api/v1/services/{id}/clone"),
+        ("post", "/api/v1/services/{id}/runs"),
+        ("get", "/api/v1/services/{id}/runs"),
+        ("get", "/api/v1/runs/{id}/log"),
+        ("get", "/api/v1/services/{id}/alerts"),
+        ("put", "/api/v1/services/{id}/alerts"),
+        ("get", "/api/v1/notification-groups"),
+        ("get", "/api/v1/systems"),
+        ("get", "/api/v1/openapi.json"),
+    ];
+    let paths = doc["paths"].as_object().unwrap();
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(
+        documented,
+        expected.len(),
+        "no undocumented extras: {:?}",
+        paths.keys().collect::<Vec<_>>()
+    );
+    for (method, path) in expected {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is missing from the document"
+        );
+        // Every documented route really answers (with auth it is never the 404 fallback).
+        let concrete = path.replace("{id}", "1");
+        let reply = t
+            .call(
+                method.to_uppercase().parse().unwrap(),
+                &concrete,
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(
+            reply.status, 401,
+            "{method} {concrete} is a real route behind auth"
+        );
+    }
+    for schema in [
+        "Service",
+        "ServiceSummary",
+        "Run",
+        "LogLine",
+        "ErrorResponse",
+        "AlertSettings",
+        "Facets",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "schema {schema}"
+        );
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    t.stop().await;
+}
