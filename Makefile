@@ -28,7 +28,7 @@ dist: setup
 	trunk build --release
 
 run: dist
-	cargo run -p services-server -- --addr $(ADDR) --db $(DB) --dist dist
+	cargo run -p services-server -- --addr $(ADDR) --db $(DB) --dist dist --demo-sign-in
 
 test: setup clean-counts lint test-native test-browser test-e2e
 	@bash scripts/test-summary.sh

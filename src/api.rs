@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use services_model::{CompanyGroup, GroupSummary, Service};
+use services_model::{CompanyGroup, GroupSummary, Me, ServiceSummary};
 use std::fmt;
 
 /// Same origin as the page.
@@ -35,6 +35,13 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl ApiError {
+    /// The token was refused: the user must sign in again.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::Status { status: 401, .. })
+    }
+}
+
 #[derive(Deserialize)]
 struct Items<T> {
     items: Vec<T>,
@@ -44,7 +51,15 @@ struct Items<T> {
 pub struct ServicePage {
     pub group: CompanyGroup,
     pub total: usize,
-    pub items: Vec<Service>,
+    pub items: Vec<ServiceSummary>,
+}
+
+/// A seeded user the standalone sign-in offers, with the token to act as them.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct DemoUser {
+    #[serde(flatten)]
+    pub user: Me,
+    pub token: String,
 }
 
 #[derive(Deserialize)]
@@ -57,19 +72,33 @@ struct ErrorDetail {
     message: String,
 }
 
-pub async fn company_groups() -> Result<Vec<GroupSummary>, ApiError> {
-    let list: Items<GroupSummary> = get_json(&format!("{API_BASE}/company-groups")).await?;
+/// The demo users a standalone server offers (`--demo-sign-in`).
+pub async fn demo_users() -> Result<Vec<DemoUser>, ApiError> {
+    let list: Items<DemoUser> = get_json("/api/demo/users", None).await?;
+    Ok(list.items)
+}
+
+pub async fn company_groups(token: &str) -> Result<Vec<GroupSummary>, ApiError> {
+    let list: Items<GroupSummary> =
+        get_json(&format!("{API_BASE}/company-groups"), Some(token)).await?;
     Ok(list.items)
 }
 
 /// Every service of one group: the page filters, sorts and pages them itself.
-pub async fn group_services(group_id: u64) -> Result<ServicePage, ApiError> {
-    get_json(&format!("{API_BASE}/company-groups/{group_id}/services")).await
+pub async fn group_services(token: &str, group_id: u64) -> Result<ServicePage, ApiError> {
+    get_json(
+        &format!("{API_BASE}/company-groups/{group_id}/services"),
+        Some(token),
+    )
+    .await
 }
 
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let response = Request::get(url)
-        .header("Accept", "application/json")
+async fn get_json<T: DeserializeOwned>(url: &str, token: Option<&str>) -> Result<T, ApiError> {
+    let mut request = Request::get(url).header("Accept", "application/json");
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let response = request
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;

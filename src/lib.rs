@@ -4,6 +4,7 @@
 pub mod api;
 pub mod components;
 pub mod pages;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -14,11 +15,17 @@ pub use pages::*;
 
 #[component]
 pub fn App() -> impl IntoView {
+    let session = session::Session::new();
+    provide_context(session);
+    let signed_in = move || session.token.with(Option::is_some);
     view! {
         <Router>
-            <Routes fallback=NotFound>
-                <Route path=path!("/") view=ServicesPage/>
-            </Routes>
+            <Show when=signed_in fallback=SignInPage>
+                <AccountBar/>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=ServicesPage/>
+                </Routes>
+            </Show>
         </Router>
     }
 }

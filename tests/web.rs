@@ -2,8 +2,11 @@
 
 use leptos::prelude::*;
 use leptos::task::tick;
-use services_list::{GroupTabs, LoadError, ServiceList};
-use services_model::{CompanyGroup, Endpoint, GroupSummary, Service, ServiceType, Status, Trigger};
+use services_list::api::DemoUser;
+use services_list::{DemoUserList, GroupTabs, LoadError, ServiceList};
+use services_model::{
+    Company, CompanyGroup, Endpoint, GroupSummary, Me, Role, Service, ServiceType, Status, Trigger,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
@@ -209,4 +212,50 @@ async fn load_error_says_what_failed_and_retries() {
     button.click();
     button.click();
     assert_eq!(retries.get_untracked(), 2);
+}
+
+fn demo_user(id: u64, name: &str, role: Role, company: (u64, &str)) -> DemoUser {
+    DemoUser {
+        user: Me {
+            id,
+            name: name.into(),
+            email: format!("{id}@example.com"),
+            role,
+            company: Company {
+                id: company.0,
+                name: company.1.into(),
+            },
+        },
+        token: format!("pw_{id}_secret"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn demo_user_list_groups_users_by_company_and_signs_in_the_one_chosen() {
+    let chosen = RwSignal::new(None::<String>);
+    let users = vec![
+        demo_user(1, "Ada Morgan", Role::Admin, (1, "Northwind")),
+        demo_user(4, "Dan Hughes", Role::ReadOnly, (1, "Northwind")),
+        demo_user(5, "Eve Lindqvist", Role::Admin, (2, "Contoso")),
+    ];
+    let (root, _handle) = mount(move || {
+        view! { <DemoUserList users=users on_choose=move |u: DemoUser| chosen.set(Some(u.token))/> }
+    });
+    tick().await;
+    let headings: Vec<String> = {
+        let list = root.query_selector_all("h2").unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().text_content().unwrap())
+            .collect()
+    };
+    assert_eq!(headings, vec!["Northwind", "Contoso"]);
+    let buttons = root.query_selector_all("button").unwrap();
+    assert_eq!(buttons.length(), 3);
+    let dan: HtmlElement = buttons.item(1).unwrap().unchecked_into();
+    assert_eq!(
+        dan.text_content().unwrap(),
+        "Sign in as Dan Hughesread-only"
+    );
+    dan.click();
+    assert_eq!(chosen.get_untracked().as_deref(), Some("pw_4_secret"));
 }

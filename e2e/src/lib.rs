@@ -49,14 +49,10 @@ impl Harness {
             dist.display()
         );
         let data = tempfile::tempdir().expect("a temporary folder");
-        let server = start(Config {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            db_path: data.path().join("e2e.sqlite3"),
-            dist_dir: dist,
-            seed: true,
-        })
-        .await
-        .expect("the server starts");
+        let mut config = Config::for_tests(data.path().join("e2e.sqlite3"), dist);
+        config.demo_sign_in = true;
+        config.fault_injection = true;
+        let server = start(config).await.expect("the server starts");
 
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port();
@@ -119,6 +115,26 @@ impl Harness {
             .goto(&self.url(path))
             .await
             .expect("the page loads");
+    }
+
+    /// Signs in on the standalone sign-in page as the demo user with this name.
+    pub async fn sign_in_as(&self, name: &str) {
+        let button = self
+            .browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&format!(
+                "//button[contains(., 'Sign in as {name}')]"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("no sign-in button for {name}: {e}"));
+        button.click().await.expect("the sign-in button clicks");
+    }
+
+    /// Opens a page and signs in as Northwind's admin.
+    pub async fn open_signed_in(&self, path: &str) {
+        self.open(path).await;
+        self.sign_in_as("Ada Morgan").await;
     }
 
     /// The current path and query, e.g. `/?group=2`.

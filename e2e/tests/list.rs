@@ -13,8 +13,10 @@ async fn api_ids(h: &Harness, group: u64) -> Vec<String> {
     let ids = h
         .browser
         .execute_async(
-            "const done = arguments[arguments.length - 1];
-             fetch(arguments[0]).then(r => r.json()).then(b => done(b.items.map(s => String(s.id))));",
+            "const [url, done] = arguments;
+             fetch('/api/demo/users').then(r => r.json())
+               .then(u => fetch(url, { headers: { Authorization: 'Bearer ' + u.items[0].token } }))
+               .then(r => r.json()).then(b => done(b.items.map(s => String(s.id))));",
             vec![url.into()],
         )
         .await
@@ -25,7 +27,7 @@ async fn api_ids(h: &Harness, group: u64) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn seeded_services_show_under_the_first_group() {
     let h = Harness::start().await;
-    h.open("/").await;
+    h.open_signed_in("/").await;
     let tabs = h
         .wait_for_texts(TABS, "three group tabs", |t| t.len() == 3)
         .await;
@@ -59,7 +61,7 @@ async fn seeded_services_show_under_the_first_group() {
 #[tokio::test(flavor = "multi_thread")]
 async fn switching_tabs_changes_the_list_and_the_url() {
     let h = Harness::start().await;
-    h.open("/").await;
+    h.open_signed_in("/").await;
     let first = h
         .wait_for_texts(ROW_IDS, "group 1's rows", |ids| ids.len() == 64)
         .await;
@@ -92,7 +94,7 @@ async fn switching_tabs_changes_the_list_and_the_url() {
 #[tokio::test(flavor = "multi_thread")]
 async fn keyboard_selects_a_tab_with_arrow_and_enter() {
     let h = Harness::start().await;
-    h.open("/").await;
+    h.open_signed_in("/").await;
     h.wait_for_texts(ROW_IDS, "group 1's rows", |ids| ids.len() == 64)
         .await;
     let first_tab = h.find("#group-tab-1").await;
@@ -111,7 +113,7 @@ async fn keyboard_selects_a_tab_with_arrow_and_enter() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_deep_link_opens_its_group_cold() {
     let h = Harness::start().await;
-    h.open("/?group=3").await;
+    h.open_signed_in("/?group=3").await;
     let ids = h
         .wait_for_texts(ROW_IDS, "group 3's rows", |ids| ids.len() == 34)
         .await;
@@ -129,7 +131,7 @@ async fn a_deep_link_opens_its_group_cold() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_group_shows_the_servers_message_and_a_retry() {
     let h = Harness::start().await;
-    h.open("/?group=999").await;
+    h.open_signed_in("/?group=999").await;
     let alert = h
         .wait_for_texts("[role=alert]", "an error message", |t| !t.is_empty())
         .await;
@@ -140,5 +142,40 @@ async fn a_missing_group_shows_the_servers_message_and_a_retry() {
     );
     let retry = h.find("[role=alert] button").await;
     assert_eq!(retry.text().await.unwrap(), "Retry");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_session_returns_to_sign_in_and_keeps_the_view() {
+    let h = Harness::start().await;
+    h.open_signed_in("/?group=2").await;
+    h.wait_for_texts(ROW_IDS, "group 2's rows", |ids| ids.len() == 52)
+        .await;
+    // The server refuses the next request's token, as it does when a session expires.
+    h.browser
+        .execute_async(
+            "const done = arguments[0];
+             fetch('/api/test/faults', { method: 'PUT', headers: { 'Content-Type': 'application/json' },
+               body: JSON.stringify({ rules: [{ path: '/api/v1/company-groups/*/services', status: 401, times: 1 }] }) })
+               .then(r => done(r.status));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    h.find("#group-tab-3").await.click().await.unwrap();
+    let notice = h
+        .wait_for_texts("[role=alert]", "the expiry notice", |t| !t.is_empty())
+        .await;
+    assert!(notice[0].contains("Your session has expired"), "{notice:?}");
+    h.sign_in_as("Ben Carter").await;
+    h.wait_for_texts(ROW_IDS, "group 3's rows", |ids| ids.len() == 34)
+        .await;
+    assert_eq!(h.location().await, "/?group=3");
+    let bar = h
+        .wait_for_texts("body", "the account bar", |t| {
+            t.iter().any(|b| b.contains("Signed in as Ben Carter"))
+        })
+        .await;
+    assert!(bar[0].contains("manager"));
     h.stop().await;
 }

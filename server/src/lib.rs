@@ -38,6 +38,8 @@ pub struct Config {
     pub runs: RunSettings,
     /// Serve `/api/test/faults` and apply its rules (for resilience tests only).
     pub fault_injection: bool,
+    /// Serve `/api/demo/users`: the demo users and their tokens, for the standalone sign-in.
+    pub demo_sign_in: bool,
 }
 
 impl Config {
@@ -55,6 +57,7 @@ impl Config {
                 concurrency: 4,
             },
             fault_injection: false,
+            demo_sign_in: false,
         }
     }
 }
@@ -66,6 +69,7 @@ pub struct AppState {
     pub wake_worker: Arc<Notify>,
     /// Set when fault injection is on.
     pub faults: Option<faults::Faults>,
+    pub demo_sign_in: bool,
 }
 
 #[derive(Debug)]
@@ -151,6 +155,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         db: db.clone(),
         wake_worker,
         faults: config.fault_injection.then(faults::Faults::default),
+        demo_sign_in: config.demo_sign_in,
     };
     let app = app(state, config.dist_dir);
     let (tx, rx) = oneshot::channel::<()>();

@@ -32,6 +32,9 @@ struct Args {
     /// Serve /api/test/faults to inject failures (tests only; never in production).
     #[arg(long, env = "SERVICES_FAULT_INJECTION")]
     fault_injection: bool,
+    /// Let the standalone app list the demo users and sign in as any of them (demos only).
+    #[arg(long, env = "SERVICES_DEMO_SIGN_IN")]
+    demo_sign_in: bool,
 }
 
 #[tokio::main]
@@ -54,6 +57,7 @@ async fn main() -> std::process::ExitCode {
             ..RunSettings::default()
         },
         fault_injection: args.fault_injection,
+        demo_sign_in: args.demo_sign_in,
     };
     let server = match start(config).await {
         Ok(server) => server,

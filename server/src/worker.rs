@@ -175,7 +175,7 @@ async fn execute(
     let fails = match settings.outcome {
         Outcome::Ok => false,
         Outcome::Failed => true,
-        Outcome::Mixed => id % 4 == 0,
+        Outcome::Mixed => id.is_multiple_of(4),
     };
     let (status, pushed) = if fails {
         let pushed = pulled * 2 / 3;

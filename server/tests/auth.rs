@@ -328,3 +328,26 @@ async fn another_companys_ids_answer_404_and_nothing_of_theirs_changes() {
     assert_eq!(count_after, their_groups);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn demo_sign_in_lists_working_tokens_only_when_switched_on() {
+    let off = TestServer::start().await;
+    off.call(Method::GET, "/api/demo/users", None, None)
+        .await
+        .assert_error(404, "not_found", "/api/demo/users");
+    off.stop().await;
+
+    let t = TestServer::start_with(|c| c.demo_sign_in = true).await;
+    let users = t.call(Method::GET, "/api/demo/users", None, None).await;
+    assert_eq!(users.status, 200);
+    let users = users.body["items"].as_array().unwrap().clone();
+    assert_eq!(users.len(), 8);
+    for user in &users {
+        let me = t
+            .get_as(user["token"].as_str().unwrap(), "/api/v1/me")
+            .await;
+        assert_eq!(me.body["email"], user["email"]);
+        assert_eq!(me.body["role"], user["role"]);
+    }
+    t.stop().await;
+}

@@ -1,5 +1,6 @@
 use crate::api::{self, ApiError, ServicePage};
 use crate::components::{tab_id, GroupTabs, LoadError, ServiceList};
+use crate::session::Session;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use services_model::GroupSummary;
@@ -31,7 +32,18 @@ pub fn ServicesPage() -> impl IntoView {
 
     let query = use_query_map();
     let navigate = use_navigate();
-    let groups = LocalResource::new(api::company_groups);
+    let session = expect_context::<Session>();
+    let token = move || session.token.get().unwrap_or_default();
+    let groups = LocalResource::new(move || {
+        let token = token();
+        async move {
+            let result = api::company_groups(&token).await;
+            if let Err(e) = &result {
+                session.check(e);
+            }
+            result
+        }
+    });
     let group_list = Signal::derive(move || groups.get().and_then(Result::ok).unwrap_or_default());
     let group_in_url =
         Memo::new(move |_| query.with(|q| q.get("group").and_then(|g| g.parse::<u64>().ok())));
@@ -43,11 +55,16 @@ pub fn ServicesPage() -> impl IntoView {
     });
     let services = LocalResource::new(move || {
         let id = group_id.get();
+        let token = token();
         async move {
-            match id {
-                Some(id) => api::group_services(id).await.map(Some),
+            let result = match id {
+                Some(id) => api::group_services(&token, id).await.map(Some),
                 None => Ok(None),
+            };
+            if let Err(e) = &result {
+                session.check(e);
             }
+            result
         }
     });
     let select_group = Callback::new(move |id: u64| {
@@ -108,5 +125,6 @@ fn services_table(page: ServicePage) -> impl IntoView {
         return view! { <p class="state">"No services in this group yet."</p> }.into_any();
     }
     let caption = format!("Services in {}", page.group.name);
-    view! { <ServiceList services=page.items caption=caption/> }.into_any()
+    let services: Vec<_> = page.items.into_iter().map(|s| s.service).collect();
+    view! { <ServiceList services=services caption=caption/> }.into_any()
 }

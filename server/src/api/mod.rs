@@ -1,6 +1,7 @@
 //! The JSON API: `/api/v1`, every route behind a bearer token, and its OpenAPI document.
 
 pub mod account;
+pub mod demo;
 pub mod groups;
 pub mod json;
 pub mod params;
@@ -96,6 +97,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         ));
     if state.faults.is_some() {
         api = api.merge(faults::routes());
+    }
+    if state.demo_sign_in {
+        api = api.route("/api/demo/users", get(demo::demo_users));
     }
     api.route_layer(middleware::from_fn_with_state(
         state.clone(),
