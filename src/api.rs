@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use services_model::{CompanyGroup, GroupSummary, Me, ServiceSummary};
+use services_model::{CompanyGroup, GroupSummary, Me, ServiceDetail, ServiceSummary};
 use std::fmt;
 
 /// Same origin as the page.
@@ -91,6 +91,10 @@ pub async fn group_services(token: &str, group_id: u64) -> Result<ServicePage, A
         Some(token),
     )
     .await
+}
+
+pub async fn service(token: &str, id: u64) -> Result<ServiceDetail, ApiError> {
+    get_json(&format!("{API_BASE}/services/{id}"), Some(token)).await
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str, token: Option<&str>) -> Result<T, ApiError> {

@@ -3,8 +3,10 @@
 
 pub mod api;
 pub mod components;
+pub mod media;
 pub mod pages;
 pub mod session;
+pub mod state;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -17,6 +19,7 @@ pub use pages::*;
 pub fn App() -> impl IntoView {
     let session = session::Session::new();
     provide_context(session);
+    provide_context(state::ListReturn(RwSignal::new("/".to_string())));
     let signed_in = move || session.token.with(Option::is_some);
     view! {
         <Router>
@@ -24,6 +27,7 @@ pub fn App() -> impl IntoView {
                 <AccountBar/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=ServicesPage/>
+                    <Route path=path!("/services/:id") view=ServicePage/>
                 </Routes>
             </Show>
         </Router>

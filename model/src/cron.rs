@@ -156,6 +156,116 @@ impl Cron {
     }
 }
 
+const WEEKDAYS: [&str; 7] = [
+    "Sundays",
+    "Mondays",
+    "Tuesdays",
+    "Wednesdays",
+    "Thursdays",
+    "Fridays",
+    "Saturdays",
+];
+
+impl Cron {
+    /// The schedule in words, as the list shows it: "Every 15 minutes", "Daily at 02:00 UTC".
+    /// Falls back to "Custom schedule" for shapes it does not put into words.
+    pub fn describe(&self) -> String {
+        let single = |i: usize| match self.fields[i].as_slice() {
+            [CronPart {
+                range: Some((a, b)),
+                step: 1,
+            }] if a == b => Some(*a),
+            _ => None,
+        };
+        let every = |i: usize| match self.fields[i].as_slice() {
+            [CronPart { range: None, step }] => Some(*step),
+            _ => None,
+        };
+        let singles = |i: usize| -> Option<Vec<u8>> {
+            self.fields[i]
+                .iter()
+                .map(|p| match p {
+                    CronPart {
+                        range: Some((a, b)),
+                        step: 1,
+                    } if a == b => Some(*a),
+                    _ => None,
+                })
+                .collect()
+        };
+        let any_day = every(2) == Some(1) && every(3) == Some(1);
+        let all_week = every(4) == Some(1);
+        let plural = |n: u8, unit: &str| {
+            if n == 1 {
+                format!("Every {unit}")
+            } else {
+                format!("Every {n} {unit}s")
+            }
+        };
+
+        if any_day && all_week && every(1) == Some(1) {
+            if let Some(n) = every(0) {
+                return plural(n, "minute");
+            }
+            if let Some(m) = single(0) {
+                return if m == 0 {
+                    "Every hour".into()
+                } else {
+                    format!("Every hour at :{m:02}")
+                };
+            }
+        }
+        if any_day && all_week {
+            if let (Some(m), Some(n)) = (single(0), every(1)) {
+                let base = plural(n, "hour");
+                return if m == 0 {
+                    base
+                } else {
+                    format!("{base} at :{m:02}")
+                };
+            }
+        }
+        let (Some(minute), Some(hours)) = (single(0), singles(1)) else {
+            return "Custom schedule".into();
+        };
+        let times: Vec<String> = hours
+            .iter()
+            .map(|h| format!("{h:02}:{minute:02}"))
+            .collect();
+        let at = match times.as_slice() {
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+            [] => return "Custom schedule".into(),
+        };
+        let days = if any_day && all_week {
+            Some(if times.len() == 2 {
+                "Twice daily".to_string()
+            } else {
+                "Daily".to_string()
+            })
+        } else if any_day {
+            match self.fields[4].as_slice() {
+                [CronPart {
+                    range: Some((1, 5)),
+                    step: 1,
+                }] => Some("Weekdays".into()),
+                _ => singles(4).map(|days| {
+                    let names: Vec<&str> = days.iter().map(|d| WEEKDAYS[*d as usize]).collect();
+                    names.join(", ")
+                }),
+            }
+        } else if all_week && every(3) == Some(1) {
+            single(2).map(|d| format!("Monthly on day {d}"))
+        } else {
+            None
+        };
+        match days {
+            Some(days) => format!("{days} at {at} UTC"),
+            None => "Custom schedule".into(),
+        }
+    }
+}
+
 fn next_day(t: UtcTime) -> UtcTime {
     if t.day < days_in_month(t.year, t.month) {
         UtcTime {
@@ -307,6 +417,28 @@ mod tests {
             "2026-11-27T13:00:00Z"
         );
         assert_eq!(Cron::parse("0 0 30 2 *").unwrap().next_after(0), None);
+    }
+
+    #[test]
+    fn describes_schedules_in_words() {
+        let words = |c: &str| Cron::parse(c).unwrap().describe();
+        assert_eq!(words("*/15 * * * *"), "Every 15 minutes");
+        assert_eq!(words("* * * * *"), "Every minute");
+        assert_eq!(words("0 * * * *"), "Every hour");
+        assert_eq!(words("5 * * * *"), "Every hour at :05");
+        assert_eq!(words("0 */2 * * *"), "Every 2 hours");
+        assert_eq!(words("0 2 * * *"), "Daily at 02:00 UTC");
+        assert_eq!(words("0 1,13 * * *"), "Twice daily at 01:00 and 13:00 UTC");
+        assert_eq!(
+            words("0 6,12,18 * * *"),
+            "Daily at 06:00, 12:00 and 18:00 UTC"
+        );
+        assert_eq!(words("30 6 * * 1-5"), "Weekdays at 06:30 UTC");
+        assert_eq!(words("0 0 * * 0"), "Sundays at 00:00 UTC");
+        assert_eq!(words("0 9 * * 1,3"), "Mondays, Wednesdays at 09:00 UTC");
+        assert_eq!(words("0 0 1 * *"), "Monthly on day 1 at 00:00 UTC");
+        assert_eq!(words("*/5 9-17 * * 1-5"), "Custom schedule");
+        assert_eq!(words("0 0 1 6 *"), "Custom schedule");
     }
 
     #[test]

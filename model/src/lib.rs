@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod cron;
+pub mod highlight;
 pub mod query;
 mod query_string;
 pub mod run;
@@ -12,8 +13,8 @@ pub mod time;
 pub use account::{Company, Me, Role};
 pub use cron::{Cron, CronError};
 pub use query::{
-    FacetCount, Facets, ListPage, ListQuery, Page, Sort, SortDirection, SortKey, DEFAULT_PAGE_SIZE,
-    PAGE_SIZES,
+    FacetCount, Facets, Filter, ListPage, ListQuery, Page, Sort, SortDirection, SortKey,
+    DEFAULT_PAGE_SIZE, PAGE_SIZES,
 };
 pub use run::{LogLevel, LogLine, Run, RunStatus, RunSummary, RunTrigger};
 pub use service::{

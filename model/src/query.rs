@@ -83,6 +83,48 @@ pub struct ListQuery {
     pub page: Page,
 }
 
+/// One filter value, in one dimension.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Filter {
+    Status(Status),
+    SourceSystem(String),
+    SourceEntity(String),
+}
+
+impl Filter {
+    /// The dimension, as the UI names it.
+    pub fn dimension(&self) -> &'static str {
+        match self {
+            Filter::Status(_) => "Status",
+            Filter::SourceSystem(_) => "Source system",
+            Filter::SourceEntity(_) => "Source entity",
+        }
+    }
+
+    pub fn value(&self) -> String {
+        match self {
+            Filter::Status(Status::Active) => "Active".into(),
+            Filter::Status(Status::Inactive) => "Inactive".into(),
+            Filter::SourceSystem(v) | Filter::SourceEntity(v) => v.clone(),
+        }
+    }
+}
+
+/// The page numbers a pager offers: the first, the last, and two either side of the current
+/// one; `None` marks a gap.
+pub fn page_window(current: u32, count: u32) -> Vec<Option<u32>> {
+    let mut pages: Vec<Option<u32>> = Vec::new();
+    for n in 1..=count {
+        if n == 1 || n == count || n.abs_diff(current) <= 2 {
+            if pages.last().is_some_and(|p| p.is_some_and(|p| p + 1 < n)) {
+                pages.push(None);
+            }
+            pages.push(Some(n));
+        }
+    }
+    pages
+}
+
 /// A filter value and how many services it would match.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -127,6 +169,121 @@ impl ListQuery {
             .split_whitespace()
             .map(str::to_lowercase)
             .collect()
+    }
+
+    /// The same view with another search, from page 1.
+    pub fn with_search(&self, search: &str) -> ListQuery {
+        ListQuery {
+            search: search.to_string(),
+            page: Page {
+                number: 1,
+                ..self.page
+            },
+            ..self.clone()
+        }
+    }
+
+    /// Adds or removes one filter value, back on page 1.
+    pub fn toggle_filter(&self, filter: &Filter) -> ListQuery {
+        let mut next = self.clone();
+        next.page.number = 1;
+        match filter {
+            Filter::Status(s) => {
+                if !next.statuses.remove(s) {
+                    next.statuses.insert(*s);
+                }
+            }
+            Filter::SourceSystem(v) => {
+                if !next.source_systems.remove(v) {
+                    next.source_systems.insert(v.clone());
+                }
+            }
+            Filter::SourceEntity(v) => {
+                if !next.source_entities.remove(v) {
+                    next.source_entities.insert(v.clone());
+                }
+            }
+        }
+        next
+    }
+
+    /// Every active filter, in the order the panel lists them.
+    pub fn active_filters(&self) -> Vec<Filter> {
+        self.statuses
+            .iter()
+            .map(|s| Filter::Status(*s))
+            .chain(
+                self.source_systems
+                    .iter()
+                    .map(|v| Filter::SourceSystem(v.clone())),
+            )
+            .chain(
+                self.source_entities
+                    .iter()
+                    .map(|v| Filter::SourceEntity(v.clone())),
+            )
+            .collect()
+    }
+
+    /// No filters, page 1; the search, sort and page size stay.
+    pub fn cleared_filters(&self) -> ListQuery {
+        ListQuery {
+            statuses: BTreeSet::new(),
+            source_systems: BTreeSet::new(),
+            source_entities: BTreeSet::new(),
+            page: Page {
+                number: 1,
+                ..self.page
+            },
+            ..self.clone()
+        }
+    }
+
+    /// No search and no filters, page 1; the sort and page size stay.
+    pub fn cleared(&self) -> ListQuery {
+        ListQuery {
+            sort: self.sort,
+            page: Page {
+                number: 1,
+                ..self.page
+            },
+            ..ListQuery::default()
+        }
+    }
+
+    /// Sorted by `key`: ascending, or flipped if it already sorts by `key`. Back to page 1.
+    pub fn sorted_by(&self, key: SortKey) -> ListQuery {
+        let direction = if self.sort.key == key && self.sort.direction == SortDirection::Ascending {
+            SortDirection::Descending
+        } else {
+            SortDirection::Ascending
+        };
+        ListQuery {
+            sort: Sort { key, direction },
+            page: Page {
+                number: 1,
+                ..self.page
+            },
+            ..self.clone()
+        }
+    }
+
+    pub fn on_page(&self, number: u32) -> ListQuery {
+        ListQuery {
+            page: Page {
+                number,
+                ..self.page
+            },
+            ..self.clone()
+        }
+    }
+
+    /// Another page size, from page 1.
+    pub fn with_page_size(&self, size: u32) -> ListQuery {
+        ListQuery {
+            page: Page { number: 1, size },
+            ..self.clone()
+        }
     }
 
     pub fn has_filters(&self) -> bool {
@@ -533,6 +690,92 @@ mod tests {
         q.search = "refund".into();
         let f = q.facets(&all);
         assert_eq!(counts(&f.statuses), vec![("active", 1), ("inactive", 0)]);
+    }
+
+    #[test]
+    fn view_changes_go_back_to_page_one_but_keep_the_rest() {
+        let mut q = ListQuery::default();
+        q.page = Page {
+            number: 4,
+            size: 100,
+        };
+        q.sort = Sort {
+            key: SortKey::Name,
+            direction: SortDirection::Descending,
+        };
+        let searched = q.with_search("shop");
+        assert_eq!(
+            (searched.page.number, searched.page.size, searched.sort),
+            (1, 100, q.sort)
+        );
+        let filtered = q.toggle_filter(&Filter::SourceSystem("Shopify".into()));
+        assert_eq!(filtered.page.number, 1);
+        assert_eq!(
+            filtered.active_filters(),
+            vec![Filter::SourceSystem("Shopify".into())]
+        );
+        assert!(filtered
+            .toggle_filter(&Filter::SourceSystem("Shopify".into()))
+            .active_filters()
+            .is_empty());
+        let sorted = q.sorted_by(SortKey::Name);
+        assert_eq!(
+            sorted.sort,
+            Sort {
+                key: SortKey::Name,
+                direction: SortDirection::Ascending
+            }
+        );
+        assert_eq!(
+            sorted.sorted_by(SortKey::Name).sort.direction,
+            SortDirection::Descending
+        );
+        assert_eq!(q.sorted_by(SortKey::Id).sort, Sort::default());
+        let cleared = filtered.with_search("x").cleared();
+        assert!(cleared.search.is_empty() && !cleared.has_filters());
+        assert_eq!(cleared.sort, q.sort);
+        assert_eq!(
+            q.with_page_size(25).page,
+            Page {
+                number: 1,
+                size: 25
+            }
+        );
+        assert_eq!(
+            q.on_page(2).page,
+            Page {
+                number: 2,
+                size: 100
+            }
+        );
+    }
+
+    #[test]
+    fn page_window_keeps_the_ends_and_the_neighbours() {
+        assert_eq!(page_window(1, 1), vec![Some(1)]);
+        assert_eq!(page_window(1, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            page_window(5, 10),
+            vec![
+                Some(1),
+                None,
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                None,
+                Some(10)
+            ]
+        );
+        assert_eq!(
+            page_window(1, 10),
+            vec![Some(1), Some(2), Some(3), None, Some(10)]
+        );
+        assert_eq!(
+            page_window(4, 5),
+            vec![Some(1), Some(2), Some(3), Some(4), Some(5)]
+        );
     }
 
     #[test]

@@ -107,6 +107,27 @@ pub enum Trigger {
     Webhook,
 }
 
+impl Trigger {
+    /// "Every 15 minutes", "Daily at 02:00 UTC", "Webhook".
+    pub fn describe(&self) -> String {
+        match self {
+            Trigger::Webhook => "Webhook".into(),
+            Trigger::Schedule { cron } => match crate::cron::Cron::parse(cron) {
+                Ok(cron) => cron.describe(),
+                Err(_) => "Invalid schedule".into(),
+            },
+        }
+    }
+
+    /// The cron expression, for schedules.
+    pub fn cron(&self) -> Option<&str> {
+        match self {
+            Trigger::Schedule { cron } => Some(cron),
+            Trigger::Webhook => None,
+        }
+    }
+}
+
 /// A service: pulls one entity type from a source system and pushes it to a destination.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,20 +1,39 @@
-use crate::api::{self, ApiError, ServicePage};
-use crate::components::{tab_id, GroupTabs, LoadError, ServiceList};
+use crate::api::{self, ServicePage};
+use crate::components::{service_href, tab_id, GroupTabs, LoadError, MenuAction, ServicesList};
 use crate::session::Session;
+use crate::state::{ListReturn, RowContext};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use services_model::GroupSummary;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+use services_model::{ListQuery, Role, ServiceSummary};
 use stylers::style;
 
 const PANEL_ID: &str = "services-panel";
 
-/// The services list: company-group tabs over the selected group's services. The selected group
-/// lives in the URL (`?group=ID`), so a link or a reload shows the same group.
+/// The list URL for a group and a view: `/?group=2&q=shop&status=active&page=2`.
+pub fn list_url(group: Option<u64>, query: &ListQuery) -> String {
+    let mut parts = Vec::new();
+    if let Some(group) = group {
+        parts.push(format!("group={group}"));
+    }
+    let view = query.to_query();
+    if !view.is_empty() {
+        parts.push(view);
+    }
+    if parts.is_empty() {
+        "/".into()
+    } else {
+        format!("/?{}", parts.join("&"))
+    }
+}
+
+/// The services list page. Group, search, filters, sort and page all live in the URL, so a
+/// link reproduces the view, Back and Forward step through changes and a reload keeps it.
 #[component]
 pub fn ServicesPage() -> impl IntoView {
     let styler_class = style! {
         main {
-            max-width: 72rem;
+            max-width: 80rem;
             margin: 0 auto;
             padding: var(--space-4) var(--space-3);
         }
@@ -30,9 +49,28 @@ pub fn ServicesPage() -> impl IntoView {
         }
     };
 
-    let query = use_query_map();
-    let navigate = use_navigate();
     let session = expect_context::<Session>();
+    let list_return = expect_context::<ListReturn>();
+    let location = use_location();
+    let navigate = use_navigate();
+    let role = Signal::derive(move || {
+        session
+            .user
+            .with(|u| u.as_ref().map_or(Role::ReadOnly, |u| u.role))
+    });
+    provide_context(RowContext::new(role));
+
+    let query = Memo::new(move |_| location.search.with(|s| ListQuery::from_query(s)));
+    let group_in_url = Memo::new(move |_| {
+        location
+            .query
+            .with(|q| q.get("group").and_then(|g| g.parse::<u64>().ok()))
+    });
+    Effect::new(move |_| {
+        let url = list_url(group_in_url.get(), &query.get());
+        list_return.0.set(url);
+    });
+
     let token = move || session.token.get().unwrap_or_default();
     let groups = LocalResource::new(move || {
         let token = token();
@@ -45,13 +83,20 @@ pub fn ServicesPage() -> impl IntoView {
         }
     });
     let group_list = Signal::derive(move || groups.get().and_then(Result::ok).unwrap_or_default());
-    let group_in_url =
-        Memo::new(move |_| query.with(|q| q.get("group").and_then(|g| g.parse::<u64>().ok())));
     // The group shown: the one in the URL, else the first one.
     let group_id = Memo::new(move |_| {
         group_in_url
             .get()
             .or_else(|| group_list.with(|g| g.first().map(|g| g.group.id)))
+    });
+    let group_name = Signal::derive(move || {
+        let id = group_id.get();
+        group_list.with(|g| {
+            g.iter()
+                .find(|g| Some(g.group.id) == id)
+                .map(|g| g.group.name.clone())
+                .unwrap_or_default()
+        })
     });
     let services = LocalResource::new(move || {
         let id = group_id.get();
@@ -67,43 +112,93 @@ pub fn ServicesPage() -> impl IntoView {
             result
         }
     });
-    let select_group = Callback::new(move |id: u64| {
-        navigate(&format!("?group={id}"), Default::default());
+    // The last good answer stays on screen while a retry loads or fails.
+    let last_good = RwSignal::new(None::<(u64, Vec<ServiceSummary>)>);
+    Effect::new(move |_| {
+        if let Some(Ok(Some(ServicePage { group, items, .. }))) = services.get() {
+            last_good.set(Some((group.id, items)));
+        }
+    });
+    let shown = Signal::derive(move || {
+        let id = group_id.get();
+        last_good.with(|g| {
+            g.as_ref()
+                .filter(|(gid, _)| Some(*gid) == id)
+                .map(|(_, items)| items.clone())
+        })
+    });
+    let error = Signal::derive(move || match services.get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
     });
 
-    let services_view = move || {
-        match services.get() {
-        None => view! { <p class="state" role="status">"Loading services…"</p> }.into_any(),
-        Some(Err(e)) => {
-            view! { <LoadError what="services" message=e.to_string() on_retry=move |_| services.refetch()/> }
-                .into_any()
+    let go = {
+        let navigate = navigate.clone();
+        move |url: String, replace: bool| {
+            navigate(
+                &url,
+                NavigateOptions {
+                    replace,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
         }
-        Some(Ok(None)) => view! { <p class="state">"No company groups yet."</p> }.into_any(),
-        Some(Ok(Some(page))) => services_table(page).into_any(),
-    }
     };
+    let on_query = {
+        let go = go.clone();
+        Callback::new(move |(q, replace): (ListQuery, bool)| {
+            go(list_url(group_id.get_untracked(), &q), replace);
+        })
+    };
+    let select_group = {
+        let go = go.clone();
+        Callback::new(move |id: u64| {
+            go(list_url(Some(id), &query.get_untracked().on_page(1)), false)
+        })
+    };
+    let on_open = {
+        let go = go.clone();
+        Callback::new(move |id: u64| go(service_href(id), false))
+    };
+    let on_action = Callback::new(move |(action, id): (MenuAction, u64)| {
+        let tab = match action {
+            MenuAction::ViewLogs => "summary",
+            MenuAction::AlertSettings => "alerts",
+            MenuAction::RunManually
+            | MenuAction::Clone
+            | MenuAction::ToggleStatus
+            | MenuAction::Remove => "settings",
+        };
+        go(format!("{}?tab={tab}", service_href(id)), false);
+    });
 
     view! { class = styler_class,
         <main>
             <h1>"Services"</h1>
             {move || match groups.get() {
                 None => view! { <p class="state" role="status">"Loading company groups…"</p> }.into_any(),
-                Some(Err(e)) => groups_error(e, groups).into_any(),
+                Some(Err(e)) => {
+                    view! { <LoadError what="company groups" message=e.to_string() on_retry=move |_| groups.refetch()/> }
+                        .into_any()
+                }
+                Some(Ok(list)) if list.is_empty() => {
+                    view! { <p class="state">"Your company has no company groups yet."</p> }.into_any()
+                }
                 Some(Ok(_)) => {
                     view! { class = styler_class,
-                        <GroupTabs
-                            groups=group_list
-                            selected=group_id
-                            on_select=select_group
-                            panel_id=PANEL_ID
-                        />
-                        <div
-                            class="panel"
-                            role="tabpanel"
-                            id=PANEL_ID
-                            aria-labelledby=move || group_id.get().map(tab_id)
-                        >
-                            {services_view}
+                        <GroupTabs groups=group_list selected=group_id on_select=select_group panel_id=PANEL_ID/>
+                        <div class="panel" role="tabpanel" id=PANEL_ID aria-labelledby=move || group_id.get().map(tab_id)>
+                            <ServicesList
+                                services=shown
+                                error=error
+                                on_retry=move |_| services.refetch()
+                                query=query
+                                on_query=on_query
+                                group_name=group_name
+                                on_action=on_action
+                                on_open=on_open
+                            />
                         </div>
                     }
                         .into_any()
@@ -111,20 +206,4 @@ pub fn ServicesPage() -> impl IntoView {
             }}
         </main>
     }
-}
-
-fn groups_error(
-    error: ApiError,
-    groups: LocalResource<Result<Vec<GroupSummary>, ApiError>>,
-) -> impl IntoView {
-    view! { <LoadError what="company groups" message=error.to_string() on_retry=move |_| groups.refetch()/> }
-}
-
-fn services_table(page: ServicePage) -> impl IntoView {
-    if page.items.is_empty() {
-        return view! { <p class="state">"No services in this group yet."</p> }.into_any();
-    }
-    let caption = format!("Services in {}", page.group.name);
-    let services: Vec<_> = page.items.into_iter().map(|s| s.service).collect();
-    view! { <ServiceList services=services caption=caption/> }.into_any()
 }

@@ -1,0 +1,300 @@
+use crate::state::RowContext;
+use leptos::html;
+use leptos::prelude::*;
+use services_model::{Service, Status};
+use stylers::style;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, KeyboardEvent};
+
+/// What a user can do to a service from its row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MenuAction {
+    ViewLogs,
+    RunManually,
+    Clone,
+    ToggleStatus,
+    AlertSettings,
+    Remove,
+}
+
+struct Item {
+    action: MenuAction,
+    label: String,
+    /// Why it can't be chosen, if it can't.
+    blocked: Option<String>,
+}
+
+fn items(service: &Service, can_manage: bool, role: &str) -> Vec<Item> {
+    let no_role = (!can_manage).then(|| format!("Your role ({role}) can only view services"));
+    let item = |action, label: &str, blocked: Option<String>| Item {
+        action,
+        label: label.to_string(),
+        blocked,
+    };
+    vec![
+        item(MenuAction::ViewLogs, "View logs", None),
+        item(
+            MenuAction::RunManually,
+            "Run manually",
+            no_role.clone().or_else(|| {
+                (service.status != Status::Active)
+                    .then(|| "Only active services can run".to_string())
+            }),
+        ),
+        item(MenuAction::Clone, "Clone", no_role.clone()),
+        item(
+            MenuAction::ToggleStatus,
+            if service.status == Status::Active {
+                "Deactivate"
+            } else {
+                "Activate"
+            },
+            no_role.clone(),
+        ),
+        item(MenuAction::AlertSettings, "Alert settings", None),
+        item(MenuAction::Remove, "Remove…", no_role),
+    ]
+}
+
+/// The row's "⋯" WAI-ARIA menu button. Enter, Space or ↓ open it at the first item, ↑ at the
+/// last; arrows wrap; Home and End; a letter jumps to the next item starting with it; Esc and Tab
+/// close it and return focus to the button. Items the role or state doesn't allow stay in the
+/// menu, `aria-disabled`, with the reason.
+#[component]
+pub fn ActionsMenu(
+    service: Service,
+    #[prop(into)] on_action: Callback<(MenuAction, u64)>,
+) -> impl IntoView {
+    let styler_class = style! {
+        div {
+            position: relative;
+            display: inline-block;
+        }
+        button {
+            font: inherit;
+            font-size: 1.25rem;
+            line-height: 1;
+            width: 2.25rem;
+            height: 2.25rem;
+            border: 1px solid transparent;
+            border-radius: var(--radius);
+            background: none;
+            color: var(--color-text);
+            cursor: pointer;
+        }
+        button:hover {
+            border-color: var(--color-border-strong);
+        }
+        button[aria-expanded="true"] {
+            border-color: var(--color-accent);
+            background: var(--color-accent-surface);
+        }
+        ul {
+            position: absolute;
+            right: 0;
+            top: calc(100% + 4px);
+            z-index: 10;
+            min-width: 15rem;
+            list-style: none;
+            margin: 0;
+            padding: var(--space-1) 0;
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            box-shadow: 0 8px 24px rgba(0, 0, 0, 0.18);
+            text-align: left;
+        }
+        li {
+            padding: var(--space-2) var(--space-3);
+            cursor: pointer;
+            color: var(--color-text);
+        }
+        li:focus {
+            outline: 2px solid var(--color-focus);
+            outline-offset: -2px;
+            background: var(--color-accent-surface);
+        }
+        li[aria-disabled="true"] {
+            cursor: not-allowed;
+            color: var(--color-text-muted);
+        }
+        li.separator {
+            padding: 0;
+            margin: var(--space-1) 0;
+            border-top: 1px solid var(--color-border);
+        }
+        span.reason {
+            display: block;
+            font-size: var(--font-size-small);
+        }
+    };
+    let rows = expect_context::<RowContext>();
+    let id = service.id;
+    let name = format!("Actions for {} (ID {id})", service.name);
+    let menu_id = format!("actions-menu-{id}");
+    let is_open = move || rows.open_menu.get() == Some(id);
+    let button_ref = NodeRef::<html::Button>::new();
+    let menu_ref = NodeRef::<html::Ul>::new();
+    let focus_at = RwSignal::new(0usize);
+    let service = StoredValue::new(service);
+    let menu_items = Memo::new(move |_| {
+        let role = rows.role.get();
+        service
+            .with_value(|s| {
+                items(
+                    s,
+                    role.can_manage_services(),
+                    &role.as_str().replace('_', "-"),
+                )
+            })
+            .into_iter()
+            .map(|i| (i.action, i.label, i.blocked))
+            .collect::<Vec<_>>()
+    });
+    let count = move || menu_items.with(Vec::len);
+
+    let focus_item = move |index: usize| {
+        let Some(menu) = menu_ref.get_untracked() else {
+            return;
+        };
+        if let Ok(list) = menu.query_selector_all("[role=menuitem]") {
+            if let Some(item) = list
+                .item(index as u32)
+                .and_then(|n| n.dyn_into::<HtmlElement>().ok())
+            {
+                let _ = item.focus();
+            }
+        }
+    };
+    // Focus follows `focus_at` while the menu is open (after it renders).
+    Effect::new(move |_| {
+        if is_open() {
+            let index = focus_at.get();
+            focus_item(index);
+        }
+    });
+    let open_at = move |index: usize| {
+        focus_at.set(index);
+        rows.open_menu.set(Some(id));
+    };
+    let close = move || {
+        rows.open_menu.set(None);
+        if let Some(button) = button_ref.get_untracked() {
+            let _ = button.focus();
+        }
+    };
+    let choose = move |index: usize| {
+        let Some((action, _, blocked)) = menu_items.with_untracked(|m| m.get(index).cloned())
+        else {
+            return;
+        };
+        if blocked.is_some() {
+            return;
+        }
+        close();
+        on_action.run((action, id));
+    };
+    let on_button_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
+        "ArrowDown" => {
+            ev.prevent_default();
+            open_at(0);
+        }
+        "ArrowUp" => {
+            ev.prevent_default();
+            open_at(count() - 1);
+        }
+        _ => {}
+    };
+    let on_menu_keydown = move |ev: KeyboardEvent| {
+        let n = count();
+        let current = focus_at.get_untracked();
+        let key = ev.key();
+        match key.as_str() {
+            "ArrowDown" => focus_at.set((current + 1) % n),
+            "ArrowUp" => focus_at.set((current + n - 1) % n),
+            "Home" => focus_at.set(0),
+            "End" => focus_at.set(n - 1),
+            "Escape" | "Tab" => close(),
+            "Enter" | " " => choose(current),
+            letter if letter.chars().count() == 1 && letter.chars().all(char::is_alphanumeric) => {
+                let letter = letter.to_lowercase();
+                let next = menu_items.with_untracked(|m| {
+                    (1..=n)
+                        .map(|step| (current + step) % n)
+                        .find(|i| m[*i].1.to_lowercase().starts_with(&letter))
+                });
+                match next {
+                    Some(i) => focus_at.set(i),
+                    None => return,
+                }
+            }
+            _ => return,
+        }
+        ev.prevent_default();
+    };
+
+    view! { class = styler_class,
+        <div data-actions-for=id>
+            <button
+                type="button"
+                node_ref=button_ref
+                aria-label=name.clone()
+                aria-haspopup="menu"
+                aria-expanded=move || is_open().to_string()
+                aria-controls=move || is_open().then(|| menu_id.clone())
+                on:click=move |_| {
+                    if is_open() {
+                        rows.open_menu.set(None);
+                    } else {
+                        open_at(0);
+                    }
+                }
+                on:keydown=on_button_keydown
+            >
+                <span aria-hidden="true">"⋯"</span>
+            </button>
+            <Show when=is_open>
+                <ul
+                    role="menu"
+                    id=format!("actions-menu-{id}")
+                    aria-label=name.clone()
+                    node_ref=menu_ref
+                    on:keydown=on_menu_keydown
+                >
+                    {move || {
+                        menu_items
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(index, (action, label, blocked))| {
+                                let separator = (action == MenuAction::Remove)
+                                    .then(|| view! { class = styler_class, <li role="separator" class="separator"></li> });
+                                let disabled = blocked.is_some();
+                                view! { class = styler_class,
+                                    {separator}
+                                    <li
+                                        role="menuitem"
+                                        tabindex="-1"
+                                        aria-disabled=disabled.then_some("true")
+                                        on:click=move |_| {
+                                            focus_at.set(index);
+                                            choose(index);
+                                        }
+                                        on:mousemove=move |_| {
+                                            if focus_at.get_untracked() != index {
+                                                focus_at.set(index);
+                                            }
+                                        }
+                                    >
+                                        {label}
+                                        {blocked.map(|reason| view! { class = styler_class, <span class="reason">{reason}</span> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </Show>
+        </div>
+    }
+}

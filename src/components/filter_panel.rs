@@ -1,0 +1,288 @@
+use crate::media::use_media_query;
+use leptos::html;
+use leptos::prelude::*;
+use services_model::{FacetCount, Facets, Filter, ListQuery, Status};
+use stylers::style;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, KeyboardEvent};
+
+const PANEL_ID: &str = "filter-panel";
+
+/// The "Filters" disclosure: status, source system and source entity as checkbox groups with
+/// counts that follow the search and the other filters; active filters as removable chips.
+/// Below 600 px wide the panel opens as a full-screen modal sheet.
+#[component]
+pub fn FilterPanel(
+    #[prop(into)] query: Signal<ListQuery>,
+    #[prop(into)] facets: Signal<Facets>,
+    #[prop(into)] on_change: Callback<ListQuery>,
+) -> impl IntoView {
+    let styler_class = style! {
+        div.filters {
+            display: flex;
+            flex-direction: column;
+            gap: var(--space-2);
+        }
+        div.bar {
+            display: flex;
+            flex-wrap: wrap;
+            align-items: center;
+            gap: var(--space-2);
+        }
+        button {
+            font: inherit;
+            cursor: pointer;
+        }
+        button.toggle {
+            padding: var(--space-2) var(--space-3);
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            color: var(--color-text);
+        }
+        button.toggle[aria-expanded="true"] {
+            border-color: var(--color-accent);
+            color: var(--color-accent-text);
+        }
+        ul.chips {
+            display: flex;
+            flex-wrap: wrap;
+            gap: var(--space-1);
+            list-style: none;
+            margin: 0;
+            padding: 0;
+        }
+        button.chip {
+            font-size: var(--font-size-small);
+            padding: 0.125rem var(--space-2);
+            border: 1px solid var(--color-accent);
+            border-radius: 999px;
+            background: var(--color-accent-surface);
+            color: var(--color-accent-text);
+        }
+        button.clear {
+            font-size: var(--font-size-small);
+            background: none;
+            border: none;
+            color: var(--color-accent-text);
+            text-decoration: underline;
+        }
+        div.panel {
+            display: grid;
+            grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
+            gap: var(--space-3);
+            padding: var(--space-3);
+            border: 1px solid var(--color-border);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+        }
+        div.panel[hidden] {
+            display: none;
+        }
+        div.sheet {
+            position: fixed;
+            inset: 0;
+            z-index: 20;
+            overflow-y: auto;
+            border-radius: 0;
+            grid-template-columns: 1fr;
+            align-content: start;
+        }
+        div.head {
+            display: flex;
+            justify-content: space-between;
+            align-items: center;
+            grid-column: 1 / -1;
+        }
+        h2 {
+            font-size: var(--font-size);
+            margin: 0;
+        }
+        fieldset {
+            border: none;
+            margin: 0;
+            padding: 0;
+            min-width: 0;
+        }
+        legend {
+            font-weight: 600;
+            margin-bottom: var(--space-1);
+        }
+        label {
+            display: flex;
+            gap: var(--space-2);
+            align-items: center;
+            padding: 0.125rem 0;
+        }
+        span.count {
+            color: var(--color-text-muted);
+            font-size: var(--font-size-small);
+        }
+        button.close {
+            padding: var(--space-1) var(--space-3);
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            color: var(--color-text);
+        }
+    };
+    let open = RwSignal::new(false);
+    let narrow = use_media_query("(max-width: 599px)");
+    let modal = move || open.get() && narrow.get();
+    let toggle_ref = NodeRef::<html::Button>::new();
+    let panel_ref = NodeRef::<html::Div>::new();
+    let active = Memo::new(move |_| query.with(ListQuery::active_filters));
+
+    let close = move || {
+        open.set(false);
+        if let Some(button) = toggle_ref.get_untracked() {
+            let _ = button.focus();
+        }
+    };
+    // A modal sheet takes focus when it opens.
+    Effect::new(move |_| {
+        if modal() {
+            if let Some(first) = focusables(panel_ref).into_iter().next() {
+                let _ = first.focus();
+            }
+        }
+    });
+    let on_panel_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            close();
+        } else if ev.key() == "Tab" && modal() {
+            trap_focus(&ev, panel_ref);
+        }
+    };
+    let toggle = move |filter: Filter| on_change.run(query.get_untracked().toggle_filter(&filter));
+
+    let group = move |legend: &'static str,
+                      counts: Box<dyn Fn(&Facets) -> Vec<FacetCount> + Send + Sync>,
+                      make: fn(&str) -> Option<Filter>| {
+        view! { class = styler_class,
+            <fieldset>
+                <legend>{legend}</legend>
+                {move || {
+                    facets
+                        .with(|f| counts(f))
+                        .into_iter()
+                        .filter_map(|fc| make(&fc.value).map(|filter| (fc, filter)))
+                        .map(|(fc, filter)| {
+                            let checked = active.with(|a| a.contains(&filter));
+                            let label = filter.value();
+                            view! { class = styler_class,
+                                <label>
+                                    <input
+                                        type="checkbox"
+                                        prop:checked=checked
+                                        on:change=move |_| toggle(filter.clone())
+                                    />
+                                    {label}
+                                    <span class="count">{format!("({})", fc.count)}</span>
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </fieldset>
+        }
+    };
+
+    view! { class = styler_class,
+        <div class="filters">
+            <div class="bar">
+                <button
+                    type="button"
+                    class="toggle"
+                    node_ref=toggle_ref
+                    aria-expanded=move || open.get().to_string()
+                    aria-controls=PANEL_ID
+                    on:click=move |_| open.update(|o| *o = !*o)
+                >
+                    "Filters"
+                    {move || match active.with(Vec::len) {
+                        0 => String::new(),
+                        n => format!(" ({n} active)"),
+                    }}
+                </button>
+                <Show when=move || active.with(|a| !a.is_empty())>
+                    <ul class="chips" aria-label="Active filters">
+                        <For
+                            each=move || active.get()
+                            key=|f| f.clone()
+                            children=move |f| {
+                                let name = format!("Remove filter: {} = {}", f.dimension(), f.value());
+                                let text = format!("{}: {} ×", f.dimension(), f.value());
+                                view! { class = styler_class,
+                                    <li>
+                                        <button type="button" class="chip" aria-label=name on:click=move |_| toggle(f.clone())>
+                                            {text}
+                                        </button>
+                                    </li>
+                                }
+                            }
+                        />
+                    </ul>
+                    <button type="button" class="clear" on:click=move |_| on_change.run(query.get_untracked().cleared_filters())>
+                        "Clear all"
+                    </button>
+                </Show>
+            </div>
+            <div
+                id=PANEL_ID
+                class="panel"
+                class:sheet=modal
+                node_ref=panel_ref
+                hidden=move || !open.get()
+                role=move || modal().then_some("dialog")
+                aria-modal=move || modal().then_some("true")
+                aria-labelledby=move || modal().then_some("filter-panel-title")
+                on:keydown=on_panel_keydown
+            >
+                <div class="head">
+                    <h2 id="filter-panel-title">"Filters"</h2>
+                    <button type="button" class="close" on:click=move |_| close()>"Done"</button>
+                </div>
+                {group("Status", Box::new(|f: &Facets| f.statuses.clone()), |v| Status::parse(v).map(Filter::Status))}
+                {group("Source system", Box::new(|f: &Facets| f.source_systems.clone()), |v| Some(Filter::SourceSystem(v.to_string())))}
+                {group("Source entity", Box::new(|f: &Facets| f.source_entities.clone()), |v| Some(Filter::SourceEntity(v.to_string())))}
+            </div>
+        </div>
+    }
+}
+
+/// The focusable controls inside the panel, in order.
+fn focusables(panel: NodeRef<html::Div>) -> Vec<HtmlElement> {
+    let Some(panel) = panel.get_untracked() else {
+        return Vec::new();
+    };
+    let Ok(list) = panel.query_selector_all("button, input, select, a[href]") else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .collect()
+}
+
+/// Keeps Tab and Shift+Tab inside the modal sheet.
+fn trap_focus(ev: &KeyboardEvent, panel: NodeRef<html::Div>) {
+    let items = focusables(panel);
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        return;
+    };
+    let active = document().active_element();
+    let at = |el: &HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>())
+    };
+    if ev.shift_key() && at(first) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && at(last) {
+        ev.prevent_default();
+        let _ = first.focus();
+    }
+}

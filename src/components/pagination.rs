@@ -1,0 +1,130 @@
+use leptos::prelude::*;
+use services_model::query::page_window;
+use services_model::{ListQuery, PAGE_SIZES};
+use stylers::style;
+
+/// Previous / page numbers / Next, and the rows-per-page choice.
+#[component]
+pub fn Pagination(
+    #[prop(into)] query: Signal<ListQuery>,
+    #[prop(into)] page_count: Signal<u32>,
+    #[prop(into)] on_change: Callback<ListQuery>,
+) -> impl IntoView {
+    let styler_class = style! {
+        nav {
+            display: flex;
+            flex-wrap: wrap;
+            justify-content: space-between;
+            align-items: center;
+            gap: var(--space-3);
+            padding: var(--space-3) 0;
+        }
+        ul {
+            display: flex;
+            flex-wrap: wrap;
+            gap: var(--space-1);
+            list-style: none;
+            margin: 0;
+            padding: 0;
+        }
+        button {
+            font: inherit;
+            min-width: 2.25rem;
+            padding: var(--space-1) var(--space-2);
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            color: var(--color-text);
+            cursor: pointer;
+        }
+        button[aria-current="page"] {
+            background: var(--color-accent);
+            border-color: var(--color-accent);
+            color: #ffffff;
+            font-weight: 700;
+        }
+        button:disabled {
+            cursor: not-allowed;
+            color: var(--color-text-muted);
+            border-color: var(--color-border);
+        }
+        span.gap {
+            padding: var(--space-1);
+            color: var(--color-text-muted);
+        }
+        label {
+            display: flex;
+            align-items: center;
+            gap: var(--space-2);
+        }
+        select {
+            font: inherit;
+            padding: var(--space-1);
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            color: var(--color-text);
+        }
+    };
+    let current = move || query.with(|q| q.page.number.min(page_count.get()).max(1));
+    let go = move |n: u32| on_change.run(query.get_untracked().on_page(n));
+    view! { class = styler_class,
+        <nav aria-label="Pages">
+            <ul>
+                <li>
+                    <button type="button" disabled=move || current() <= 1 on:click=move |_| go(current() - 1)>
+                        "Previous"
+                    </button>
+                </li>
+                {move || {
+                    page_window(current(), page_count.get())
+                        .into_iter()
+                        .map(|p| match p {
+                            Some(n) => {
+                                let is_current = n == current();
+                                view! { class = styler_class,
+                                    <li>
+                                        <button
+                                            type="button"
+                                            aria-label=format!("Page {n}")
+                                            aria-current=is_current.then_some("page")
+                                            on:click=move |_| go(n)
+                                        >
+                                            {n}
+                                        </button>
+                                    </li>
+                                }
+                                .into_any()
+                            }
+                            None => view! { class = styler_class, <li><span class="gap" aria-hidden="true">"…"</span></li> }.into_any(),
+                        })
+                        .collect_view()
+                }}
+                <li>
+                    <button type="button" disabled=move || current() >= page_count.get() on:click=move |_| go(current() + 1)>
+                        "Next"
+                    </button>
+                </li>
+            </ul>
+            <label>
+                "Rows per page"
+                <select on:change:target=move |ev| {
+                    if let Ok(size) = ev.target().value().parse::<u32>() {
+                        on_change.run(query.get_untracked().with_page_size(size));
+                    }
+                }>
+                    {PAGE_SIZES
+                        .into_iter()
+                        .map(|size| {
+                            view! { class = styler_class,
+                                <option value=size.to_string() selected=move || query.with(|q| q.page.size == size)>
+                                    {size}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+        </nav>
+    }
+}

@@ -1,0 +1,98 @@
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use stylers::style;
+
+/// The search field, in a search landmark. Filters as you type (the list runs the query
+/// locally); `Esc` clears; `/` focuses it from anywhere on the page.
+#[component]
+pub fn SearchBox(
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
+) -> impl IntoView {
+    let styler_class = style! {
+        div {
+            display: flex;
+            flex-direction: column;
+            gap: var(--space-1);
+            flex: 1 1 16rem;
+            min-width: 0;
+        }
+        label {
+            font-weight: 600;
+            font-size: var(--font-size-small);
+        }
+        span.field {
+            position: relative;
+            display: block;
+        }
+        input {
+            font: inherit;
+            width: 100%;
+            padding: var(--space-2) 2.25rem var(--space-2) var(--space-2);
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            color: var(--color-text);
+        }
+        kbd {
+            position: absolute;
+            right: var(--space-2);
+            top: 50%;
+            transform: translateY(-50%);
+            font-size: var(--font-size-small);
+            color: var(--color-text-muted);
+            border: 1px solid var(--color-border);
+            border-radius: 4px;
+            padding: 0 0.3rem;
+        }
+    };
+    let input = NodeRef::<html::Input>::new();
+    let handle = window_event_listener(ev::keydown, move |ev| {
+        if ev.key() != "/"
+            || ev.ctrl_key()
+            || ev.meta_key()
+            || ev.alt_key()
+            || ev.default_prevented()
+        {
+            return;
+        }
+        let typing = document().active_element().is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.has_attribute("contenteditable")
+        });
+        if !typing {
+            if let Some(input) = input.get_untracked() {
+                ev.prevent_default();
+                let _ = input.focus();
+            }
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    view! { class = styler_class,
+        <div role="search" aria-label="Services">
+            <label for="service-search">"Search services"</label>
+            <span class="field">
+                <input
+                    id="service-search"
+                    type="search"
+                    node_ref=input
+                    placeholder="ID, type or name"
+                    autocomplete="off"
+                    spellcheck="false"
+                    aria-keyshortcuts="/"
+                    prop:value=move || value.get()
+                    on:input:target=move |ev| on_input.run(ev.target().value())
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" && !value.with_untracked(String::is_empty) {
+                            ev.prevent_default();
+                            on_input.run(String::new());
+                        }
+                    }
+                />
+                <kbd aria-hidden="true">"/"</kbd>
+            </span>
+        </div>
+    }
+}

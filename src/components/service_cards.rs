@@ -1,0 +1,100 @@
+use super::actions_menu::MenuAction;
+use super::service_row::{RowLayout, ServiceRow};
+use leptos::prelude::*;
+use services_model::{ListQuery, ServiceSummary, Sort, SortDirection, SortKey};
+use stylers::style;
+
+const SORTS: [(&str, SortKey, SortDirection); 8] = [
+    ("ID, lowest first", SortKey::Id, SortDirection::Ascending),
+    ("ID, highest first", SortKey::Id, SortDirection::Descending),
+    ("Name, A to Z", SortKey::Name, SortDirection::Ascending),
+    ("Name, Z to A", SortKey::Name, SortDirection::Descending),
+    (
+        "Status, active first",
+        SortKey::Status,
+        SortDirection::Ascending,
+    ),
+    (
+        "Status, inactive first",
+        SortKey::Status,
+        SortDirection::Descending,
+    ),
+    (
+        "Source system, A to Z",
+        SortKey::SourceSystem,
+        SortDirection::Ascending,
+    ),
+    (
+        "Source system, Z to A",
+        SortKey::SourceSystem,
+        SortDirection::Descending,
+    ),
+];
+
+/// The services as cards (narrow screens), with a "Sort by" choice in place of table headers.
+#[component]
+pub fn ServiceCards(
+    #[prop(into)] items: Signal<Vec<ServiceSummary>>,
+    #[prop(into)] query: Signal<ListQuery>,
+    #[prop(into)] on_query: Callback<ListQuery>,
+    #[prop(into)] terms: Signal<Vec<String>>,
+    #[prop(into)] on_action: Callback<(MenuAction, u64)>,
+    #[prop(into)] on_open: Callback<u64>,
+    #[prop(into)] caption: Signal<String>,
+) -> impl IntoView {
+    let styler_class = style! {
+        label {
+            display: flex;
+            align-items: center;
+            gap: var(--space-2);
+            margin-bottom: var(--space-2);
+            font-size: var(--font-size-small);
+        }
+        select {
+            font: inherit;
+            padding: var(--space-1);
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            color: var(--color-text);
+            max-width: 100%;
+        }
+        ul {
+            display: grid;
+            gap: var(--space-2);
+            margin: 0;
+            padding: 0;
+        }
+    };
+    view! { class = styler_class,
+        <label>
+            "Sort by"
+            <select on:change:target=move |ev| {
+                if let Some((_, key, direction)) = ev.target().value().parse::<usize>().ok().and_then(|i| SORTS.get(i)) {
+                    let mut next = query.get_untracked();
+                    next.sort = Sort { key: *key, direction: *direction };
+                    next.page.number = 1;
+                    on_query.run(next);
+                }
+            }>
+                {SORTS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (label, key, direction))| {
+                        let chosen = move || query.with(|q| q.sort == Sort { key: *key, direction: *direction });
+                        view! { class = styler_class, <option value=i.to_string() selected=chosen>{*label}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+        <ul aria-label=caption>
+            <For
+                each=move || items.get()
+                key=|s| (s.service.id, s.service.updated_at.clone(), s.service.name.clone(), s.service.status)
+                children=move |summary| {
+                    view! { <ServiceRow summary=summary layout=RowLayout::Card terms=terms on_action=on_action on_open=on_open/> }
+                }
+            />
+        </ul>
+    }
+}

@@ -1,0 +1,333 @@
+use super::actions_menu::{ActionsMenu, MenuAction};
+use super::highlight::Highlight;
+use leptos::prelude::*;
+use services_model::{ServiceSummary, ServiceType, Status};
+use stylers::style;
+use wasm_bindgen::JsCast;
+
+/// Table rows from 900 px up, cards below; the same information and controls either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowLayout {
+    Table,
+    Card,
+}
+
+/// The service page's path.
+pub fn service_href(id: u64) -> String {
+    format!("/services/{id}")
+}
+
+/// A small square with the system's initials, coloured from its name (decoration only).
+/// `scope` is the component's stylers class, so the badge's scoped CSS applies.
+fn badge(system: &str, scope: &'static str) -> impl IntoView {
+    let initials: String = system
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect::<String>()
+        .to_uppercase();
+    let shade = system
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into()))
+        % 8;
+    view! { <span class=format!("badge shade-{shade} {scope}") aria-hidden="true">{initials}</span> }
+}
+
+/// One service, as a table row or a card. A click anywhere on it (outside its own controls)
+/// opens the service; keyboard users use the name link. No interactive element nests another.
+#[component]
+pub fn ServiceRow(
+    summary: ServiceSummary,
+    layout: RowLayout,
+    #[prop(into)] terms: Signal<Vec<String>>,
+    #[prop(into)] on_action: Callback<(MenuAction, u64)>,
+    #[prop(into)] on_open: Callback<u64>,
+) -> impl IntoView {
+    let styler_class = style! {
+        tr {
+            cursor: pointer;
+        }
+        tr:hover {
+            background: var(--color-row-hover);
+        }
+        td {
+            padding: var(--space-2);
+            border-bottom: 1px solid var(--color-border);
+            vertical-align: middle;
+        }
+        li.card {
+            list-style: none;
+            border: 1px solid var(--color-border);
+            border-radius: var(--radius);
+            padding: var(--space-3);
+            background: var(--color-surface);
+            cursor: pointer;
+        }
+        div.card-head {
+            display: flex;
+            justify-content: space-between;
+            align-items: center;
+            gap: var(--space-2);
+        }
+        p.source {
+            margin: 0;
+            display: flex;
+            align-items: center;
+            gap: var(--space-1);
+            font-size: var(--font-size-small);
+            color: var(--color-text-muted);
+            font-weight: 600;
+        }
+        h3 {
+            font-size: var(--font-size);
+            margin: var(--space-1) 0 var(--space-2) 0;
+            overflow-wrap: anywhere;
+        }
+        dl {
+            display: grid;
+            grid-template-columns: max-content 1fr;
+            gap: var(--space-1) var(--space-3);
+            margin: 0;
+            font-size: var(--font-size-small);
+        }
+        dt {
+            color: var(--color-text-muted);
+        }
+        dd {
+            margin: 0;
+            min-width: 0;
+            overflow-wrap: anywhere;
+        }
+        a.name {
+            color: var(--color-accent-text);
+            font-weight: 600;
+        }
+        span.id {
+            font-variant-numeric: tabular-nums;
+        }
+        button.copy {
+            font: inherit;
+            font-size: var(--font-size-small);
+            margin-left: var(--space-1);
+            padding: 0 var(--space-1);
+            border: 1px solid var(--color-border-strong);
+            border-radius: 4px;
+            background: var(--color-surface);
+            color: var(--color-text);
+            cursor: pointer;
+        }
+        span.status {
+            display: inline-flex;
+            align-items: center;
+            gap: var(--space-1);
+            white-space: nowrap;
+        }
+        span.active {
+            color: var(--color-ok);
+        }
+        span.inactive {
+            color: var(--color-text-muted);
+        }
+        span.badge {
+            display: inline-grid;
+            place-items: center;
+            width: 1.375rem;
+            height: 1.375rem;
+            border-radius: 4px;
+            font-size: 0.625rem;
+            font-weight: 700;
+            color: #ffffff;
+            background: #334155;
+            flex: none;
+        }
+        span.shade-0 {
+            background: #1e40af;
+        }
+        span.shade-1 {
+            background: #065f46;
+        }
+        span.shade-2 {
+            background: #9a3412;
+        }
+        span.shade-3 {
+            background: #6b21a8;
+        }
+        span.shade-4 {
+            background: #9f1239;
+        }
+        span.shade-5 {
+            background: #334155;
+        }
+        span.shade-6 {
+            background: #854d0e;
+        }
+        span.shade-7 {
+            background: #155e75;
+        }
+        span.flow {
+            display: inline-flex;
+            flex-wrap: wrap;
+            align-items: center;
+            gap: var(--space-1);
+        }
+        span.schedule {
+            position: relative;
+            border-bottom: 1px dotted var(--color-text-muted);
+            cursor: help;
+        }
+        span.cron {
+            position: absolute;
+            left: 0;
+            top: calc(100% + 4px);
+            z-index: 5;
+            white-space: nowrap;
+            padding: var(--space-1) var(--space-2);
+            border-radius: 4px;
+            background: var(--color-text);
+            color: var(--color-bg);
+            font-family: monospace;
+            font-size: var(--font-size-small);
+            visibility: hidden;
+        }
+        span.schedule:hover span.cron {
+            visibility: visible;
+        }
+        span.schedule:focus span.cron {
+            visibility: visible;
+        }
+        a.alerts {
+            color: var(--color-text);
+            white-space: nowrap;
+        }
+        td.actions {
+            text-align: right;
+        }
+    };
+    let s = summary.service;
+    let id = s.id;
+    let status_word = match s.status {
+        Status::Active => "Active",
+        Status::Inactive => "Inactive",
+    };
+    let status_icon = match s.status {
+        Status::Active => "●",
+        Status::Inactive => "○",
+    };
+    let is_active = s.status == Status::Active;
+    let type_word = match s.service_type {
+        ServiceType::Standard => "Standard",
+        ServiceType::Sweeper => "Sweeper",
+    };
+    let schedule = s.trigger.describe();
+    let cron = s.trigger.cron().map(str::to_string);
+    let alerts_text = if s.alerts_enabled { "On" } else { "Off" };
+    let alerts_label = format!(
+        "Alerts {}: alert settings for {}",
+        alerts_text.to_lowercase(),
+        s.name
+    );
+    let copied = RwSignal::new(false);
+    let id_text = id.to_string();
+    let copy = move |_| {
+        let text = id.to_string();
+        let clipboard = window().navigator().clipboard();
+        leptos::task::spawn_local(async move {
+            let ok = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text))
+                .await
+                .is_ok();
+            copied.set(ok);
+        });
+    };
+    let open_unless_control = move |ev: leptos::ev::MouseEvent| {
+        let on_control = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| {
+                el.closest("a, button, input, select, [role=menu], [tabindex]")
+                    .ok()
+                    .flatten()
+            })
+            .is_some();
+        if !on_control {
+            on_open.run(id);
+        }
+    };
+
+    let name_link = {
+        let name = s.name.clone();
+        view! { class = styler_class, <a class="name" href=service_href(id)><Highlight text=name terms=terms/></a> }
+    };
+    let id_cell = {
+        let id_text = id_text.clone();
+        view! { class = styler_class,
+            <span class="id"><Highlight text=id_text terms=terms/></span>
+            <button type="button" class="copy" aria-label=format!("Copy ID {id}") on:click=copy>
+                {move || if copied.get() { "Copied" } else { "Copy" }}
+            </button>
+        }
+    };
+    let status_cell = view! { class = styler_class,
+        <span class="status" class:active=is_active class:inactive=!is_active>
+            <span aria-hidden="true">{status_icon}</span>{status_word}
+        </span>
+    };
+    let flow = view! { class = styler_class,
+        <span class="flow">
+            {badge(&s.source.system, styler_class)}
+            {format!("{} {}", s.source.system, s.source.entity)}
+            <span aria-hidden="true">"→"</span>
+            <span class="visually-hidden">"to"</span>
+            {badge(&s.destination.system, styler_class)}
+            {format!("{} {}", s.destination.system, s.destination.entity)}
+        </span>
+    };
+    let schedule_cell = match cron {
+        Some(cron) => view! { class = styler_class,
+            <span class="schedule" tabindex="0">{schedule}<span class="cron">{format!("Cron (UTC): {cron}")}</span></span>
+        }
+        .into_any(),
+        None => view! { <span>{schedule}</span> }.into_any(),
+    };
+    let alerts = view! { class = styler_class,
+        <a class="alerts" href=format!("{}?tab=alerts", service_href(id)) aria-label=alerts_label>
+            <span aria-hidden="true">{if s.alerts_enabled { "🔔 " } else { "🔕 " }}</span>
+            {alerts_text}
+        </a>
+    };
+    let menu = view! { <ActionsMenu service=s.clone() on_action=on_action/> };
+
+    match layout {
+        RowLayout::Table => view! { class = styler_class,
+            <tr on:click=open_unless_control>
+                <td><span class="flow">{badge(&s.source.system, styler_class)}{s.source.system.clone()}</span></td>
+                <td>{id_cell}</td>
+                <td>{status_cell}</td>
+                <td><Highlight text=type_word terms=terms/></td>
+                <td>{name_link}</td>
+                <td>{flow}</td>
+                <td>{schedule_cell}</td>
+                <td>{alerts}</td>
+                <td class="actions">{menu}</td>
+            </tr>
+        }
+        .into_any(),
+        RowLayout::Card => view! { class = styler_class,
+            <li class="card" on:click=open_unless_control>
+                <div class="card-head">
+                    <p class="source">{badge(&s.source.system, styler_class)}{s.source.system.clone()}</p>
+                    {menu}
+                </div>
+                <h3>{name_link}</h3>
+                <dl>
+                    <dt>"ID"</dt><dd>{id_cell}</dd>
+                    <dt>"Status"</dt><dd>{status_cell}</dd>
+                    <dt>"Type"</dt><dd><Highlight text=type_word terms=terms/></dd>
+                    <dt>"Flow"</dt><dd>{flow}</dd>
+                    <dt>"Schedule"</dt><dd>{schedule_cell}</dd>
+                    <dt>"Alerts"</dt><dd>{alerts}</dd>
+                </dl>
+            </li>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,99 @@
+use super::actions_menu::MenuAction;
+use super::service_row::{RowLayout, ServiceRow};
+use leptos::prelude::*;
+use services_model::{ListQuery, ServiceSummary, SortDirection, SortKey};
+use stylers::style;
+
+/// The services as a table (900 px and wider), with sortable headers carrying `aria-sort`.
+#[component]
+pub fn ServiceTable(
+    #[prop(into)] items: Signal<Vec<ServiceSummary>>,
+    #[prop(into)] query: Signal<ListQuery>,
+    #[prop(into)] on_query: Callback<ListQuery>,
+    #[prop(into)] terms: Signal<Vec<String>>,
+    #[prop(into)] on_action: Callback<(MenuAction, u64)>,
+    #[prop(into)] on_open: Callback<u64>,
+    #[prop(into)] caption: Signal<String>,
+) -> impl IntoView {
+    let styler_class = style! {
+        table {
+            width: 100%;
+            border-collapse: collapse;
+            font-size: var(--font-size-small);
+        }
+        th {
+            text-align: left;
+            font-weight: 600;
+            color: var(--color-text-muted);
+            padding: var(--space-2);
+            border-bottom: 2px solid var(--color-border);
+            white-space: nowrap;
+        }
+        button {
+            font: inherit;
+            font-weight: 600;
+            color: var(--color-text);
+            background: none;
+            border: none;
+            padding: 0;
+            cursor: pointer;
+            display: inline-flex;
+            gap: var(--space-1);
+            align-items: center;
+        }
+        span.arrow {
+            color: var(--color-text-muted);
+            font-size: 0.75rem;
+        }
+    };
+    let header = move |label: &'static str, key: SortKey| {
+        let sort = move || query.with(|q| q.sort);
+        let aria = move || {
+            let s = sort();
+            (s.key == key).then(|| match s.direction {
+                SortDirection::Ascending => "ascending",
+                SortDirection::Descending => "descending",
+            })
+        };
+        let arrow = move || match aria() {
+            Some("ascending") => "▲",
+            Some(_) => "▼",
+            None => "↕",
+        };
+        view! { class = styler_class,
+            <th scope="col" aria-sort=aria>
+                <button type="button" on:click=move |_| on_query.run(query.get_untracked().sorted_by(key))>
+                    {label}
+                    <span class="arrow" aria-hidden="true">{arrow}</span>
+                </button>
+            </th>
+        }
+    };
+    view! { class = styler_class,
+        <table>
+            <caption class="visually-hidden">{caption}</caption>
+            <thead>
+                <tr>
+                    {header("Source system", SortKey::SourceSystem)}
+                    {header("ID", SortKey::Id)}
+                    {header("Status", SortKey::Status)}
+                    <th scope="col">"Type"</th>
+                    {header("Name", SortKey::Name)}
+                    <th scope="col">"Flow"</th>
+                    <th scope="col">"Schedule"</th>
+                    <th scope="col">"Alerts"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                <For
+                    each=move || items.get()
+                    key=|s| (s.service.id, s.service.updated_at.clone(), s.service.name.clone(), s.service.status)
+                    children=move |summary| {
+                        view! { <ServiceRow summary=summary layout=RowLayout::Table terms=terms on_action=on_action on_open=on_open/> }
+                    }
+                />
+            </tbody>
+        </table>
+    }
+}
