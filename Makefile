@@ -38,15 +38,15 @@ clean-counts:
 
 ## 1. model and server on the host; the server over real HTTP on a temporary SQLite file.
 test-native: setup
-	@bash scripts/test-layer.sh native cargo test -p services-model -p services-server
+	@bash scripts/test-layer.sh native cargo test --no-fail-fast -p services-model -p services-server
 
 ## 2. components mounted in headless Chromium (wasm-bindgen-test; see .cargo/config.toml).
 test-browser: setup
-	@bash scripts/test-layer.sh browser cargo test --target wasm32-unknown-unknown -p services-list --tests
+	@bash scripts/test-layer.sh browser cargo test --no-fail-fast --target wasm32-unknown-unknown -p services-list --tests
 
 ## 3. the real server and the built SPA, driven in headless Chromium through chromedriver.
 test-e2e: dist
-	@bash scripts/test-layer.sh e2e cargo test -p services-e2e
+	@bash scripts/test-layer.sh e2e cargo test --no-fail-fast -p services-e2e
 
 lint: setup
 	cargo fmt --all --check

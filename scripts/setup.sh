@@ -66,12 +66,16 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WBG_VERSION" ] ||
   (cd /tmp && cargo "+$install_toolchain" install wasm-bindgen-cli --version "$WBG_VERSION" --force)
 fi
 
-# 4. wasm-opt from npm's binaryen (Debian's binaryen 108 produces wasm that fails to load).
-if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+# 4. From npm, into .tools/ (one install, so neither package prunes the other): wasm-opt from
+#    binaryen (Debian's binaryen 108 produces wasm that fails to load) and axe-core, which the
+#    end-to-end accessibility audits inject into pages.
+AXE_VERSION=4.11.1
+if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION" ||
+   ! grep -qs "\"version\": \"$AXE_VERSION\"" "$TOOLS_DIR/node_modules/axe-core/package.json"; then
   command -v npm >/dev/null || apt_install nodejs npm
-  say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into .tools/"
+  say "installing binaryen@$BINARYEN_VERSION and axe-core@$AXE_VERSION into .tools/"
   mkdir -p "$TOOLS_DIR"
-  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" "axe-core@$AXE_VERSION"
 fi
 
 # 5. Chromium and ChromeDriver for the browser and end-to-end tests.

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos::task::tick;
 use services_list::state::RowContext;
 use services_list::{ActionsMenu, MenuAction, ServicesList};
-use services_model::{Endpoint, ListQuery, Role, Service, ServiceSummary, ServiceType, Status, Trigger};
+use services_model::{
+    Endpoint, ListQuery, Role, Service, ServiceSummary, ServiceType, Status, Trigger,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
@@ -18,7 +20,14 @@ fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> (Element,
     (container, handle)
 }
 
-fn service(id: u64, name: &str, kind: ServiceType, status: Status, system: &str, entity: &str) -> ServiceSummary {
+fn service(
+    id: u64,
+    name: &str,
+    kind: ServiceType,
+    status: Status,
+    system: &str,
+    entity: &str,
+) -> ServiceSummary {
     ServiceSummary {
         service: Service {
             id,
@@ -28,8 +37,10 @@ fn service(id: u64, name: &str, kind: ServiceType, status: Status, system: &str,
             status,
             source: Endpoint::new(system, entity),
             destination: Endpoint::new("NetSuite", "sales orders"),
-            trigger: Trigger::Schedule { cron: "*/15 * * * *".into() },
-            alerts_enabled: id % 2 == 0,
+            trigger: Trigger::Schedule {
+                cron: "*/15 * * * *".into(),
+            },
+            alerts_enabled: id.is_multiple_of(2),
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-01T00:00:00Z".into(),
         },
@@ -42,20 +53,53 @@ fn sample() -> Vec<ServiceSummary> {
     use ServiceType::*;
     use Status::*;
     vec![
-        service(2001, "Shopify orders to NetSuite", Standard, Active, "Shopify", "orders"),
-        service(2002, "Stock levels ÄRGER", Standard, Inactive, "Peoplevox", "stock"),
-        service(2003, "Sweep failed refunds", Sweeper, Active, "Shopify", "refunds"),
-        service(3104, "Products nightly", Standard, Active, "Brightpearl", "products"),
+        service(
+            2001,
+            "Shopify orders to NetSuite",
+            Standard,
+            Active,
+            "Shopify",
+            "orders",
+        ),
+        service(
+            2002,
+            "Stock levels ÄRGER",
+            Standard,
+            Inactive,
+            "Peoplevox",
+            "stock",
+        ),
+        service(
+            2003,
+            "Sweep failed refunds",
+            Sweeper,
+            Active,
+            "Shopify",
+            "refunds",
+        ),
+        service(
+            3104,
+            "Products nightly",
+            Standard,
+            Active,
+            "Brightpearl",
+            "products",
+        ),
     ]
 }
 
 fn texts(root: &Element, css: &str) -> Vec<String> {
     let list = root.query_selector_all(css).unwrap();
-    (0..list.length()).map(|i| list.item(i).unwrap().text_content().unwrap()).collect()
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().text_content().unwrap())
+        .collect()
 }
 
 fn element(root: &Element, css: &str) -> HtmlElement {
-    root.query_selector(css).unwrap().unwrap_or_else(|| panic!("no {css}")).unchecked_into()
+    root.query_selector(css)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {css}"))
+        .unchecked_into()
 }
 
 fn press(target: &Element, key: &str) {
@@ -95,7 +139,9 @@ fn row_ids(root: &Element) -> Vec<String> {
 async fn type_search(root: &Element, text: &str) {
     let input: HtmlInputElement = element(root, "input[type=search]").unchecked_into();
     input.set_value(text);
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
     tick().await;
 }
 
@@ -109,7 +155,11 @@ async fn search_narrows_by_id_type_and_name_case_insensitively() {
     type_search(&root, "SHOPIFY").await;
     assert_eq!(row_ids(&root), vec!["2001"], "name, any case");
     assert_eq!(texts(&root, "[role=status]"), vec!["1 of 4 services"]);
-    assert_eq!(texts(&root, "mark"), vec!["Shopify"], "the match is highlighted");
+    assert_eq!(
+        texts(&root, "mark"),
+        vec!["Shopify"],
+        "the match is highlighted"
+    );
 
     type_search(&root, "ärger").await;
     assert_eq!(row_ids(&root), vec!["2002"], "Unicode-aware");
@@ -121,7 +171,10 @@ async fn search_narrows_by_id_type_and_name_case_insensitively() {
 
     type_search(&root, "nothing like it").await;
     assert!(row_ids(&root).is_empty());
-    assert!(root.text_content().unwrap().contains("No services match “nothing like it”."));
+    assert!(root
+        .text_content()
+        .unwrap()
+        .contains("No services match “nothing like it”."));
     element(&root, "div.empty button").click();
     tick().await;
     assert_eq!(row_ids(&root).len(), 4, "Clear search and filters");
@@ -152,11 +205,17 @@ async fn filters_show_counts_chips_and_clear() {
     tick().await;
     let toggle = element(&root, "button[aria-controls=filter-panel]");
     assert_eq!(toggle.text_content().unwrap(), "Filters");
-    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
     assert!(element(&root, "#filter-panel").has_attribute("hidden"));
     toggle.click();
     tick().await;
-    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("true"));
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
     assert!(!element(&root, "#filter-panel").has_attribute("hidden"));
     let labels = texts(&root, "#filter-panel label");
     assert!(labels.contains(&"Active(3)".to_string()), "{labels:?}");
@@ -164,23 +223,34 @@ async fn filters_show_counts_chips_and_clear() {
     assert!(labels.contains(&"Shopify(2)".to_string()), "{labels:?}");
 
     // Tick "Shopify": the status counts follow it; the system counts don't.
-    let shopify = root
-        .query_selector_all("#filter-panel label")
-        .unwrap();
+    let shopify = root.query_selector_all("#filter-panel label").unwrap();
     let shopify: HtmlElement = (0..shopify.length())
         .map(|i| shopify.item(i).unwrap().unchecked_into::<HtmlElement>())
         .find(|l| l.text_content().unwrap().starts_with("Shopify"))
         .unwrap();
-    shopify.query_selector("input").unwrap().unwrap().unchecked_into::<HtmlElement>().click();
+    shopify
+        .query_selector("input")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
     tick().await;
     assert_eq!(row_ids(&root), vec!["2001", "2003"]);
     let labels = texts(&root, "#filter-panel label");
-    assert!(labels.contains(&"Active(2)".to_string()) && labels.contains(&"Inactive(0)".to_string()), "{labels:?}");
+    assert!(
+        labels.contains(&"Active(2)".to_string()) && labels.contains(&"Inactive(0)".to_string()),
+        "{labels:?}"
+    );
     assert!(labels.contains(&"Peoplevox(1)".to_string()), "{labels:?}");
     assert_eq!(toggle.text_content().unwrap(), "Filters (1 active)");
-    assert_eq!(texts(&root, "ul.chips button"), vec!["Source system: Shopify ×"]);
     assert_eq!(
-        element(&root, "ul.chips button").get_attribute("aria-label").as_deref(),
+        texts(&root, "ul.chips button"),
+        vec!["Source system: Shopify ×"]
+    );
+    assert_eq!(
+        element(&root, "ul.chips button")
+            .get_attribute("aria-label")
+            .as_deref(),
         Some("Remove filter: Source system = Shopify")
     );
     assert_eq!(texts(&root, "[role=status]"), vec!["2 of 4 services"]);
@@ -192,19 +262,41 @@ async fn filters_show_counts_chips_and_clear() {
 
     element(&root, "ul.chips button").click();
     tick().await;
-    assert!(query.get_untracked().active_filters().is_empty(), "the chip removed its filter");
+    assert!(
+        query.get_untracked().active_filters().is_empty(),
+        "the chip removed its filter"
+    );
     assert_eq!(row_ids(&root), vec!["2003"]);
     press(&element(&root, "#filter-panel"), "Escape");
     tick().await;
-    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"), "Esc closes the panel");
-    assert_eq!(document().active_element().unwrap().text_content().unwrap(), "Filters", "focus returns");
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("false"),
+        "Esc closes the panel"
+    );
+    assert_eq!(
+        document().active_element().unwrap().text_content().unwrap(),
+        "Filters",
+        "focus returns"
+    );
 }
 
-fn mount_menu(role: Role, status: Status) -> (Element, impl Drop, RwSignal<Vec<(MenuAction, u64)>>) {
+fn mount_menu(
+    role: Role,
+    status: Status,
+) -> (Element, impl Drop, RwSignal<Vec<(MenuAction, u64)>>) {
     let chosen = RwSignal::new(Vec::new());
     let (root, handle) = mount(move || {
         provide_context(RowContext::new(Signal::stored(role)));
-        let s = service(2001, "Shopify orders to NetSuite", ServiceType::Standard, status, "Shopify", "orders").service;
+        let s = service(
+            2001,
+            "Shopify orders to NetSuite",
+            ServiceType::Standard,
+            status,
+            "Shopify",
+            "orders",
+        )
+        .service;
         view! { <ActionsMenu service=s on_action=move |a| chosen.update(|c| c.push(a))/> }
     });
     (root, handle, chosen)
@@ -212,7 +304,11 @@ fn mount_menu(role: Role, status: Status) -> (Element, impl Drop, RwSignal<Vec<(
 
 fn focused_item() -> String {
     let el = document().active_element().unwrap();
-    assert_eq!(el.get_attribute("role").as_deref(), Some("menuitem"), "focus is on a menu item");
+    assert_eq!(
+        el.get_attribute("role").as_deref(),
+        Some("menuitem"),
+        "focus is on a menu item"
+    );
     el.text_content().unwrap()
 }
 
@@ -221,20 +317,41 @@ async fn actions_menu_follows_the_menu_button_keyboard_contract() {
     let (root, _h, chosen) = mount_menu(Role::Admin, Status::Active);
     tick().await;
     let button = element(&root, "button[aria-haspopup=menu]");
-    assert_eq!(button.get_attribute("aria-label").as_deref(), Some("Actions for Shopify orders to NetSuite (ID 2001)"));
-    assert_eq!(button.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert_eq!(
+        button.get_attribute("aria-label").as_deref(),
+        Some("Actions for Shopify orders to NetSuite (ID 2001)")
+    );
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
     assert!(root.query_selector("[role=menu]").unwrap().is_none());
 
     press(&button, "ArrowDown");
     tick().await;
-    assert_eq!(button.get_attribute("aria-expanded").as_deref(), Some("true"));
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
     let menu = element(&root, "[role=menu]");
     assert_eq!(button.get_attribute("aria-controls"), Some(menu.id()));
     assert_eq!(
         texts(&root, "[role=menuitem]"),
-        vec!["View logs", "Run manually", "Clone", "Deactivate", "Alert settings", "Remove…"]
+        vec![
+            "View logs",
+            "Run manually",
+            "Clone",
+            "Deactivate",
+            "Alert settings",
+            "Remove…"
+        ]
     );
-    assert_eq!(root.query_selector_all("[role=separator]").unwrap().length(), 1);
+    assert_eq!(
+        root.query_selector_all("[role=separator]")
+            .unwrap()
+            .length(),
+        1
+    );
     assert_eq!(focused_item(), "View logs");
     press(&menu, "ArrowUp");
     tick().await;
@@ -252,24 +369,44 @@ async fn actions_menu_follows_the_menu_button_keyboard_contract() {
     assert_eq!(focused_item(), "Clone", "a letter jumps");
     press(&menu, "Escape");
     tick().await;
-    assert!(root.query_selector("[role=menu]").unwrap().is_none(), "Esc closes");
-    assert_eq!(document().active_element().unwrap(), button.clone().unchecked_into::<Element>(), "focus returns");
+    assert!(
+        root.query_selector("[role=menu]").unwrap().is_none(),
+        "Esc closes"
+    );
+    assert_eq!(
+        document().active_element().unwrap(),
+        button.clone().unchecked_into::<Element>(),
+        "focus returns"
+    );
 
     press(&button, "ArrowUp");
     tick().await;
     assert_eq!(focused_item(), "Remove…", "↑ opens at the last item");
     press(&element(&root, "[role=menu]"), "Tab");
     tick().await;
-    assert!(root.query_selector("[role=menu]").unwrap().is_none(), "Tab closes");
-    assert_eq!(document().active_element().unwrap(), button.clone().unchecked_into::<Element>());
+    assert!(
+        root.query_selector("[role=menu]").unwrap().is_none(),
+        "Tab closes"
+    );
+    assert_eq!(
+        document().active_element().unwrap(),
+        button.clone().unchecked_into::<Element>()
+    );
 
     button.click();
     tick().await;
-    assert_eq!(focused_item(), "View logs", "a click opens at the first item");
+    assert_eq!(
+        focused_item(),
+        "View logs",
+        "a click opens at the first item"
+    );
     press(&element(&root, "[role=menu]"), "Enter");
     tick().await;
     assert_eq!(chosen.get_untracked(), vec![(MenuAction::ViewLogs, 2001)]);
-    assert!(root.query_selector("[role=menu]").unwrap().is_none(), "choosing closes");
+    assert!(
+        root.query_selector("[role=menu]").unwrap().is_none(),
+        "choosing closes"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -281,11 +418,21 @@ async fn actions_the_role_or_state_forbids_are_disabled_with_a_reason() {
     let items = root.query_selector_all("[role=menuitem]").unwrap();
     let run: HtmlElement = items.item(1).unwrap().unchecked_into();
     assert_eq!(run.get_attribute("aria-disabled").as_deref(), Some("true"));
-    assert!(run.text_content().unwrap().contains("Only active services can run"));
-    assert_eq!(texts(&root, "[role=menuitem]")[3], "Activate", "inactive services offer Activate");
+    assert!(run
+        .text_content()
+        .unwrap()
+        .contains("Only active services can run"));
+    assert_eq!(
+        texts(&root, "[role=menuitem]")[3],
+        "Activate",
+        "inactive services offer Activate"
+    );
     run.click();
     tick().await;
-    assert!(chosen.get_untracked().is_empty(), "a disabled item does nothing");
+    assert!(
+        chosen.get_untracked().is_empty(),
+        "a disabled item does nothing"
+    );
     drop(root);
 
     let (root, _h, chosen) = mount_menu(Role::ReadOnly, Status::Active);
@@ -295,8 +442,16 @@ async fn actions_the_role_or_state_forbids_are_disabled_with_a_reason() {
     let items = texts(&root, "[role=menuitem]");
     let disabled = texts(&root, "[role=menuitem][aria-disabled=true]");
     assert_eq!(disabled.len(), 4, "{items:?}");
-    assert!(disabled.iter().all(|d| d.contains("Your role (read-only) can only view services")), "{disabled:?}");
-    assert!(items[0] == "View logs" && items[4] == "Alert settings", "viewing stays allowed");
+    assert!(
+        disabled
+            .iter()
+            .all(|d| d.contains("Your role (read-only) can only view services")),
+        "{disabled:?}"
+    );
+    assert!(
+        items[0] == "View logs" && items[4] == "Alert settings",
+        "viewing stays allowed"
+    );
     let menu = element(&root, "[role=menu]");
     press(&menu, "Enter");
     tick().await;

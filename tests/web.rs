@@ -148,7 +148,9 @@ fn service(id: u64, name: &str, status: Status) -> ServiceSummary {
             status,
             source: Endpoint::new("Shopify", "orders"),
             destination: Endpoint::new("NetSuite", "sales orders"),
-            trigger: Trigger::Schedule { cron: "0 2 * * *".into() },
+            trigger: Trigger::Schedule {
+                cron: "0 2 * * *".into(),
+            },
             alerts_enabled: true,
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-01T00:00:00Z".into(),
@@ -160,7 +162,10 @@ fn service(id: u64, name: &str, status: Status) -> ServiceSummary {
 
 #[wasm_bindgen_test]
 async fn service_table_rows_show_every_field_and_sort_headers_say_their_order() {
-    let items = RwSignal::new(vec![service(2001, "Shopify orders to NetSuite", Status::Active), service(2002, "Second", Status::Inactive)]);
+    let items = RwSignal::new(vec![
+        service(2001, "Shopify orders to NetSuite", Status::Active),
+        service(2002, "Second", Status::Inactive),
+    ]);
     let query = RwSignal::new(ListQuery::default());
     let opened = RwSignal::new(None::<u64>);
     let (root, _handle) = mount(move || {
@@ -180,38 +185,115 @@ async fn service_table_rows_show_every_field_and_sort_headers_say_their_order() 
     tick().await;
     let headers: Vec<String> = {
         let list = root.query_selector_all("thead th").unwrap();
-        (0..list.length()).map(|i| list.item(i).unwrap().text_content().unwrap()).collect()
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().text_content().unwrap())
+            .collect()
     };
-    assert_eq!(headers, vec!["Source system↕", "ID▲", "Status↕", "Type", "Name↕", "Flow", "Schedule", "Alerts", "Actions"]);
+    assert_eq!(
+        headers,
+        vec![
+            "Source system↕",
+            "ID▲",
+            "Status↕",
+            "Type",
+            "Name↕",
+            "Flow",
+            "Schedule",
+            "Alerts",
+            "Actions"
+        ]
+    );
     let sorted: Vec<String> = {
         let list = root.query_selector_all("th[aria-sort]").unwrap();
-        (0..list.length()).map(|i| list.item(i).unwrap().unchecked_into::<Element>().get_attribute("aria-sort").unwrap()).collect()
+        (0..list.length())
+            .map(|i| {
+                list.item(i)
+                    .unwrap()
+                    .unchecked_into::<Element>()
+                    .get_attribute("aria-sort")
+                    .unwrap()
+            })
+            .collect()
     };
-    assert_eq!(sorted, vec!["ascending"], "only the sorted column has aria-sort");
+    assert_eq!(
+        sorted,
+        vec!["ascending"],
+        "only the sorted column has aria-sort"
+    );
 
     let rows = root.query_selector_all("tbody tr").unwrap();
     assert_eq!(rows.length(), 2);
     let first: Element = rows.item(0).unwrap().unchecked_into();
     let text = first.text_content().unwrap();
-    for part in ["Shopify", "2001", "Active", "Standard", "Shopify orders to NetSuite", "Shopify orders", "NetSuite sales orders", "Daily at 02:00 UTC", "Cron (UTC): 0 2 * * *", "On"] {
+    for part in [
+        "Shopify",
+        "2001",
+        "Active",
+        "Standard",
+        "Shopify orders to NetSuite",
+        "Shopify orders",
+        "NetSuite sales orders",
+        "Daily at 02:00 UTC",
+        "Cron (UTC): 0 2 * * *",
+        "On",
+    ] {
         assert!(text.contains(part), "{part:?} missing from {text:?}");
     }
     let second = rows.item(1).unwrap().text_content().unwrap();
-    assert!(second.contains("○Inactive"), "status is text plus an icon: {second}");
-    let alerts: Element = first.query_selector("a[href$='tab=alerts']").unwrap().unwrap();
-    assert_eq!(alerts.get_attribute("aria-label").as_deref(), Some("Alerts on: alert settings for Shopify orders to NetSuite"));
-    assert_eq!(first.query_selector("a.name").unwrap().unwrap().get_attribute("href").as_deref(), Some("/services/2001"));
-    assert_eq!(root.query_selector("caption").unwrap().unwrap().text_content().unwrap(), "Services in Retail UK");
+    assert!(
+        second.contains("○Inactive"),
+        "status is text plus an icon: {second}"
+    );
+    let alerts: Element = first
+        .query_selector("a[href$='tab=alerts']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        alerts.get_attribute("aria-label").as_deref(),
+        Some("Alerts on: alert settings for Shopify orders to NetSuite")
+    );
+    assert_eq!(
+        first
+            .query_selector("a.name")
+            .unwrap()
+            .unwrap()
+            .get_attribute("href")
+            .as_deref(),
+        Some("/services/2001")
+    );
+    assert_eq!(
+        root.query_selector("caption")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Services in Retail UK"
+    );
 
     // A click on a plain cell opens the service; a click on a control does not.
-    first.query_selector("td:nth-child(6)").unwrap().unwrap().unchecked_into::<HtmlElement>().click();
+    first
+        .query_selector("td:nth-child(6)")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
     assert_eq!(opened.get_untracked(), Some(2001));
     opened.set(None);
-    first.query_selector("button.copy").unwrap().unwrap().unchecked_into::<HtmlElement>().click();
+    first
+        .query_selector("button.copy")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
     assert_eq!(opened.get_untracked(), None);
 
     // Sorting by name: ascending, then descending.
-    let name_header: HtmlElement = root.query_selector_all("thead th button").unwrap().item(3).unwrap().unchecked_into();
+    let name_header: HtmlElement = root
+        .query_selector_all("thead th button")
+        .unwrap()
+        .item(3)
+        .unwrap()
+        .unchecked_into();
     name_header.click();
     tick().await;
     assert_eq!(query.get_untracked().to_query(), "sort=name");
@@ -219,7 +301,10 @@ async fn service_table_rows_show_every_field_and_sort_headers_say_their_order() 
     tick().await;
     assert_eq!(query.get_untracked().to_query(), "sort=-name");
     let name_th = name_header.parent_element().unwrap();
-    assert_eq!(name_th.get_attribute("aria-sort").as_deref(), Some("descending"));
+    assert_eq!(
+        name_th.get_attribute("aria-sort").as_deref(),
+        Some("descending")
+    );
 
     items.set(vec![service(2003, "Only one", Status::Active)]);
     tick().await;

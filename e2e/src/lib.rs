@@ -78,6 +78,12 @@ impl Harness {
                 ],
             }
         });
+        // Chrome's windows are at least 500 px wide; narrower viewports need device emulation.
+        let mut capabilities = capabilities;
+        if width < 500 {
+            capabilities["goog:chromeOptions"]["mobileEmulation"] =
+                json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 } });
+        }
         let capabilities = match capabilities {
             serde_json::Value::Object(map) => map,
             _ => unreachable!(),
@@ -189,6 +195,56 @@ impl Harness {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Runs axe-core's WCAG 2.1 A/AA rules on the page as it is now; returns the violations,
+    /// one line each (rule, impact, help, and the first offending elements).
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let path = std::env::var_os("AXE_JS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../.tools/node_modules/axe-core/axe.min.js")
+            });
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read axe-core at {} ({e}): run `make setup`",
+                path.display()
+            )
+        });
+        self.browser
+            .execute(&source, vec![])
+            .await
+            .expect("axe-core loads");
+        let result = self
+            .browser
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                   .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at '
+                       + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("axe runs");
+        serde_json::from_value(result).expect("a list of violations")
+    }
+
+    /// Saves a PNG of the viewport to `target/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.browser.screenshot().await.expect("a screenshot");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        std::fs::create_dir_all(&dir).expect("the screenshot folder");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("the screenshot is written");
+    }
+
+    /// Evaluates a JavaScript expression in the page.
+    pub async fn eval(&self, expression: &str) -> serde_json::Value {
+        self.browser
+            .execute(&format!("return ({expression});"), vec![])
+            .await
+            .unwrap_or_else(|e| panic!("{expression}: {e}"))
     }
 
     /// Ends the browser session, chromedriver and the server.

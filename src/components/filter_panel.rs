@@ -158,14 +158,14 @@ pub fn FilterPanel(
     let toggle = move |filter: Filter| on_change.run(query.get_untracked().toggle_filter(&filter));
 
     let group = move |legend: &'static str,
-                      counts: Box<dyn Fn(&Facets) -> Vec<FacetCount> + Send + Sync>,
+                      counts: fn(&Facets) -> Vec<FacetCount>,
                       make: fn(&str) -> Option<Filter>| {
         view! { class = styler_class,
             <fieldset>
                 <legend>{legend}</legend>
                 {move || {
                     facets
-                        .with(|f| counts(f))
+                        .with(counts)
                         .into_iter()
                         .filter_map(|fc| make(&fc.value).map(|filter| (fc, filter)))
                         .map(|(fc, filter)| {
@@ -244,9 +244,9 @@ pub fn FilterPanel(
                     <h2 id="filter-panel-title">"Filters"</h2>
                     <button type="button" class="close" on:click=move |_| close()>"Done"</button>
                 </div>
-                {group("Status", Box::new(|f: &Facets| f.statuses.clone()), |v| Status::parse(v).map(Filter::Status))}
-                {group("Source system", Box::new(|f: &Facets| f.source_systems.clone()), |v| Some(Filter::SourceSystem(v.to_string())))}
-                {group("Source entity", Box::new(|f: &Facets| f.source_entities.clone()), |v| Some(Filter::SourceEntity(v.to_string())))}
+                {group("Status", |f: &Facets| f.statuses.clone(), |v| Status::parse(v).map(Filter::Status))}
+                {group("Source system", |f: &Facets| f.source_systems.clone(), |v| Some(Filter::SourceSystem(v.to_string())))}
+                {group("Source entity", |f: &Facets| f.source_entities.clone(), |v| Some(Filter::SourceEntity(v.to_string())))}
             </div>
         </div>
     }

@@ -68,11 +68,13 @@ pub fn Pagination(
     };
     let current = move || query.with(|q| q.page.number.min(page_count.get()).max(1));
     let go = move |n: u32| on_change.run(query.get_untracked().on_page(n));
+    let at_first = move || current() <= 1;
+    let at_last = move || current() >= page_count.get();
     view! { class = styler_class,
         <nav aria-label="Pages">
             <ul>
                 <li>
-                    <button type="button" disabled=move || current() <= 1 on:click=move |_| go(current() - 1)>
+                    <button type="button" disabled=at_first on:click=move |_| go(current() - 1)>
                         "Previous"
                     </button>
                 </li>
@@ -101,7 +103,7 @@ pub fn Pagination(
                         .collect_view()
                 }}
                 <li>
-                    <button type="button" disabled=move || current() >= page_count.get() on:click=move |_| go(current() + 1)>
+                    <button type="button" disabled=at_last on:click=move |_| go(current() + 1)>
                         "Next"
                     </button>
                 </li>

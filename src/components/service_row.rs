@@ -33,6 +33,16 @@ fn badge(system: &str, scope: &'static str) -> impl IntoView {
     view! { <span class=format!("badge shade-{shade} {scope}") aria-hidden="true">{initials}</span> }
 }
 
+/// A bell icon, struck through when alerts are off (decoration: the text says On or Off).
+fn bell(on: bool, scope: &'static str) -> impl IntoView {
+    view! {
+        <svg class=format!("bell {scope}") viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+            <path d="M8 1.5a4 4 0 0 0-4 4v3L2.5 11h11L12 8.5v-3a4 4 0 0 0-4-4zM6.5 12.5a1.5 1.5 0 0 0 3 0" fill="none" stroke="currentColor" stroke-width="1.4"/>
+            {(!on).then(|| view! { <path d="M2 2l12 12" stroke="currentColor" stroke-width="1.6"/> })}
+        </svg>
+    }
+}
+
 /// One service, as a table row or a card. A click anywhere on it (outside its own controls)
 /// opens the service; keyboard users use the name link. No interactive element nests another.
 #[component]
@@ -198,6 +208,12 @@ pub fn ServiceRow(
         a.alerts {
             color: var(--color-text);
             white-space: nowrap;
+            display: inline-flex;
+            align-items: center;
+            gap: var(--space-1);
+        }
+        span.id-cell {
+            white-space: nowrap;
         }
         td.actions {
             text-align: right;
@@ -260,10 +276,12 @@ pub fn ServiceRow(
     let id_cell = {
         let id_text = id_text.clone();
         view! { class = styler_class,
-            <span class="id"><Highlight text=id_text terms=terms/></span>
-            <button type="button" class="copy" aria-label=format!("Copy ID {id}") on:click=copy>
-                {move || if copied.get() { "Copied" } else { "Copy" }}
-            </button>
+            <span class="id-cell">
+                <span class="id"><Highlight text=id_text terms=terms/></span>
+                <button type="button" class="copy" aria-label=format!("Copy ID {id}") on:click=copy>
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            </span>
         }
     };
     let status_cell = view! { class = styler_class,
@@ -290,7 +308,7 @@ pub fn ServiceRow(
     };
     let alerts = view! { class = styler_class,
         <a class="alerts" href=format!("{}?tab=alerts", service_href(id)) aria-label=alerts_label>
-            <span aria-hidden="true">{if s.alerts_enabled { "🔔 " } else { "🔕 " }}</span>
+            {bell(s.alerts_enabled, styler_class)}
             {alerts_text}
         </a>
     };

@@ -50,7 +50,7 @@ pub fn ServiceTable(
         let sort = move || query.with(|q| q.sort);
         let aria = move || {
             let s = sort();
-            (s.key == key).then(|| match s.direction {
+            (s.key == key).then_some(match s.direction {
                 SortDirection::Ascending => "ascending",
                 SortDirection::Descending => "descending",
             })

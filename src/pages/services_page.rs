@@ -66,9 +66,14 @@ pub fn ServicesPage() -> impl IntoView {
             .query
             .with(|q| q.get("group").and_then(|g| g.parse::<u64>().ok()))
     });
+    // Remember this view for "Back to services"; the location changes before the page goes,
+    // so ignore the service page's own URL.
     Effect::new(move |_| {
-        let url = list_url(group_in_url.get(), &query.get());
-        list_return.0.set(url);
+        if location.pathname.with(|p| p == "/") {
+            list_return
+                .0
+                .set(list_url(group_in_url.get(), &query.get()));
+        }
     });
 
     let token = move || session.token.get().unwrap_or_default();

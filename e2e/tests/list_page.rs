@@ -1,0 +1,441 @@
+//! The list page against the real server: search, filters, sort, pages, URL state, layouts,
+//! the row click, and axe-core audits with screenshots.
+
+use fantoccini::key::Key;
+use fantoccini::Locator;
+use services_e2e::Harness;
+
+const ROW_IDS: &str = "#services-panel span.id";
+const STATUS: &str = "#services-panel p[role=status]";
+
+/// Ids the API lists for group 1 with these list parameters.
+async fn api_ids(h: &Harness, params: &str) -> Vec<String> {
+    let url = h.url(&format!("/api/v1/company-groups/1/services?{params}"));
+    let ids = h
+        .browser
+        .execute_async(
+            "const [url, done] = arguments;
+             fetch('/api/demo/users').then(r => r.json())
+               .then(u => fetch(url, { headers: { Authorization: 'Bearer ' + u.items[0].token } }))
+               .then(r => r.json()).then(b => done(b.items.map(s => String(s.id))));",
+            vec![url.into()],
+        )
+        .await
+        .expect("the API answers");
+    serde_json::from_value(ids).expect("ids")
+}
+
+async fn ready(h: &Harness, path: &str) -> Vec<String> {
+    h.open_signed_in(path).await;
+    h.wait_for_texts(ROW_IDS, "the first rows", |ids| !ids.is_empty())
+        .await
+}
+
+async fn click_label(h: &Harness, text: &str) {
+    let label = h
+        .browser
+        .find(Locator::XPath(&format!(
+            "//div[@id='filter-panel']//label[starts-with(normalize-space(.), '{text}')]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no filter {text}: {e}"));
+    label.click().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_narrows_as_you_type_and_escape_clears() {
+    let h = Harness::start().await;
+    let all = ready(&h, "/").await;
+    assert_eq!(all.len(), 50, "page 1 of 64");
+    let search = h.find("input[type=search]").await;
+    search.send_keys("SWEEP").await.unwrap();
+    let expected = api_ids(&h, "q=sweep").await;
+    let ids = h
+        .wait_for_texts(ROW_IDS, "sweepers", |ids| ids == expected.as_slice())
+        .await;
+    assert!(!ids.is_empty());
+    let status = h.texts(STATUS).await;
+    assert_eq!(status, vec![format!("{} of 64 services", expected.len())]);
+    assert!(h.location().await.contains("q=SWEEP"));
+    assert!(
+        !h.texts("tbody mark").await.is_empty(),
+        "matches are highlighted"
+    );
+
+    search.send_keys(&Key::Escape.to_string()).await.unwrap();
+    h.wait_for_texts(ROW_IDS, "all rows again", |ids| ids.len() == 50)
+        .await;
+    assert_eq!(h.location().await, "/?group=1");
+
+    // `/` focuses the search from anywhere; the id matches as text.
+    h.find("h1").await.click().await.unwrap();
+    h.browser
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("/")
+        .await
+        .unwrap();
+    h.browser
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("201")
+        .await
+        .unwrap();
+    let expected = api_ids(&h, "q=201").await;
+    h.wait_for_texts(ROW_IDS, "ids containing 201", |ids| {
+        ids == expected.as_slice()
+    })
+    .await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn filters_narrow_with_chips_and_counts() {
+    let h = Harness::start().await;
+    ready(&h, "/").await;
+    let toggle = h.find("button[aria-controls=filter-panel]").await;
+    toggle.click().await.unwrap();
+    assert_eq!(
+        toggle.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
+    click_label(&h, "Inactive").await;
+    let expected = api_ids(&h, "status=inactive").await;
+    h.wait_for_texts(ROW_IDS, "inactive services", |ids| {
+        ids == expected.as_slice()
+    })
+    .await;
+    assert!(h.location().await.contains("status=inactive"));
+    assert_eq!(h.texts("ul.chips button").await, vec!["Status: Inactive ×"]);
+    assert_eq!(toggle.text().await.unwrap(), "Filters (1 active)");
+
+    click_label(&h, "Shopify").await;
+    let expected = api_ids(&h, "status=inactive&system=Shopify").await;
+    h.wait_for_texts(ROW_IDS, "inactive Shopify services", |ids| {
+        ids == expected.as_slice()
+    })
+    .await;
+    let labels: Vec<String> = h
+        .texts("#filter-panel label")
+        .await
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let inactive = labels.iter().find(|l| l.starts_with("Inactive")).unwrap();
+    assert_eq!(
+        inactive,
+        &format!("Inactive ({})", expected.len()),
+        "counts follow the other filters"
+    );
+
+    h.find("ul.chips button").await.click().await.unwrap();
+    let expected = api_ids(&h, "system=Shopify").await;
+    h.wait_for_texts(ROW_IDS, "Shopify services", |ids| {
+        ids == expected.as_slice()
+    })
+    .await;
+    h.browser
+        .find(Locator::XPath("//button[normalize-space(.)='Clear all']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    h.wait_for_texts(ROW_IDS, "everything", |ids| ids.len() == 50)
+        .await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sortable_headers_sort_both_ways() {
+    let h = Harness::start().await;
+    ready(&h, "/").await;
+    let name = h.find("th:nth-child(5) button").await;
+    name.click().await.unwrap();
+    let expected = api_ids(&h, "sort=name&limit=50").await;
+    h.wait_for_texts(ROW_IDS, "by name", |ids| ids == expected.as_slice())
+        .await;
+    assert_eq!(
+        h.find("th:nth-child(5)")
+            .await
+            .attr("aria-sort")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("ascending")
+    );
+    assert_eq!(
+        h.find("th:nth-child(2)")
+            .await
+            .attr("aria-sort")
+            .await
+            .unwrap(),
+        None
+    );
+    name.click().await.unwrap();
+    let expected = api_ids(&h, "sort=-name&limit=50").await;
+    h.wait_for_texts(ROW_IDS, "by name, descending", |ids| {
+        ids == expected.as_slice()
+    })
+    .await;
+    assert_eq!(
+        h.find("th:nth-child(5)")
+            .await
+            .attr("aria-sort")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("descending")
+    );
+    assert!(h.location().await.contains("sort=-name"));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_and_page_sizes() {
+    let h = Harness::start().await;
+    ready(&h, "/").await;
+    let all = api_ids(&h, "").await;
+    h.browser
+        .find(Locator::XPath("//button[normalize-space(.)='Next']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    h.wait_for_texts(ROW_IDS, "page 2", |ids| ids == &all[50..])
+        .await;
+    assert!(h.location().await.contains("page=2"));
+    assert_eq!(
+        h.find("button[aria-current=page]")
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "2"
+    );
+
+    let select = h.find("nav[aria-label=Pages] select").await;
+    select.select_by_value("25").await.unwrap();
+    h.wait_for_texts(ROW_IDS, "25 rows of page 1", |ids| ids == &all[..25])
+        .await;
+    let location = h.location().await;
+    assert_eq!(
+        location, "/?group=1&per_page=25",
+        "a new page size starts at page 1"
+    );
+    h.browser
+        .find(Locator::XPath("//button[@aria-label='Page 3']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    h.wait_for_texts(ROW_IDS, "page 3", |ids| ids == &all[50..])
+        .await;
+
+    // A new search goes back to page 1.
+    h.find("input[type=search]")
+        .await
+        .send_keys("a")
+        .await
+        .unwrap();
+    h.wait_for_texts("button[aria-current=page]", "page 1", |p| p == ["1"])
+        .await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deep_link_reproduces_the_view_and_back_forward_step_through_it() {
+    let h = Harness::start().await;
+    h.open_signed_in("/?group=1&q=orders&status=active&sort=-name")
+        .await;
+    let expected = api_ids(&h, "q=orders&status=active&sort=-name").await;
+    h.wait_for_texts(ROW_IDS, "the linked view", |ids| ids == expected.as_slice())
+        .await;
+    assert_eq!(
+        h.find("input[type=search]")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("orders")
+    );
+    assert_eq!(h.texts("ul.chips button").await, vec!["Status: Active ×"]);
+    assert_eq!(
+        h.find("th:nth-child(5)")
+            .await
+            .attr("aria-sort")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("descending")
+    );
+
+    // Change the sort, then step back and forward through history.
+    h.find("th:nth-child(2) button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let by_id = api_ids(&h, "q=orders&status=active").await;
+    h.wait_for_texts(ROW_IDS, "sorted by id", |ids| ids == by_id.as_slice())
+        .await;
+    h.browser.back().await.unwrap();
+    h.wait_for_texts(ROW_IDS, "Back: by name again", |ids| {
+        ids == expected.as_slice()
+    })
+    .await;
+    assert!(h.location().await.contains("sort=-name"));
+    h.browser.forward().await.unwrap();
+    h.wait_for_texts(ROW_IDS, "Forward: by id again", |ids| {
+        ids == by_id.as_slice()
+    })
+    .await;
+
+    // A reload keeps the view (after signing in again: the token lives only in memory).
+    h.browser.refresh().await.unwrap();
+    h.sign_in_as("Ada Morgan").await;
+    h.wait_for_texts(ROW_IDS, "the same view after a reload", |ids| {
+        ids == by_id.as_slice()
+    })
+    .await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_row_click_opens_the_service_and_back_restores_the_list_view() {
+    let h = Harness::start().await;
+    h.open_signed_in("/?group=2&q=to&page=1&sort=name").await;
+    let ids = h
+        .wait_for_texts(ROW_IDS, "rows", |ids| !ids.is_empty())
+        .await;
+    let name = h.texts("tbody tr a.name").await[0].clone();
+    h.find("tbody tr td:nth-child(6)")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.wait_for_texts("main h1", "the service page", |t| t == [name.clone()])
+        .await;
+    assert_eq!(h.location().await, format!("/services/{}", ids[0]));
+    h.browser
+        .find(Locator::LinkText("← Back to services"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    h.wait_for_texts(ROW_IDS, "the same list", |now| now == ids.as_slice())
+        .await;
+    assert_eq!(h.location().await, "/?group=2&q=to&sort=name");
+
+    // View logs from the actions menu opens the service's summary.
+    let menu_button = h.find("tbody tr button[aria-haspopup=menu]").await;
+    menu_button
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
+    h.find("[role=menu]").await;
+    h.browser
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
+    h.wait_for_texts("main h1", "the service page", |t| t == [name.clone()])
+        .await;
+    assert_eq!(
+        h.location().await,
+        format!("/services/{}?tab=summary", ids[0])
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn phones_get_cards_without_horizontal_scrolling() {
+    let h = Harness::start_with_window(375, 812).await;
+    ready(&h, "/").await;
+    assert!(
+        h.browser
+            .find(Locator::Css("#services-panel table"))
+            .await
+            .is_err(),
+        "no table below 900 px"
+    );
+    let cards = h.texts("#services-panel li.card h3").await;
+    assert_eq!(cards.len(), 50);
+    let fits = h
+        .eval("document.documentElement.scrollWidth <= window.innerWidth")
+        .await;
+    assert_eq!(fits, true, "the page does not scroll sideways at 375 px");
+    // The same controls as the table: the menu, the copy button, the alerts link, a sort choice.
+    assert_eq!(
+        h.texts("li.card button[aria-haspopup=menu]").await.len(),
+        50
+    );
+    h.find("select").await.select_by_value("3").await.unwrap();
+    let expected = api_ids(&h, "sort=-name&limit=50").await;
+    h.wait_for_texts(ROW_IDS, "cards by name, descending", |ids| {
+        ids == expected.as_slice()
+    })
+    .await;
+    h.stop().await;
+}
+
+/// axe-core finds no WCAG 2.1 A/AA violations in the list, with the filters open and with a
+/// menu open; the screenshots of each state go to target/screenshots/.
+async fn audit(width: u32, height: u32, size: &str) {
+    let h = Harness::start_with_window(width, height).await;
+    ready(&h, "/").await;
+    let violations = h.axe_violations().await;
+    assert!(violations.is_empty(), "{size} list: {violations:#?}");
+    h.screenshot(&format!("list-{size}")).await;
+
+    h.find("button[aria-controls=filter-panel]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.find("#filter-panel input[type=checkbox]").await;
+    let violations = h.axe_violations().await;
+    assert!(
+        violations.is_empty(),
+        "{size} filters open: {violations:#?}"
+    );
+    h.screenshot(&format!("filters-{size}")).await;
+    h.browser
+        .find(Locator::XPath(
+            "//div[@id='filter-panel']//button[normalize-space(.)='Done']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    h.find("#services-panel button[aria-haspopup=menu]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.find("[role=menu]").await;
+    let violations = h.axe_violations().await;
+    assert!(violations.is_empty(), "{size} menu open: {violations:#?}");
+    h.screenshot(&format!("menu-{size}")).await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn accessibility_audit_at_1280x800() {
+    audit(1280, 800, "1280x800").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn accessibility_audit_at_375x812() {
+    audit(375, 812, "375x812").await;
+}
