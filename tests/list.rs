@@ -457,3 +457,39 @@ async fn actions_the_role_or_state_forbids_are_disabled_with_a_reason() {
     tick().await;
     assert_eq!(chosen.get_untracked(), vec![(MenuAction::ViewLogs, 2001)]);
 }
+
+#[wasm_bindgen_test]
+async fn an_empty_group_says_so_and_loading_shows_skeleton_rows() {
+    let services = RwSignal::new(None::<Vec<ServiceSummary>>);
+    let (root, _h) = mount(move || {
+        provide_context(RowContext::new(Signal::stored(Role::Admin)));
+        view! {
+            <ServicesList
+                services=services
+                error=Signal::stored(None::<String>)
+                on_retry=|_| {}
+                query=Signal::stored(ListQuery::default())
+                on_query=|_| {}
+                group_name="Empty"
+                on_action=|_| {}
+                on_open=|_| {}
+            />
+        }
+    });
+    tick().await;
+    assert_eq!(texts(&root, "[role=status]"), vec!["Loading services…"]);
+    assert_eq!(
+        root.query_selector_all("div.skeleton div.bar")
+            .unwrap()
+            .length(),
+        6
+    );
+    services.set(Some(Vec::new()));
+    tick().await;
+    assert!(root
+        .text_content()
+        .unwrap()
+        .contains("No services in this group yet."));
+    assert_eq!(texts(&root, "[role=status]"), vec!["0 services"]);
+    assert!(root.query_selector("div.skeleton").unwrap().is_none());
+}

@@ -357,6 +357,27 @@ async fn a_row_click_opens_the_service_and_back_restores_the_list_view() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_smallest_phones_do_not_scroll_sideways() {
+    let h = Harness::start_with_window(320, 640).await;
+    ready(&h, "/").await;
+    let fits = h
+        .eval("document.documentElement.scrollWidth <= window.innerWidth")
+        .await;
+    assert_eq!(fits, true, "no horizontal scrolling at 320 px");
+    h.find("button[aria-controls=filter-panel]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.find("#filter-panel[role=dialog]").await;
+    let fits = h
+        .eval("document.documentElement.scrollWidth <= window.innerWidth")
+        .await;
+    assert_eq!(fits, true, "nor with the filter sheet open");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn phones_get_cards_without_horizontal_scrolling() {
     let h = Harness::start_with_window(375, 812).await;
     ready(&h, "/").await;
@@ -438,4 +459,52 @@ async fn accessibility_audit_at_1280x800() {
 #[tokio::test(flavor = "multi_thread")]
 async fn accessibility_audit_at_375x812() {
     audit(375, 812, "375x812").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_load_shows_the_error_and_retry_and_keeps_the_rows() {
+    let h = Harness::start().await;
+    let first = ready(&h, "/").await;
+    h.find("#group-tab-2").await.click().await.unwrap();
+    h.wait_for_texts(ROW_IDS, "group 2", |ids| {
+        ids.first().is_some_and(|id| !first.contains(id))
+    })
+    .await;
+    // The next load of group 1 fails.
+    h.browser
+        .execute_async(
+            "const done = arguments[0];
+             fetch('/api/test/faults', { method: 'PUT', headers: { 'Content-Type': 'application/json' },
+               body: JSON.stringify({ rules: [{ path: '/api/v1/company-groups/1/services', status: 503, times: 1 }] }) })
+               .then(r => done(r.status));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    h.find("#group-tab-1").await.click().await.unwrap();
+    let alert = h
+        .wait_for_texts("#services-panel [role=alert]", "the error", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert!(
+        alert[0].contains("Could not load services.") && alert[0].contains("503"),
+        "{alert:?}"
+    );
+    assert_eq!(
+        h.texts(ROW_IDS).await,
+        first,
+        "the rows already loaded stay"
+    );
+    h.find("#services-panel [role=alert] button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.wait_for_texts("#services-panel [role=alert]", "the error to go", |t| {
+        t.is_empty()
+    })
+    .await;
+    assert_eq!(h.texts(ROW_IDS).await, first);
+    h.stop().await;
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use services_model::{ListQuery, Role, ServiceSummary};
+use std::collections::HashMap;
 use stylers::style;
 
 const PANEL_ID: &str = "services-panel";
@@ -117,20 +118,19 @@ pub fn ServicesPage() -> impl IntoView {
             result
         }
     });
-    // The last good answer stays on screen while a retry loads or fails.
-    let last_good = RwSignal::new(None::<(u64, Vec<ServiceSummary>)>);
+    // Each group's last good answer: shown at once when the group comes back, and kept on
+    // screen while a reload or retry is pending or has failed.
+    let cache = RwSignal::new(HashMap::<u64, Vec<ServiceSummary>>::new());
     Effect::new(move |_| {
         if let Some(Ok(Some(ServicePage { group, items, .. }))) = services.get() {
-            last_good.set(Some((group.id, items)));
+            cache.update(|c| {
+                c.insert(group.id, items);
+            });
         }
     });
     let shown = Signal::derive(move || {
-        let id = group_id.get();
-        last_good.with(|g| {
-            g.as_ref()
-                .filter(|(gid, _)| Some(*gid) == id)
-                .map(|(_, items)| items.clone())
-        })
+        let id = group_id.get()?;
+        cache.with(|c| c.get(&id).cloned())
     });
     let error = Signal::derive(move || match services.get() {
         Some(Err(e)) => Some(e.to_string()),
