@@ -4,7 +4,10 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use services_model::{CompanyGroup, GroupSummary, Me, ServiceDetail, ServiceSummary};
+use services_model::{
+    AlertSettings, CompanyGroup, GroupSummary, LogLine, Me, NotificationGroup, Run, RunStatus,
+    ServiceDetail, ServiceSummary, Status,
+};
 use std::fmt;
 
 /// Same origin as the page.
@@ -95,6 +98,209 @@ pub async fn group_services(token: &str, group_id: u64) -> Result<ServicePage, A
 
 pub async fn service(token: &str, id: u64) -> Result<ServiceDetail, ApiError> {
     get_json(&format!("{API_BASE}/services/{id}"), Some(token)).await
+}
+
+/// What a PATCH may change.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ServicePatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+pub async fn update_service(
+    token: &str,
+    id: u64,
+    patch: &ServicePatch,
+) -> Result<ServiceDetail, ApiError> {
+    send(
+        Method::Patch,
+        &format!("{API_BASE}/services/{id}"),
+        token,
+        Some(patch),
+        None,
+    )
+    .await
+}
+
+pub async fn clone_service(token: &str, id: u64) -> Result<ServiceDetail, ApiError> {
+    send::<(), _>(
+        Method::Post,
+        &format!("{API_BASE}/services/{id}/clone"),
+        token,
+        None,
+        None,
+    )
+    .await
+}
+
+pub async fn remove_service(token: &str, id: u64) -> Result<(), ApiError> {
+    send_for_status::<()>(
+        Method::Delete,
+        &format!("{API_BASE}/services/{id}"),
+        token,
+        None,
+    )
+    .await
+}
+
+/// Optional overrides for a manual run.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct RunRequest {
+    pub record_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+}
+
+/// Starts a manual run. The same `idempotency_key` never starts a second run, so a repeated
+/// submit (or a retry after a lost answer) returns the first.
+pub async fn start_run(
+    token: &str,
+    id: u64,
+    request: &RunRequest,
+    idempotency_key: &str,
+) -> Result<Run, ApiError> {
+    send(
+        Method::Post,
+        &format!("{API_BASE}/services/{id}/runs"),
+        token,
+        Some(request),
+        Some(idempotency_key),
+    )
+    .await
+}
+
+/// The service's runs in the last 24 hours, newest first.
+pub async fn recent_runs(token: &str, id: u64) -> Result<Vec<Run>, ApiError> {
+    let list: Items<Run> = get_json(&format!("{API_BASE}/services/{id}/runs"), Some(token)).await?;
+    Ok(list.items)
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct LogPage {
+    pub run_id: u64,
+    pub status: RunStatus,
+    pub live: bool,
+    pub items: Vec<LogLine>,
+    pub next_after: u64,
+}
+
+pub async fn run_log(token: &str, run: u64, after: u64) -> Result<LogPage, ApiError> {
+    get_json(
+        &format!("{API_BASE}/runs/{run}/log?after={after}&limit=500"),
+        Some(token),
+    )
+    .await
+}
+
+pub async fn alert_settings(token: &str, id: u64) -> Result<AlertSettings, ApiError> {
+    get_json(&format!("{API_BASE}/services/{id}/alerts"), Some(token)).await
+}
+
+pub async fn save_alert_settings(
+    token: &str,
+    id: u64,
+    settings: &AlertSettings,
+) -> Result<AlertSettings, ApiError> {
+    send(
+        Method::Put,
+        &format!("{API_BASE}/services/{id}/alerts"),
+        token,
+        Some(settings),
+        None,
+    )
+    .await
+}
+
+pub async fn notification_groups(token: &str) -> Result<Vec<NotificationGroup>, ApiError> {
+    let list: Items<NotificationGroup> =
+        get_json(&format!("{API_BASE}/notification-groups"), Some(token)).await?;
+    Ok(list.items)
+}
+
+#[derive(Clone, Copy)]
+enum Method {
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+fn request(
+    method: Method,
+    url: &str,
+    token: &str,
+    idempotency_key: Option<&str>,
+) -> gloo_net::http::RequestBuilder {
+    let builder = match method {
+        Method::Post => Request::post(url),
+        Method::Patch => Request::patch(url),
+        Method::Put => Request::put(url),
+        Method::Delete => Request::delete(url),
+    };
+    let builder = builder
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"));
+    match idempotency_key {
+        Some(key) => builder.header("Idempotency-Key", key),
+        None => builder,
+    }
+}
+
+async fn send<B: serde::Serialize, T: DeserializeOwned>(
+    method: Method,
+    url: &str,
+    token: &str,
+    body: Option<&B>,
+    idempotency_key: Option<&str>,
+) -> Result<T, ApiError> {
+    let builder = request(method, url, token, idempotency_key);
+    let sent = match body {
+        Some(body) => {
+            builder
+                .json(body)
+                .map_err(|e| ApiError::Decode(e.to_string()))?
+                .send()
+                .await
+        }
+        None => builder.send().await,
+    };
+    let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(status_error(response).await);
+    }
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// For answers without a body (204).
+async fn send_for_status<B: serde::Serialize>(
+    method: Method,
+    url: &str,
+    token: &str,
+    body: Option<&B>,
+) -> Result<(), ApiError> {
+    let builder = request(method, url, token, None);
+    let sent = match body {
+        Some(body) => {
+            builder
+                .json(body)
+                .map_err(|e| ApiError::Decode(e.to_string()))?
+                .send()
+                .await
+        }
+        None => builder.send().await,
+    };
+    let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(status_error(response).await);
+    }
+    Ok(())
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str, token: Option<&str>) -> Result<T, ApiError> {

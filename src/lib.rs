@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod components;
+pub mod focus;
 pub mod media;
 pub mod pages;
 pub mod session;
@@ -20,11 +21,13 @@ pub fn App() -> impl IntoView {
     let session = session::Session::new();
     provide_context(session);
     provide_context(state::ListReturn(RwSignal::new("/".to_string())));
+    provide_context(components::Toasts::new());
     let signed_in = move || session.token.with(Option::is_some);
     view! {
         <Router>
             <Show when=signed_in fallback=SignInPage>
                 <AccountBar/>
+                <ToastRegion/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=ServicesPage/>
                     <Route path=path!("/services/:id") view=ServicePage/>

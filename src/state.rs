@@ -10,6 +10,8 @@ use wasm_bindgen::JsCast;
 pub struct RowContext {
     pub open_menu: RwSignal<Option<u64>>,
     pub role: Signal<Role>,
+    /// A row to highlight and focus when it appears (a new clone).
+    pub highlight: RwSignal<Option<u64>>,
 }
 
 impl RowContext {
@@ -34,7 +36,11 @@ impl RowContext {
             }
         });
         on_cleanup(move || handle.remove());
-        RowContext { open_menu, role }
+        RowContext {
+            open_menu,
+            role,
+            highlight: RwSignal::new(None),
+        }
     }
 
     pub fn can_manage(&self) -> bool {

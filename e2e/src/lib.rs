@@ -239,6 +239,58 @@ impl Harness {
         std::fs::write(dir.join(format!("{name}.png")), png).expect("the screenshot is written");
     }
 
+    /// Calls the API from the page as the demo user with this email prefix (e.g. "ada.morgan"),
+    /// returning the status and the JSON body (null when empty).
+    pub async fn api_as(
+        &self,
+        user: &str,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let result = self
+            .browser
+            .execute_async(
+                "const [user, method, path, body, done] = arguments;
+                 fetch('/api/demo/users').then(r => r.json()).then(u => {
+                   const token = u.items.find(x => x.email.startsWith(user)).token;
+                   const init = { method, headers: { Authorization: 'Bearer ' + token } };
+                   if (body !== null) { init.body = JSON.stringify(body); init.headers['Content-Type'] = 'application/json'; }
+                   return fetch(path, init);
+                 }).then(async r => { const t = await r.text(); done([r.status, t ? JSON.parse(t) : null]); })
+                   .catch(e => done([0, String(e)]));",
+                vec![user.into(), method.into(), path.into(), body.unwrap_or(serde_json::Value::Null)],
+            )
+            .await
+            .expect("the API call runs");
+        (result[0].as_u64().unwrap_or(0) as u16, result[1].clone())
+    }
+
+    /// Calls the API as Northwind's admin.
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        self.api_as("ada.morgan", method, path, body).await
+    }
+
+    /// Replaces the server's fault-injection rules.
+    pub async fn set_faults(&self, rules: serde_json::Value) {
+        let status = self
+            .browser
+            .execute_async(
+                "const [rules, done] = arguments;
+                 fetch('/api/test/faults', { method: 'PUT', headers: { 'Content-Type': 'application/json' },
+                   body: JSON.stringify({ rules }) }).then(r => done(r.status));",
+                vec![rules],
+            )
+            .await
+            .expect("the fault rules are set");
+        assert_eq!(status, 200, "setting fault rules");
+    }
+
     /// Evaluates a JavaScript expression in the page.
     pub async fn eval(&self, expression: &str) -> serde_json::Value {
         self.browser

@@ -3,7 +3,6 @@ use leptos::html;
 use leptos::prelude::*;
 use services_model::{FacetCount, Facets, Filter, ListQuery, Status};
 use stylers::style;
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 
 const PANEL_ID: &str = "filter-panel";
@@ -254,35 +253,15 @@ pub fn FilterPanel(
 
 /// The focusable controls inside the panel, in order.
 fn focusables(panel: NodeRef<html::Div>) -> Vec<HtmlElement> {
-    let Some(panel) = panel.get_untracked() else {
-        return Vec::new();
-    };
-    let Ok(list) = panel.query_selector_all("button, input, select, a[href]") else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
-        .collect()
+    panel
+        .get_untracked()
+        .map(|p| crate::focus::focusables(&p))
+        .unwrap_or_default()
 }
 
 /// Keeps Tab and Shift+Tab inside the modal sheet.
 fn trap_focus(ev: &KeyboardEvent, panel: NodeRef<html::Div>) {
-    let items = focusables(panel);
-    let (Some(first), Some(last)) = (items.first(), items.last()) else {
-        return;
-    };
-    let active = document().active_element();
-    let at = |el: &HtmlElement| {
-        active
-            .as_ref()
-            .is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>())
-    };
-    if ev.shift_key() && at(first) {
-        ev.prevent_default();
-        let _ = last.focus();
-    } else if !ev.shift_key() && at(last) {
-        ev.prevent_default();
-        let _ = first.focus();
+    if let Some(panel) = panel.get_untracked() {
+        crate::focus::trap_tab(ev, &panel);
     }
 }

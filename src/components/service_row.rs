@@ -60,6 +60,14 @@ pub fn ServiceRow(
         tr:hover {
             background: var(--color-row-hover);
         }
+        tr.highlighted {
+            background: var(--color-accent-surface);
+            outline: 2px solid var(--color-accent);
+        }
+        li.highlighted {
+            background: var(--color-accent-surface);
+            border-color: var(--color-accent);
+        }
         td {
             padding: var(--space-2);
             border-bottom: 1px solid var(--color-border);
@@ -269,9 +277,19 @@ pub fn ServiceRow(
         }
     };
 
+    let rows = expect_context::<crate::state::RowContext>();
+    let highlighted = move || rows.highlight.get() == Some(id);
+    let link_ref = NodeRef::<leptos::html::A>::new();
+    Effect::new(move |_| {
+        if let Some(link) = link_ref.get() {
+            if rows.highlight.get_untracked() == Some(id) {
+                let _ = link.focus();
+            }
+        }
+    });
     let name_link = {
         let name = s.name.clone();
-        view! { class = styler_class, <a class="name" href=service_href(id)><Highlight text=name terms=terms/></a> }
+        view! { class = styler_class, <a class="name" href=service_href(id) node_ref=link_ref><Highlight text=name terms=terms/></a> }
     };
     let id_cell = {
         let id_text = id_text.clone();
@@ -316,7 +334,7 @@ pub fn ServiceRow(
 
     match layout {
         RowLayout::Table => view! { class = styler_class,
-            <tr on:click=open_unless_control>
+            <tr on:click=open_unless_control class:highlighted=highlighted>
                 <td><span class="flow">{badge(&s.source.system, styler_class)}{s.source.system.clone()}</span></td>
                 <td>{id_cell}</td>
                 <td>{status_cell}</td>
@@ -330,7 +348,7 @@ pub fn ServiceRow(
         }
         .into_any(),
         RowLayout::Card => view! { class = styler_class,
-            <li class="card" on:click=open_unless_control>
+            <li class="card" on:click=open_unless_control class:highlighted=highlighted>
                 <div class="card-head">
                     <p class="source">{badge(&s.source.system, styler_class)}{s.source.system.clone()}</p>
                     {menu}

@@ -1,11 +1,14 @@
 use crate::api::{self, ServicePage};
-use crate::components::{service_href, tab_id, GroupTabs, LoadError, MenuAction, ServicesList};
+use crate::components::{
+    service_href, tab_id, GroupTabs, LoadError, MenuAction, RemoveDialog, RunDialog, ServicesList,
+    StatusDialog, Toasts,
+};
 use crate::session::Session;
 use crate::state::{ListReturn, RowContext};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use services_model::{ListQuery, Role, ServiceSummary};
+use services_model::{ListQuery, Role, Service, ServiceSummary, Status};
 use std::collections::HashMap;
 use stylers::style;
 
@@ -59,7 +62,9 @@ pub fn ServicesPage() -> impl IntoView {
             .user
             .with(|u| u.as_ref().map_or(Role::ReadOnly, |u| u.role))
     });
-    provide_context(RowContext::new(role));
+    let rows = RowContext::new(role);
+    provide_context(rows);
+    let toasts = expect_context::<Toasts>();
 
     let query = Memo::new(move |_| location.search.with(|s| ListQuery::from_query(s)));
     let group_in_url = Memo::new(move |_| {
@@ -166,17 +171,206 @@ pub fn ServicesPage() -> impl IntoView {
         let go = go.clone();
         Callback::new(move |id: u64| go(service_href(id), false))
     };
-    let on_action = Callback::new(move |(action, id): (MenuAction, u64)| {
-        let tab = match action {
-            MenuAction::ViewLogs => "summary",
-            MenuAction::AlertSettings => "alerts",
-            MenuAction::RunManually
-            | MenuAction::Clone
-            | MenuAction::ToggleStatus
-            | MenuAction::Remove => "settings",
+    // The confirmation dialog open, if any.
+    let dialog = RwSignal::new(None::<Pending>);
+    let current = move |id: u64| -> Option<ServiceSummary> {
+        let group = group_id.get_untracked()?;
+        cache.with_untracked(|c| c.get(&group)?.iter().find(|s| s.service.id == id).cloned())
+    };
+    let edit_cache = move |f: &dyn Fn(&mut Vec<ServiceSummary>)| {
+        if let Some(group) = group_id.get_untracked() {
+            cache.update(|c| {
+                if let Some(list) = c.get_mut(&group) {
+                    f(list);
+                }
+            });
+        }
+    };
+    let set_status = move |id: u64, status: Status| {
+        edit_cache(&|list| {
+            if let Some(s) = list.iter_mut().find(|s| s.service.id == id) {
+                s.service.status = status;
+            }
+        })
+    };
+    let clone = {
+        let go = go.clone();
+        move |original: Service| {
+            let token = session.token.get_untracked().unwrap_or_default();
+            let go = go.clone();
+            leptos::task::spawn_local(async move {
+                match api::clone_service(&token, original.id).await {
+                    Ok(copy) => {
+                        let new_id = copy.service.id;
+                        let name = copy.service.name.clone();
+                        edit_cache(&|list| {
+                            list.push(ServiceSummary {
+                                service: copy.service.clone(),
+                                last_run: None,
+                                next_run_at: copy.next_run_at.clone(),
+                            })
+                        });
+                        rows.highlight.set(Some(new_id));
+                        // Show the page the copy is on, if the current view includes it.
+                        let q = query.get_untracked();
+                        let all: Vec<Service> = shown
+                            .get_untracked()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|s| s.service)
+                            .collect();
+                        let position = q.filter_sorted(&all).iter().position(|s| s.id == new_id);
+                        let hidden = match position {
+                            Some(at) => {
+                                let page = at as u32 / q.page.size.max(1) + 1;
+                                if page != q.page.number {
+                                    go(list_url(group_id.get_untracked(), &q.on_page(page)), false);
+                                }
+                                ""
+                            }
+                            None => " The current search or filters hide it.",
+                        };
+                        toasts.show(
+                            format!(
+                                "Cloned “{}” as “{name}” (ID {new_id}), inactive.{hidden}",
+                                original.name
+                            ),
+                            Some(("Open it".into(), service_href(new_id))),
+                        );
+                    }
+                    Err(e) => {
+                        session.check(&e);
+                        toasts.error(format!(
+                            "Could not clone “{}”: {e} Nothing was created; try again.",
+                            original.name
+                        ));
+                    }
+                }
+            });
+        }
+    };
+    let change_status = move |service: Service| {
+        dialog.set(None);
+        let id = service.id;
+        let was = service.status;
+        let next = if was == Status::Active {
+            Status::Inactive
+        } else {
+            Status::Active
         };
-        go(format!("{}?tab={tab}", service_href(id)), false);
+        set_status(id, next);
+        let token = session.token.get_untracked().unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            let patch = api::ServicePatch {
+                status: Some(next),
+                ..Default::default()
+            };
+            match api::update_service(&token, id, &patch).await {
+                Ok(saved) => {
+                    edit_cache(&|list| {
+                        if let Some(s) = list.iter_mut().find(|s| s.service.id == id) {
+                            s.service = saved.service.clone();
+                            s.next_run_at = saved.next_run_at.clone();
+                        }
+                    });
+                    toasts.show(
+                        format!("“{}” is now {}.", service.name, next.as_str()),
+                        None,
+                    );
+                }
+                Err(e) => {
+                    set_status(id, was);
+                    session.check(&e);
+                    toasts.error(format!(
+                        "Could not {} “{}”: {e} It is still {}.",
+                        if next == Status::Active {
+                            "activate"
+                        } else {
+                            "deactivate"
+                        },
+                        service.name,
+                        was.as_str()
+                    ));
+                }
+            }
+        });
+    };
+    let removed = move |id: u64| {
+        dialog.set(None);
+        let name = current(id).map(|s| s.service.name).unwrap_or_default();
+        // Focus moves to the row after the removed one (or before it, or the search).
+        let q = query.get_untracked();
+        let all: Vec<Service> = shown
+            .get_untracked()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s.service)
+            .collect();
+        let page: Vec<u64> = q.page_of(&all).items.iter().map(|s| s.id).collect();
+        let next = page.iter().position(|x| *x == id).and_then(|i| {
+            page.get(i + 1)
+                .or_else(|| i.checked_sub(1).and_then(|p| page.get(p)))
+                .copied()
+        });
+        edit_cache(&|list| list.retain(|s| s.service.id != id));
+        toasts.show(format!("Removed “{name}” (ID {id})."), None);
+        set_timeout(
+            move || {
+                let moved = next.is_some_and(|n| {
+                    crate::focus::focus_selector(&format!(
+                        "#services-panel a.name[href='{}']",
+                        service_href(n)
+                    ))
+                });
+                if !moved {
+                    crate::focus::focus_selector("#service-search");
+                }
+            },
+            std::time::Duration::from_millis(0),
+        );
+    };
+    let on_action = Callback::new(move |(action, id): (MenuAction, u64)| {
+        let Some(summary) = current(id) else {
+            return;
+        };
+        let service = summary.service;
+        match action {
+            MenuAction::ViewLogs => go(format!("{}?tab=summary", service_href(id)), false),
+            MenuAction::AlertSettings => go(format!("{}?tab=alerts", service_href(id)), false),
+            MenuAction::RunManually => dialog.set(Some(Pending::Run(service))),
+            MenuAction::ToggleStatus => dialog.set(Some(Pending::Status(service))),
+            MenuAction::Remove => dialog.set(Some(Pending::Remove(service))),
+            MenuAction::Clone => clone(service),
+        }
     });
+    let dialog_view = move || {
+        dialog.get().map(|pending| match pending {
+            Pending::Run(service) => {
+                let (id, name) = (service.id, service.name.clone());
+                view! {
+                    <RunDialog
+                        service=service
+                        on_close=move |_| dialog.set(None)
+                        on_started=move |run: services_model::Run| {
+                            dialog.set(None);
+                            toasts.show(
+                                format!("Run {} of “{name}” started.", run.id),
+                                Some(("View its log".into(), format!("{}?tab=summary&run={}", service_href(id), run.id))),
+                            );
+                        }
+                    />
+                }
+                .into_any()
+            }
+            Pending::Status(service) => {
+                let confirmed = service.clone();
+                view! { <StatusDialog service=service on_close=move |_| dialog.set(None) on_confirm=move |_| change_status(confirmed.clone())/> }.into_any()
+            }
+            Pending::Remove(service) => {
+                view! { <RemoveDialog service=service on_close=move |_| dialog.set(None) on_removed=removed/> }.into_any()
+            }
+        })
+    };
 
     view! { class = styler_class,
         <main>
@@ -209,6 +403,15 @@ pub fn ServicesPage() -> impl IntoView {
                         .into_any()
                 }
             }}
+            {dialog_view}
         </main>
     }
+}
+
+/// An action waiting for its dialog.
+#[derive(Clone)]
+enum Pending {
+    Run(Service),
+    Status(Service),
+    Remove(Service),
 }

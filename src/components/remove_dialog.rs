@@ -1,0 +1,106 @@
+use super::dialog::Dialog;
+use crate::api;
+use crate::session::Session;
+use leptos::prelude::*;
+use services_model::Service;
+use stylers::style;
+
+/// "Remove…": names the service and asks for its ID before removing it. Nothing leaves the
+/// list until the server confirms.
+#[component]
+pub fn RemoveDialog(
+    service: Service,
+    #[prop(into)] on_close: Callback<()>,
+    #[prop(into)] on_removed: Callback<u64>,
+) -> impl IntoView {
+    let styler_class = style! {
+        p {
+            margin: 0 0 var(--space-3) 0;
+        }
+        label {
+            display: grid;
+            gap: var(--space-1);
+            font-weight: 600;
+            margin-bottom: var(--space-3);
+        }
+        input {
+            font: inherit;
+            padding: var(--space-2);
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            color: var(--color-text);
+        }
+        p.error {
+            color: var(--color-danger);
+            font-weight: 600;
+        }
+        div.buttons {
+            display: flex;
+            gap: var(--space-2);
+            justify-content: flex-end;
+        }
+        button {
+            font: inherit;
+            padding: var(--space-2) var(--space-3);
+            border-radius: var(--radius);
+            border: 1px solid var(--color-border-strong);
+            background: var(--color-surface);
+            color: var(--color-text);
+            cursor: pointer;
+        }
+        button.danger {
+            background: var(--color-danger-strong);
+            border-color: var(--color-danger-strong);
+            color: #ffffff;
+        }
+        button[aria-disabled="true"] {
+            opacity: 0.6;
+            cursor: not-allowed;
+        }
+    };
+    let session = expect_context::<Session>();
+    let id = service.id;
+    let typed = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let confirmed = move || typed.with(|t| t.trim() == id.to_string());
+    let remove = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !confirmed() || pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        let token = session.token.get_untracked().unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            let result = api::remove_service(&token, id).await;
+            pending.set(false);
+            match result {
+                Ok(()) => on_removed.run(id),
+                Err(e) => {
+                    session.check(&e);
+                    error.set(Some(format!("The service was not removed: {e}")));
+                }
+            }
+        });
+    };
+    view! { class = styler_class,
+        <Dialog title=format!("Remove “{}”?", service.name) on_cancel=on_close>
+            <form on:submit=remove>
+                <p>{format!("This removes the service “{}” (ID {id}) with its runs and logs. It can't be undone.", service.name)}</p>
+                <label>
+                    {format!("Type the service ID, {id}, to confirm")}
+                    <input type="text" inputmode="numeric" autocomplete="off" prop:value=move || typed.get() on:input:target=move |ev| typed.set(ev.target().value())/>
+                </label>
+                {move || error.get().map(|e| view! { class = styler_class, <p class="error" role="alert">{e}</p> })}
+                <div class="buttons">
+                    <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button type="submit" class="danger" aria-disabled=move || (!confirmed() || pending.get()).then_some("true")>
+                        {move || if pending.get() { "Removing…" } else { "Remove service" }}
+                    </button>
+                </div>
+            </form>
+        </Dialog>
+    }
+}
