@@ -42,6 +42,15 @@ impl Harness {
     }
 
     pub async fn start_with_window(width: u32, height: u32) -> Harness {
+        Self::start_configured(width, height, |_| {}).await
+    }
+
+    /// Starts with a server configuration changed by `change` (e.g. slower runs).
+    pub async fn start_configured(
+        width: u32,
+        height: u32,
+        change: impl FnOnce(&mut Config),
+    ) -> Harness {
         let dist = dist_dir();
         assert!(
             dist.join("index.html").is_file(),
@@ -52,6 +61,7 @@ impl Harness {
         let mut config = Config::for_tests(data.path().join("e2e.sqlite3"), dist);
         config.demo_sign_in = true;
         config.fault_injection = true;
+        change(&mut config);
         let server = start(config).await.expect("the server starts");
 
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());

@@ -1,0 +1,168 @@
+use crate::api;
+use crate::session::Session;
+use leptos::prelude::*;
+use services_model::{LogLevel, LogLine, RunStatus};
+use std::time::Duration;
+use stylers::style;
+
+/// How often a live run's log is fetched again.
+pub const POLL_EVERY: Duration = Duration::from_secs(5);
+
+/// A run's log, line by line. While the run is queued or running it fetches new lines every 5
+/// seconds and says so, with a button to pause and resume the auto-refresh.
+#[component]
+pub fn RunLog(run_id: u64) -> impl IntoView {
+    let styler_class = style! {
+        section {
+            margin-top: var(--space-3);
+            border: 1px solid var(--color-border);
+            border-radius: var(--radius);
+            padding: var(--space-3);
+        }
+        div.head {
+            display: flex;
+            flex-wrap: wrap;
+            justify-content: space-between;
+            align-items: center;
+            gap: var(--space-2);
+        }
+        h3 {
+            margin: 0;
+            font-size: var(--font-size);
+        }
+        p.state {
+            margin: var(--space-2) 0;
+            color: var(--color-text-muted);
+            font-size: var(--font-size-small);
+        }
+        ol {
+            margin: 0;
+            padding: 0;
+            list-style: none;
+            font-family: ui-monospace, monospace;
+            font-size: var(--font-size-small);
+        }
+        li {
+            padding: 0.125rem 0;
+            border-bottom: 1px solid var(--color-border);
+            overflow-wrap: anywhere;
+        }
+        li.error {
+            color: var(--color-danger);
+            font-weight: 600;
+        }
+        span.at {
+            color: var(--color-text-muted);
+            margin-right: var(--space-2);
+        }
+        button {
+            font: inherit;
+            padding: var(--space-1) var(--space-3);
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            color: var(--color-text);
+            cursor: pointer;
+        }
+        button[aria-pressed="true"] {
+            border-color: var(--color-accent);
+            color: var(--color-accent-text);
+        }
+    };
+    let session = expect_context::<Session>();
+    let lines = RwSignal::new(Vec::<LogLine>::new());
+    let status = RwSignal::new(None::<RunStatus>);
+    let live = RwSignal::new(true);
+    let auto_refresh = RwSignal::new(true);
+    let error = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+    let fetch = move || {
+        if loading.get_untracked() {
+            return;
+        }
+        loading.set(true);
+        let token = session.token.get_untracked().unwrap_or_default();
+        let after = lines.with_untracked(|l| l.last().map_or(0, |l| l.seq));
+        leptos::task::spawn_local(async move {
+            match api::run_log(&token, run_id, after).await {
+                Ok(page) => {
+                    error.set(None);
+                    status.set(Some(page.status));
+                    live.set(page.live);
+                    if !page.items.is_empty() {
+                        lines.update(|l| l.extend(page.items));
+                    }
+                }
+                Err(e) => {
+                    session.check(&e);
+                    error.set(Some(format!(
+                        "The log could not be refreshed: {e} It will try again."
+                    )));
+                }
+            }
+            loading.set(false);
+        });
+    };
+    fetch();
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if live.get_untracked() && auto_refresh.get_untracked() {
+                fetch();
+            }
+        },
+        POLL_EVERY,
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let state_text = move || match (status.get(), live.get(), auto_refresh.get()) {
+        (None, _, _) => "Loading the log…".to_string(),
+        (Some(s), true, true) => format!(
+            "The run is {}: auto-refresh is on, every 5 seconds.",
+            s.as_str()
+        ),
+        (Some(s), true, false) => format!("The run is {}: auto-refresh is paused.", s.as_str()),
+        (Some(s), false, _) => format!(
+            "The run finished: {}.",
+            if s == RunStatus::Ok { "ok" } else { s.as_str() }
+        ),
+    };
+    view! { class = styler_class,
+        <section aria-labelledby=format!("run-log-{run_id}")>
+            <div class="head">
+                <h3 id=format!("run-log-{run_id}")>{format!("Log of run {run_id}")}</h3>
+                <Show when=move || live.get()>
+                    <button
+                        type="button"
+                        aria-pressed=move || auto_refresh.get().to_string()
+                        on:click=move |_| {
+                            let on = !auto_refresh.get_untracked();
+                            auto_refresh.set(on);
+                            if on {
+                                fetch();
+                            }
+                        }
+                    >
+                        "Auto-refresh"
+                    </button>
+                </Show>
+            </div>
+            <p class="state" role="status">{state_text}</p>
+            {move || error.get().map(|e| view! { class = styler_class, <p class="state" role="alert">{e}</p> })}
+            <ol>
+                <For
+                    each=move || lines.get()
+                    key=|l| l.seq
+                    children=move |l| {
+                        let is_error = l.level == LogLevel::Error;
+                        view! { class = styler_class,
+                            <li class:error=is_error>
+                                <span class="at">{l.at.replace('T', " ").replace('Z', "")}</span>
+                                {l.message}
+                            </li>
+                        }
+                    }
+                />
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,210 @@
+use super::remove_dialog::RemoveDialog;
+use super::status_dialog::StatusDialog;
+use super::toasts::Toasts;
+use crate::api::{self, ServicePatch};
+use crate::session::Session;
+use leptos::prelude::*;
+use services_model::{validate_name, ServiceDetail, Status};
+use stylers::style;
+
+/// Rename, status switch, notes and remove. Names are checked as the API checks them
+/// (1–120 characters, no control characters), and the API's own errors are shown as they come.
+#[component]
+pub fn SettingsTab(
+    #[prop(into)] detail: Signal<ServiceDetail>,
+    #[prop(into)] can_manage: Signal<bool>,
+    #[prop(into)] on_saved: Callback<ServiceDetail>,
+    #[prop(into)] on_removed: Callback<()>,
+) -> impl IntoView {
+    let styler_class = style! {
+        form {
+            display: grid;
+            gap: var(--space-2);
+            margin-bottom: var(--space-4);
+            max-width: 36rem;
+        }
+        label {
+            display: grid;
+            gap: var(--space-1);
+            font-weight: 600;
+        }
+        input {
+            font: inherit;
+            padding: var(--space-2);
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            color: var(--color-text);
+        }
+        textarea {
+            font: inherit;
+            min-height: 6rem;
+            padding: var(--space-2);
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            color: var(--color-text);
+        }
+        div.row {
+            display: flex;
+            align-items: center;
+            gap: var(--space-3);
+            margin-bottom: var(--space-4);
+        }
+        button {
+            font: inherit;
+            justify-self: start;
+            padding: var(--space-2) var(--space-3);
+            border: 1px solid var(--color-border-strong);
+            border-radius: var(--radius);
+            background: var(--color-surface);
+            color: var(--color-text);
+            cursor: pointer;
+        }
+        button[role="switch"] {
+            min-width: 7rem;
+        }
+        button[aria-checked="true"] {
+            background: var(--color-accent);
+            border-color: var(--color-accent);
+            color: #ffffff;
+        }
+        button.danger {
+            border-color: var(--color-danger-strong);
+            color: var(--color-danger);
+        }
+        button:disabled {
+            cursor: not-allowed;
+            opacity: 0.6;
+        }
+        p.error {
+            margin: 0;
+            color: var(--color-danger);
+            font-weight: 600;
+        }
+        p.note {
+            color: var(--color-text-muted);
+        }
+        h3 {
+            font-size: var(--font-size);
+            margin: 0 0 var(--space-2) 0;
+        }
+    };
+    let session = expect_context::<Session>();
+    let toasts = expect_context::<Toasts>();
+    let id = detail.with_untracked(|d| d.service.id);
+    let name = RwSignal::new(detail.with_untracked(|d| d.service.name.clone()));
+    let notes = RwSignal::new(detail.with_untracked(|d| d.notes.clone()));
+    let name_error = RwSignal::new(None::<String>);
+    let notes_error = RwSignal::new(None::<String>);
+    let status_error = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let removing = RwSignal::new(false);
+    let locked = move || !can_manage.get();
+
+    let save = move |patch: ServicePatch, error: RwSignal<Option<String>>, done: &'static str| {
+        let token = session.token.get_untracked().unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            match api::update_service(&token, id, &patch).await {
+                Ok(saved) => {
+                    error.set(None);
+                    on_saved.run(saved);
+                    toasts.show(done, None);
+                }
+                Err(e) => {
+                    session.check(&e);
+                    error.set(Some(format!("Not saved: {e}")));
+                }
+            }
+        });
+    };
+    let rename = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match validate_name(&name.get_untracked()) {
+            Err(message) => name_error.set(Some(message)),
+            Ok(valid) => save(
+                ServicePatch {
+                    name: Some(valid),
+                    ..Default::default()
+                },
+                name_error,
+                "Name saved.",
+            ),
+        }
+    };
+    let save_notes = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save(
+            ServicePatch {
+                notes: Some(notes.get_untracked()),
+                ..Default::default()
+            },
+            notes_error,
+            "Notes saved.",
+        )
+    };
+    let is_active = move || detail.with(|d| d.service.status == Status::Active);
+
+    view! { class = styler_class,
+        <h2 class="visually-hidden">"Settings"</h2>
+        <Show when=locked>
+            <p class="note">"Your role can only view services, so these settings are read-only."</p>
+        </Show>
+        <form on:submit=rename>
+            <label>
+                "Name"
+                <input
+                    type="text"
+                    prop:value=move || name.get()
+                    on:input:target=move |ev| name.set(ev.target().value())
+                    disabled=locked
+                    aria-invalid=move || name_error.with(Option::is_some).then_some("true")
+                />
+            </label>
+            {move || name_error.get().map(|e| view! { class = styler_class, <p class="error" role="alert">{e}</p> })}
+            <button type="submit" disabled=locked>"Save name"</button>
+        </form>
+        <h3>"Status"</h3>
+        <div class="row">
+            <button
+                type="button"
+                role="switch"
+                aria-checked=move || is_active().to_string()
+                aria-label="Active: runs on its schedule"
+                disabled=locked
+                on:click=move |_| confirming.set(true)
+            >
+                {move || if is_active() { "Active" } else { "Inactive" }}
+            </button>
+        </div>
+        {move || status_error.get().map(|e| view! { class = styler_class, <p class="error" role="alert">{e}</p> })}
+        <form on:submit=save_notes>
+            <label>
+                "Notes"
+                <textarea prop:value=move || notes.get() on:input:target=move |ev| notes.set(ev.target().value()) disabled=locked></textarea>
+            </label>
+            {move || notes_error.get().map(|e| view! { class = styler_class, <p class="error" role="alert">{e}</p> })}
+            <button type="submit" disabled=locked>"Save notes"</button>
+        </form>
+        <h3>"Remove"</h3>
+        <button type="button" class="danger" disabled=locked on:click=move |_| removing.set(true)>"Remove service…"</button>
+        {move || confirming.get().then(|| {
+            let service = detail.with_untracked(|d| d.service.clone());
+            let next = if service.status == Status::Active { Status::Inactive } else { Status::Active };
+            view! {
+                <StatusDialog
+                    service=service
+                    on_close=move |_| confirming.set(false)
+                    on_confirm=move |_| {
+                        confirming.set(false);
+                        save(ServicePatch { status: Some(next), ..Default::default() }, status_error, "Status saved.");
+                    }
+                />
+            }
+        })}
+        {move || removing.get().then(|| {
+            let service = detail.with_untracked(|d| d.service.clone());
+            view! { <RemoveDialog service=service on_close=move |_| removing.set(false) on_removed=move |_| on_removed.run(())/> }
+        })}
+    }
+}
