@@ -250,13 +250,14 @@ fn request(
     }
 }
 
-async fn send<B: serde::Serialize, T: DeserializeOwned>(
+/// Sends a request and turns an error status into an [`ApiError`].
+async fn send_checked<B: serde::Serialize>(
     method: Method,
     url: &str,
     token: &str,
     body: Option<&B>,
     idempotency_key: Option<&str>,
-) -> Result<T, ApiError> {
+) -> Result<Response, ApiError> {
     let builder = request(method, url, token, idempotency_key);
     let sent = match body {
         Some(body) => {
@@ -272,6 +273,17 @@ async fn send<B: serde::Serialize, T: DeserializeOwned>(
     if !response.ok() {
         return Err(status_error(response).await);
     }
+    Ok(response)
+}
+
+async fn send<B: serde::Serialize, T: DeserializeOwned>(
+    method: Method,
+    url: &str,
+    token: &str,
+    body: Option<&B>,
+    idempotency_key: Option<&str>,
+) -> Result<T, ApiError> {
+    let response = send_checked(method, url, token, body, idempotency_key).await?;
     response
         .json::<T>()
         .await
@@ -285,22 +297,9 @@ async fn send_for_status<B: serde::Serialize>(
     token: &str,
     body: Option<&B>,
 ) -> Result<(), ApiError> {
-    let builder = request(method, url, token, None);
-    let sent = match body {
-        Some(body) => {
-            builder
-                .json(body)
-                .map_err(|e| ApiError::Decode(e.to_string()))?
-                .send()
-                .await
-        }
-        None => builder.send().await,
-    };
-    let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(status_error(response).await);
-    }
-    Ok(())
+    send_checked(method, url, token, body, None)
+        .await
+        .map(|_| ())
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str, token: Option<&str>) -> Result<T, ApiError> {

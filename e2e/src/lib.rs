@@ -286,6 +286,25 @@ impl Harness {
         self.api_as("ada.morgan", method, path, body).await
     }
 
+    /// The ids of a group's services as the API lists them with these list parameters
+    /// (e.g. `q=orders&sort=-name`), as strings the way the page shows them.
+    pub async fn service_ids(&self, group: u64, params: &str) -> Vec<String> {
+        let (status, body) = self
+            .api(
+                "GET",
+                &format!("/api/v1/company-groups/{group}/services?{params}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|s| s["id"].to_string())
+            .collect()
+    }
+
     /// Replaces the server's fault-injection rules.
     pub async fn set_faults(&self, rules: serde_json::Value) {
         let status = self

@@ -103,6 +103,7 @@ async fn run_manually_starts_one_run_that_finishes() {
         .send_keys("25")
         .await
         .unwrap();
+    h.screenshot("run-dialog-1280x800").await;
     let start = button(&h, "Start run").await;
     // A double click starts one run.
     start.click().await.unwrap();
@@ -229,6 +230,7 @@ async fn remove_needs_the_typed_id_then_the_row_goes_and_focus_moves_on() {
         .send_keys(&id)
         .await
         .unwrap();
+    h.screenshot("remove-dialog-1280x800").await;
     remove.click().await.unwrap();
     toast(&h, "Removed").await;
     let after = h

@@ -7,22 +7,10 @@ const ROW_IDS: &str = "#services-panel span.id";
 const TABS: &str = "[role=tab]";
 const SELECTED_TAB: &str = "[role=tab][aria-selected=true]";
 
-/// The ids the API lists for a group, fetched by the page's own browser.
+/// The first page of ids the API lists for a group (the list shows 50 a page).
 async fn api_ids(h: &Harness, group: u64) -> Vec<String> {
-    let url = h.url(&format!("/api/v1/company-groups/{group}/services"));
-    let ids = h
-        .browser
-        .execute_async(
-            "const [url, done] = arguments;
-             fetch('/api/demo/users').then(r => r.json())
-               .then(u => fetch(url, { headers: { Authorization: 'Bearer ' + u.items[0].token } }))
-               .then(r => r.json()).then(b => done(b.items.map(s => String(s.id))));",
-            vec![url.into()],
-        )
-        .await
-        .expect("the API answers");
-    let mut ids: Vec<String> = serde_json::from_value(ids).expect("a list of ids");
-    ids.truncate(50); // the list shows 50 a page
+    let mut ids = h.service_ids(group, "").await;
+    ids.truncate(50);
     ids
 }
 

@@ -10,19 +10,7 @@ const STATUS: &str = "#services-panel p[role=status]";
 
 /// Ids the API lists for group 1 with these list parameters.
 async fn api_ids(h: &Harness, params: &str) -> Vec<String> {
-    let url = h.url(&format!("/api/v1/company-groups/1/services?{params}"));
-    let ids = h
-        .browser
-        .execute_async(
-            "const [url, done] = arguments;
-             fetch('/api/demo/users').then(r => r.json())
-               .then(u => fetch(url, { headers: { Authorization: 'Bearer ' + u.items[0].token } }))
-               .then(r => r.json()).then(b => done(b.items.map(s => String(s.id))));",
-            vec![url.into()],
-        )
-        .await
-        .expect("the API answers");
-    serde_json::from_value(ids).expect("ids")
+    h.service_ids(1, params).await
 }
 
 async fn ready(h: &Harness, path: &str) -> Vec<String> {

@@ -85,13 +85,17 @@ async fn a_run_from_the_list_reaches_ok_or_failed_in_the_summary() {
         .location()
         .await
         .starts_with(&format!("/services/{id}?tab=summary&run=")));
-    let rows = h.texts("#service-panel tbody tr").await;
-    assert!(
-        rows.iter()
-            .any(|r| r.contains("manual") && (r.contains("ok") || r.contains("failed"))),
-        "{rows:?}"
-    );
+    h.wait_for_texts(
+        "#service-panel tbody tr",
+        "the finished run in the table",
+        |rows| {
+            rows.iter()
+                .any(|r| r.contains("manual") && (r.contains("ok") || r.contains("failed")))
+        },
+    )
+    .await;
     no_axe_violations(&h, "the summary with a log").await;
+    h.screenshot("service-summary-1280x800").await;
     h.stop().await;
 }
 

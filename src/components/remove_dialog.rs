@@ -23,41 +23,6 @@ pub fn RemoveDialog(
             font-weight: 600;
             margin-bottom: var(--space-3);
         }
-        input {
-            font: inherit;
-            padding: var(--space-2);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
-        }
-        p.error {
-            color: var(--color-danger);
-            font-weight: 600;
-        }
-        div.buttons {
-            display: flex;
-            gap: var(--space-2);
-            justify-content: flex-end;
-        }
-        button {
-            font: inherit;
-            padding: var(--space-2) var(--space-3);
-            border-radius: var(--radius);
-            border: 1px solid var(--color-border-strong);
-            background: var(--color-surface);
-            color: var(--color-text);
-            cursor: pointer;
-        }
-        button.danger {
-            background: var(--color-danger-strong);
-            border-color: var(--color-danger-strong);
-            color: #ffffff;
-        }
-        button[aria-disabled="true"] {
-            opacity: 0.6;
-            cursor: not-allowed;
-        }
     };
     let session = expect_context::<Session>();
     let id = service.id;
@@ -91,12 +56,12 @@ pub fn RemoveDialog(
                 <p>{format!("This removes the service “{}” (ID {id}) with its runs and logs. It can't be undone.", service.name)}</p>
                 <label>
                     {format!("Type the service ID, {id}, to confirm")}
-                    <input type="text" inputmode="numeric" autocomplete="off" prop:value=move || typed.get() on:input:target=move |ev| typed.set(ev.target().value())/>
+                    <input class="field" type="text" inputmode="numeric" autocomplete="off" prop:value=move || typed.get() on:input:target=move |ev| typed.set(ev.target().value())/>
                 </label>
-                {move || error.get().map(|e| view! { class = styler_class, <p class="error" role="alert">{e}</p> })}
-                <div class="buttons">
-                    <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                    <button type="submit" class="danger" aria-disabled=move || (!confirmed() || pending.get()).then_some("true")>
+                {move || error.get().map(|e| view! { class = styler_class, <p class="form-error" role="alert">{e}</p> })}
+                <div class="dialog-buttons">
+                    <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button type="submit" class="button button-danger" aria-disabled=move || (!confirmed() || pending.get()).then_some("true")>
                         {move || if pending.get() { "Removing…" } else { "Remove service" }}
                     </button>
                 </div>

@@ -28,48 +28,6 @@ pub fn RunDialog(
             font-size: var(--font-size-small);
             color: var(--color-text-muted);
         }
-        textarea {
-            font: inherit;
-            min-height: 4rem;
-            padding: var(--space-2);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
-        }
-        input {
-            font: inherit;
-            width: 8rem;
-            padding: var(--space-2);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
-        }
-        p.error {
-            margin: 0;
-            color: var(--color-danger);
-            font-weight: 600;
-        }
-        div.buttons {
-            display: flex;
-            gap: var(--space-2);
-            justify-content: flex-end;
-        }
-        button {
-            font: inherit;
-            padding: var(--space-2) var(--space-3);
-            border-radius: var(--radius);
-            border: 1px solid var(--color-border-strong);
-            background: var(--color-surface);
-            color: var(--color-text);
-            cursor: pointer;
-        }
-        button.primary {
-            background: var(--color-accent);
-            border-color: var(--color-accent);
-            color: #ffffff;
-        }
     };
     let session = expect_context::<Session>();
     let id = service.id;
@@ -135,17 +93,17 @@ pub fn RunDialog(
                 <label>
                     "Record ids to sync"
                     <span class="hint">"Optional. Separate ids with commas or new lines; leave empty to sync everything due."</span>
-                    <textarea prop:value=move || record_ids.get() on:input:target=move |ev| record_ids.set(ev.target().value())></textarea>
+                    <textarea class="field" prop:value=move || record_ids.get() on:input:target=move |ev| record_ids.set(ev.target().value())></textarea>
                 </label>
                 <label>
                     "Page size"
                     <span class="hint">"Optional, 1–1000 records per page pulled."</span>
-                    <input type="text" inputmode="numeric" prop:value=move || page_size.get() on:input:target=move |ev| page_size.set(ev.target().value())/>
+                    <input class="field" type="text" inputmode="numeric" prop:value=move || page_size.get() on:input:target=move |ev| page_size.set(ev.target().value())/>
                 </label>
-                {move || error.get().map(|e| view! { class = styler_class, <p class="error" role="alert">{e}</p> })}
-                <div class="buttons">
-                    <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                    <button type="submit" class="primary" aria-disabled=move || pending.get().then_some("true")>
+                {move || error.get().map(|e| view! { class = styler_class, <p class="form-error" role="alert">{e}</p> })}
+                <div class="dialog-buttons">
+                    <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button type="submit" class="button button-primary" aria-disabled=move || pending.get().then_some("true")>
                         {move || if pending.get() { "Starting…" } else { "Start run" }}
                     </button>
                 </div>

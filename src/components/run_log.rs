@@ -11,7 +11,12 @@ pub const POLL_EVERY: Duration = Duration::from_secs(5);
 /// A run's log, line by line. While the run is queued or running it fetches new lines every 5
 /// seconds and says so, with a button to pause and resume the auto-refresh.
 #[component]
-pub fn RunLog(run_id: u64) -> impl IntoView {
+pub fn RunLog(
+    run_id: u64,
+    /// Called once when the run is seen to finish, so what lists runs can refresh.
+    #[prop(optional, into)]
+    on_finished: Option<Callback<()>>,
+) -> impl IntoView {
     let styler_class = style! {
         section {
             margin-top: var(--space-3);
@@ -88,6 +93,11 @@ pub fn RunLog(run_id: u64) -> impl IntoView {
                 Ok(page) => {
                     error.set(None);
                     status.set(Some(page.status));
+                    if live.get_untracked() && !page.live {
+                        if let Some(done) = on_finished {
+                            done.run(());
+                        }
+                    }
                     live.set(page.live);
                     if !page.items.is_empty() {
                         lines.update(|l| l.extend(page.items));

@@ -14,25 +14,6 @@ pub fn StatusDialog(
         p {
             margin: 0 0 var(--space-3) 0;
         }
-        div.buttons {
-            display: flex;
-            gap: var(--space-2);
-            justify-content: flex-end;
-        }
-        button {
-            font: inherit;
-            padding: var(--space-2) var(--space-3);
-            border-radius: var(--radius);
-            border: 1px solid var(--color-border-strong);
-            background: var(--color-surface);
-            color: var(--color-text);
-            cursor: pointer;
-        }
-        button.primary {
-            background: var(--color-accent);
-            border-color: var(--color-accent);
-            color: #ffffff;
-        }
     };
     let activating = service.status == Status::Inactive;
     let (verb, what) = if activating {
@@ -50,9 +31,9 @@ pub fn StatusDialog(
     view! { class = styler_class,
         <Dialog title=format!("{verb} this service?") on_cancel=on_close>
             <p>{what}</p>
-            <div class="buttons">
-                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                <button type="button" class="primary" on:click=move |_| on_confirm.run(())>{verb}</button>
+            <div class="dialog-buttons">
+                <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                <button type="button" class="button button-primary" on:click=move |_| on_confirm.run(())>{verb}</button>
             </div>
         </Dialog>
     }

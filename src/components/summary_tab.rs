@@ -187,6 +187,6 @@ pub fn SummaryTab(
             }
             .into_any(),
         }}
-        {move || selected_run.get().map(|run| view! { <RunLog run_id=run/> })}
+        {move || selected_run.get().map(|run| view! { <RunLog run_id=run on_finished=move |_| load()/> })}
     }
 }
