@@ -81,6 +81,11 @@ pub async fn demo_users() -> Result<Vec<DemoUser>, ApiError> {
     Ok(list.items)
 }
 
+/// The signed-in user, their role and company: what the UI may offer.
+pub async fn me(token: &str) -> Result<Me, ApiError> {
+    get_json(&format!("{API_BASE}/me"), Some(token)).await
+}
+
 pub async fn company_groups(token: &str) -> Result<Vec<GroupSummary>, ApiError> {
     let list: Items<GroupSummary> =
         get_json(&format!("{API_BASE}/company-groups"), Some(token)).await?;

@@ -23,6 +23,21 @@ pub fn App() -> impl IntoView {
     provide_context(state::ListReturn(RwSignal::new("/".to_string())));
     provide_context(components::Toasts::new());
     let signed_in = move || session.token.with(Option::is_some);
+    // Ask the server once per sign-in who this is: the role it names decides what the UI offers.
+    Effect::new(move |_| {
+        let Some(token) = session.token.get() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match api::me(&token).await {
+                Ok(me) if session.token.get_untracked().as_deref() == Some(token.as_str()) => {
+                    session.user.set(Some(me))
+                }
+                Ok(_) => {}
+                Err(e) => session.check(&e),
+            }
+        });
+    });
     view! {
         <Router>
             <Show when=signed_in fallback=SignInPage>

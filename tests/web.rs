@@ -382,3 +382,79 @@ async fn demo_user_list_groups_users_by_company_and_signs_in_the_one_chosen() {
     dan.click();
     assert_eq!(chosen.get_untracked().as_deref(), Some("pw_4_secret"));
 }
+
+#[wasm_bindgen_test]
+async fn dialog_traps_tab_cancels_on_escape_and_returns_focus() {
+    let open = RwSignal::new(false);
+    let cancelled = RwSignal::new(0);
+    let (root, _handle) = mount(move || {
+        view! {
+            <button id="opener" on:click=move |_| open.set(true)>"Open"</button>
+            <Show when=move || open.get()>
+                <services_list::Dialog title="Confirm" on_cancel=move |_| { cancelled.update(|n| *n += 1); open.set(false); }>
+                    <button id="first">"First"</button>
+                    <button id="last">"Last"</button>
+                </services_list::Dialog>
+            </Show>
+        }
+    });
+    tick().await;
+    let opener: HtmlElement = root
+        .query_selector("#opener")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    opener.focus().unwrap();
+    opener.click();
+    tick().await;
+    let dialog = root
+        .query_selector("[role=dialog]")
+        .unwrap()
+        .expect("a dialog");
+    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
+    let title_id = dialog.get_attribute("aria-labelledby").unwrap();
+    assert_eq!(
+        document()
+            .get_element_by_id(&title_id)
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Confirm"
+    );
+    assert_eq!(focused_text(), "First", "focus moves into the dialog");
+
+    let last: HtmlElement = root
+        .query_selector("#last")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    last.focus().unwrap();
+    press(&last, "Tab");
+    assert_eq!(
+        focused_text(),
+        "First",
+        "Tab from the last control wraps to the first"
+    );
+    let init = KeyboardEventInit::new();
+    init.set_key("Tab");
+    init.set_shift_key(true);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let first = document().active_element().unwrap();
+    first
+        .dispatch_event(
+            &KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        focused_text(),
+        "Last",
+        "Shift+Tab from the first wraps to the last"
+    );
+
+    press(&document().active_element().unwrap(), "Escape");
+    tick().await;
+    assert_eq!(cancelled.get_untracked(), 1);
+    assert!(root.query_selector("[role=dialog]").unwrap().is_none());
+    assert_eq!(focused_text(), "Open", "focus returns to the opener");
+}
