@@ -51,6 +51,20 @@ impl Harness {
         height: u32,
         change: impl FnOnce(&mut Config),
     ) -> Harness {
+        Self::start_full(width, height, &[], change).await
+    }
+
+    /// Starts a browser that prefers a dark colour scheme.
+    pub async fn start_dark(width: u32, height: u32) -> Harness {
+        Self::start_full(width, height, &["--force-dark-mode"], |_| {}).await
+    }
+
+    async fn start_full(
+        width: u32,
+        height: u32,
+        chrome_args: &[&str],
+        change: impl FnOnce(&mut Config),
+    ) -> Harness {
         let dist = dist_dir();
         assert!(
             dist.join("index.html").is_file(),
@@ -90,6 +104,9 @@ impl Harness {
         });
         // Chrome's windows are at least 500 px wide; narrower viewports need device emulation.
         let mut capabilities = capabilities;
+        if let Some(args) = capabilities["goog:chromeOptions"]["args"].as_array_mut() {
+            args.extend(chrome_args.iter().map(|a| json!(a)));
+        }
         if width < 500 {
             capabilities["goog:chromeOptions"]["mobileEmulation"] =
                 json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 } });

@@ -496,3 +496,40 @@ async fn a_failed_load_shows_the_error_and_retry_and_keeps_the_rows() {
     assert_eq!(h.texts(ROW_IDS).await, first);
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn accessibility_audit_in_the_dark_theme() {
+    let h = Harness::start_dark(1280, 800).await;
+    ready(&h, "/").await;
+    assert_eq!(
+        h.eval("matchMedia('(prefers-color-scheme: dark)').matches")
+            .await,
+        true,
+        "the browser prefers dark"
+    );
+    let background = h
+        .eval("getComputedStyle(document.body).backgroundColor")
+        .await;
+    assert_eq!(background, "rgb(17, 20, 24)", "the dark tokens apply");
+    let violations = h.axe_violations().await;
+    assert!(violations.is_empty(), "dark list: {violations:#?}");
+    h.find("button[aria-controls=filter-panel]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.find("#filter-panel input[type=checkbox]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.wait_for_texts("ul.chips button", "a chip", |c| !c.is_empty())
+        .await;
+    let violations = h.axe_violations().await;
+    assert!(
+        violations.is_empty(),
+        "dark filters and chips: {violations:#?}"
+    );
+    h.screenshot("list-dark-1280x800").await;
+    h.stop().await;
+}

@@ -46,7 +46,7 @@ pub fn AlertsTab(service_id: u64, #[prop(into)] can_manage: Signal<bool>) -> imp
         button[aria-checked="true"] {
             background: var(--color-accent);
             border-color: var(--color-accent);
-            color: #ffffff;
+            color: var(--color-on-accent);
         }
         button:disabled {
             cursor: not-allowed;

@@ -18,9 +18,7 @@ pub fn FilterPanel(
 ) -> impl IntoView {
     let styler_class = style! {
         div.filters {
-            display: flex;
-            flex-direction: column;
-            gap: var(--space-2);
+            display: contents;
         }
         div.bar {
             display: flex;
@@ -67,6 +65,7 @@ pub fn FilterPanel(
             text-decoration: underline;
         }
         div.panel {
+            flex: 1 1 100%;
             display: grid;
             grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
             gap: var(--space-3);

@@ -40,7 +40,7 @@ pub fn Pagination(
         button[aria-current="page"] {
             background: var(--color-accent);
             border-color: var(--color-accent);
-            color: #ffffff;
+            color: var(--color-on-accent);
             font-weight: 700;
         }
         button:disabled {

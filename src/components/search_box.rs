@@ -22,7 +22,7 @@ pub fn SearchBox(
             font-weight: 600;
             font-size: var(--font-size-small);
         }
-        span.field {
+        span.wrap {
             position: relative;
             display: block;
         }
@@ -73,7 +73,7 @@ pub fn SearchBox(
     view! { class = styler_class,
         <div role="search" aria-label="Services">
             <label for="service-search">"Search services"</label>
-            <span class="field">
+            <span class="wrap">
                 <input
                     id="service-search"
                     type="search"

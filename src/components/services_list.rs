@@ -68,7 +68,7 @@ pub fn ServicesList(
             border: 1px solid var(--color-accent);
             border-radius: var(--radius);
             background: var(--color-accent);
-            color: #ffffff;
+            color: var(--color-on-accent);
             cursor: pointer;
         }
         div.skeleton {

@@ -67,7 +67,7 @@ pub fn SettingsTab(
         button[aria-checked="true"] {
             background: var(--color-accent);
             border-color: var(--color-accent);
-            color: #ffffff;
+            color: var(--color-on-accent);
         }
         button.danger {
             border-color: var(--color-danger-strong);
