@@ -9,6 +9,7 @@ pub mod error;
 pub mod faults;
 pub mod repo;
 pub mod scheduler;
+pub mod security;
 pub mod seed;
 mod spa;
 pub mod systems;
@@ -40,6 +41,8 @@ pub struct Config {
     pub fault_injection: bool,
     /// Serve `/api/demo/users`: the demo users and their tokens, for the standalone sign-in.
     pub demo_sign_in: bool,
+    /// Who may frame the app: the CSP `frame-ancestors` sources.
+    pub frame_ancestors: String,
 }
 
 impl Config {
@@ -58,6 +61,7 @@ impl Config {
             },
             fault_injection: false,
             demo_sign_in: false,
+            frame_ancestors: "'self'".into(),
         }
     }
 }
@@ -70,6 +74,8 @@ pub struct AppState {
     /// Set when fault injection is on.
     pub faults: Option<faults::Faults>,
     pub demo_sign_in: bool,
+    /// Content-Security-Policy violations browsers reported.
+    pub csp_reports: security::CspReports,
 }
 
 #[derive(Debug)]
@@ -90,11 +96,21 @@ impl std::fmt::Display for StartError {
 impl std::error::Error for StartError {}
 
 /// The whole application: `/api` and the SPA.
-pub fn app(state: AppState, dist_dir: PathBuf) -> axum::Router {
+pub fn app(state: AppState, dist_dir: PathBuf, frame_ancestors: &str) -> axum::Router {
+    let csp = security::content_security_policy(&dist_dir, frame_ancestors);
+    let headers = Arc::new(security::SecurityHeaders {
+        csp: axum::http::HeaderValue::from_str(&csp)
+            .unwrap_or_else(|_| axum::http::HeaderValue::from_static("default-src 'self'")),
+    });
     axum::Router::new()
+        .merge(security::routes(&state))
         .merge(api::routes(&state))
         .fallback_service(spa::service(dist_dir))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            headers,
+            security::add_headers,
+        ))
 }
 
 /// A server running in the background of the current tokio runtime.
@@ -156,8 +172,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         wake_worker,
         faults: config.fault_injection.then(faults::Faults::default),
         demo_sign_in: config.demo_sign_in,
+        csp_reports: security::CspReports::default(),
     };
-    let app = app(state, config.dist_dir);
+    let app = app(state, config.dist_dir, &config.frame_ancestors);
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -35,6 +35,9 @@ struct Args {
     /// Let the standalone app list the demo users and sign in as any of them (demos only).
     #[arg(long, env = "SERVICES_DEMO_SIGN_IN")]
     demo_sign_in: bool,
+    /// Who may frame the app (CSP `frame-ancestors` sources), e.g. "'self' https://dashboard.example".
+    #[arg(long, env = "SERVICES_FRAME_ANCESTORS", default_value = "'self'")]
+    frame_ancestors: String,
 }
 
 #[tokio::main]
@@ -58,6 +61,7 @@ async fn main() -> std::process::ExitCode {
         },
         fault_injection: args.fault_injection,
         demo_sign_in: args.demo_sign_in,
+        frame_ancestors: args.frame_ancestors,
     };
     let server = match start(config).await {
         Ok(server) => server,

@@ -242,3 +242,55 @@ async fn data_survives_a_restart_and_is_not_seeded_twice() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let t = TestServer::start().await;
+    let dist = t.dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><script type=\"module\">start()</script>",
+    )
+    .unwrap();
+    let dir = t.stop().await;
+    let t = TestServer::start_in(dir, |c| {
+        c.frame_ancestors = "'self' https://dashboard.example".into()
+    })
+    .await;
+    for path in ["/", "/services/1", "/api/v1/me", "/api/v1/nothing"] {
+        let response = t
+            .client
+            .get(t.url(path))
+            .bearer_auth(t.admin())
+            .send()
+            .await
+            .unwrap();
+        let h = response.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{path}: {csp}"
+        );
+        assert!(
+            csp.contains("style-src 'self';") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("frame-ancestors 'self' https://dashboard.example;"),
+            "{csp}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "same-origin");
+    }
+    let report = t
+        .client
+        .post(t.url("/api/csp-reports"))
+        .header("content-type", "application/csp-report")
+        .body(r#"{"csp-report":{"violated-directive":"script-src"}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), 204);
+    t.stop().await;
+}

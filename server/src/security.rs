@@ -1,0 +1,153 @@
+//! Security headers on every response: a strict Content-Security-Policy (no inline script but
+//! trunk's loader, allowed by its hash; no inline style), `X-Content-Type-Options`,
+//! `Referrer-Policy`, and a configurable `frame-ancestors`. Violations are reported to
+//! `POST /api/csp-reports`.
+
+use crate::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::post;
+use axum::{Json, Router};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// The `sha256-…` sources of the inline `<script>` elements (those without `src`) in a page.
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..tag_end];
+        let body = &after[tag_end + 1..];
+        let Some(close) = body.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            let digest = Sha256::digest(&body.as_bytes()[..close]);
+            hashes.push(format!(
+                "sha256-{}",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &body[close..];
+    }
+    hashes
+}
+
+/// The policy for a built SPA in `dist_dir`, embeddable by `frame_ancestors`.
+pub fn content_security_policy(dist_dir: &Path, frame_ancestors: &str) -> String {
+    let index = std::fs::read_to_string(dist_dir.join("index.html")).unwrap_or_default();
+    let scripts: String = inline_script_hashes(&index)
+        .iter()
+        .map(|h| format!(" '{h}'"))
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors {frame_ancestors}; \
+         report-uri /api/csp-reports"
+    )
+}
+
+#[derive(Clone)]
+pub struct SecurityHeaders {
+    pub csp: HeaderValue,
+}
+
+/// Middleware: adds the headers to every response.
+pub async fn add_headers(
+    State(headers): State<Arc<SecurityHeaders>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, headers.csp.clone());
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+/// Violation reports the browser sent, newest last (at most 1,000 kept).
+#[derive(Clone, Default)]
+pub struct CspReports(Arc<Mutex<Vec<serde_json::Value>>>);
+
+impl CspReports {
+    pub fn list(&self) -> Vec<serde_json::Value> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// `POST /api/csp-reports` (what browsers call), and with fault injection on, `GET` for tests.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let router = Router::new().route("/api/csp-reports", post(receive));
+    if state.faults.is_some() {
+        router.route("/api/test/csp-reports", axum::routing::get(list))
+    } else {
+        router
+    }
+}
+
+async fn receive(State(state): State<AppState>, body: axum::body::Bytes) -> StatusCode {
+    let report: serde_json::Value = serde_json::from_slice(&body)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&body).into_owned()));
+    tracing::warn!(%report, "Content-Security-Policy violation");
+    let mut reports = state
+        .csp_reports
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if reports.len() < 1000 {
+        reports.push(report);
+    }
+    StatusCode::NO_CONTENT
+}
+
+async fn list(State(state): State<AppState>) -> Json<Vec<serde_json::Value>> {
+    Json(state.csp_reports.list())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_only_inline_scripts_exactly() {
+        let html =
+            "<script src=\"/a.js\"></script><script type=\"module\">\nimport x;\n</script><p>";
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"\nimport x;\n"));
+        assert_eq!(hashes[0], format!("sha256-{expected}"));
+        assert!(inline_script_hashes("<p>no scripts</p>").is_empty());
+    }
+
+    #[test]
+    fn the_policy_allows_wasm_and_the_loader_but_no_inline_style() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("index.html"),
+            "<script type=module>go()</script>",
+        )
+        .unwrap();
+        let csp = content_security_policy(dir.path(), "'self' https://dashboard.example");
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"));
+        assert!(csp.contains("style-src 'self';"));
+        assert!(csp.contains("frame-ancestors 'self' https://dashboard.example;"));
+        assert!(!csp.contains("unsafe-inline"));
+    }
+}
