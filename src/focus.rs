@@ -51,3 +51,18 @@ pub fn focus_selector(selector: &str) -> bool {
         .and_then(|e| e.dyn_into::<HtmlElement>().ok())
         .is_some_and(|e| e.focus().is_ok())
 }
+
+/// Where a WAI-ARIA tablist's focus goes for a key: ←/→ wrap, Home and End jump. `None` for any
+/// other key (or an empty list), which the tablist leaves alone.
+pub fn tab_key_target(key: &str, current: usize, count: usize) -> Option<usize> {
+    if count == 0 {
+        return None;
+    }
+    match key {
+        "ArrowRight" => Some((current + 1) % count),
+        "ArrowLeft" => Some((current + count - 1) % count),
+        "Home" => Some(0),
+        "End" => Some(count - 1),
+        _ => None,
+    }
+}

@@ -20,42 +20,18 @@ pub fn AlertsTab(service_id: u64, #[prop(into)] can_manage: Signal<bool>) -> imp
             gap: var(--space-1);
             font-weight: 600;
         }
-        select {
-            font: inherit;
-            padding: var(--space-2);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
-        }
         div.row {
             display: flex;
             align-items: center;
             gap: var(--space-3);
-        }
-        button {
-            font: inherit;
-            justify-self: start;
-            padding: var(--space-2) var(--space-3);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
-            cursor: pointer;
         }
         button[aria-checked="true"] {
             background: var(--color-accent);
             border-color: var(--color-accent);
             color: var(--color-on-accent);
         }
-        button:disabled {
-            cursor: not-allowed;
-            opacity: 0.6;
-        }
-        p.error {
-            margin: 0;
-            color: var(--color-danger);
-            font-weight: 600;
+        button {
+            justify-self: start;
         }
         p.note {
             color: var(--color-text-muted);
@@ -134,6 +110,7 @@ pub fn AlertsTab(service_id: u64, #[prop(into)] can_manage: Signal<bool>) -> imp
                     <div class="row">
                         <button
                             type="button"
+                            class="button"
                             role="switch"
                             aria-checked=move || enabled.get().to_string()
                             aria-label="Email an alert when a sync fails"
@@ -147,6 +124,7 @@ pub fn AlertsTab(service_id: u64, #[prop(into)] can_manage: Signal<bool>) -> imp
                     <label>
                         "Notification group"
                         <select
+                            class="field"
                             disabled=locked
                             on:change:target=move |ev| group.set(ev.target().value().parse::<u64>().ok())
                         >
@@ -158,8 +136,8 @@ pub fn AlertsTab(service_id: u64, #[prop(into)] can_manage: Signal<bool>) -> imp
                             }).collect_view()}
                         </select>
                     </label>
-                    {move || error.get().map(|e| view! { class = styler_class, <p class="error" role="alert">{e}</p> })}
-                    <button type="submit" disabled=locked>"Save alert settings"</button>
+                    {move || error.get().map(|e| view! { class = styler_class, <p class="form-error" role="alert">{e}</p> })}
+                    <button type="submit" class="button" disabled=locked>"Save alert settings"</button>
                 </form>
             }
             .into_any(),

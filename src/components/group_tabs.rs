@@ -58,12 +58,8 @@ pub fn GroupTabs(
         let Some(current) = focused_tab() else {
             return;
         };
-        let next = match ev.key().as_str() {
-            "ArrowRight" => (current + 1) % count,
-            "ArrowLeft" => (current + count - 1) % count,
-            "Home" => 0,
-            "End" => count - 1,
-            _ => return,
+        let Some(next) = crate::focus::tab_key_target(&ev.key(), current, count) else {
+            return;
         };
         ev.prevent_default();
         let id = groups.with(|g| g[next].group.id);

@@ -80,13 +80,8 @@ pub fn ServiceTabs(
         else {
             return;
         };
-        let n = tabs.len();
-        let next = match ev.key().as_str() {
-            "ArrowRight" => (current + 1) % n,
-            "ArrowLeft" => (current + n - 1) % n,
-            "Home" => 0,
-            "End" => n - 1,
-            _ => return,
+        let Some(next) = crate::focus::tab_key_target(&ev.key(), current, tabs.len()) else {
+            return;
         };
         ev.prevent_default();
         crate::focus::focus_selector(&format!("#{}", tabs[next].tab_id()));

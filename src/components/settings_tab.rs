@@ -28,38 +28,11 @@ pub fn SettingsTab(
             gap: var(--space-1);
             font-weight: 600;
         }
-        input {
-            font: inherit;
-            padding: var(--space-2);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
-        }
-        textarea {
-            font: inherit;
-            min-height: 6rem;
-            padding: var(--space-2);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
-        }
         div.row {
             display: flex;
             align-items: center;
             gap: var(--space-3);
             margin-bottom: var(--space-4);
-        }
-        button {
-            font: inherit;
-            justify-self: start;
-            padding: var(--space-2) var(--space-3);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
-            cursor: pointer;
         }
         button[role="switch"] {
             min-width: 7rem;
@@ -69,18 +42,12 @@ pub fn SettingsTab(
             border-color: var(--color-accent);
             color: var(--color-on-accent);
         }
+        button {
+            justify-self: start;
+        }
         button.danger {
             border-color: var(--color-danger-strong);
             color: var(--color-danger);
-        }
-        button:disabled {
-            cursor: not-allowed;
-            opacity: 0.6;
-        }
-        p.error {
-            margin: 0;
-            color: var(--color-danger);
-            font-weight: 600;
         }
         p.note {
             color: var(--color-text-muted);
@@ -154,6 +121,7 @@ pub fn SettingsTab(
             <label>
                 "Name"
                 <input
+                    class="field"
                     type="text"
                     prop:value=move || name.get()
                     on:input:target=move |ev| name.set(ev.target().value())
@@ -161,13 +129,14 @@ pub fn SettingsTab(
                     aria-invalid=move || name_error.with(Option::is_some).then_some("true")
                 />
             </label>
-            {move || name_error.get().map(|e| view! { class = styler_class, <p class="error" role="alert">{e}</p> })}
-            <button type="submit" disabled=locked>"Save name"</button>
+            {move || name_error.get().map(|e| view! { class = styler_class, <p class="form-error" role="alert">{e}</p> })}
+            <button type="submit" class="button" disabled=locked>"Save name"</button>
         </form>
         <h3>"Status"</h3>
         <div class="row">
             <button
                 type="button"
+                class="button"
                 role="switch"
                 aria-checked=move || is_active().to_string()
                 aria-label="Active: runs on its schedule"
@@ -177,17 +146,17 @@ pub fn SettingsTab(
                 {move || if is_active() { "Active" } else { "Inactive" }}
             </button>
         </div>
-        {move || status_error.get().map(|e| view! { class = styler_class, <p class="error" role="alert">{e}</p> })}
+        {move || status_error.get().map(|e| view! { class = styler_class, <p class="form-error" role="alert">{e}</p> })}
         <form on:submit=save_notes>
             <label>
                 "Notes"
-                <textarea prop:value=move || notes.get() on:input:target=move |ev| notes.set(ev.target().value()) disabled=locked></textarea>
+                <textarea class="field" prop:value=move || notes.get() on:input:target=move |ev| notes.set(ev.target().value()) disabled=locked></textarea>
             </label>
-            {move || notes_error.get().map(|e| view! { class = styler_class, <p class="error" role="alert">{e}</p> })}
-            <button type="submit" disabled=locked>"Save notes"</button>
+            {move || notes_error.get().map(|e| view! { class = styler_class, <p class="form-error" role="alert">{e}</p> })}
+            <button type="submit" class="button" disabled=locked>"Save notes"</button>
         </form>
         <h3>"Remove"</h3>
-        <button type="button" class="danger" disabled=locked on:click=move |_| removing.set(true)>"Remove service…"</button>
+        <button type="button" class="button danger" disabled=locked on:click=move |_| removing.set(true)>"Remove service…"</button>
         {move || confirming.get().then(|| {
             let service = detail.with_untracked(|d| d.service.clone());
             let next = if service.status == Status::Active { Status::Inactive } else { Status::Active };
