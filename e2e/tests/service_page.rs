@@ -300,6 +300,15 @@ async fn tabs_follow_the_keyboard_and_read_only_users_see_locked_settings() {
     h.open(&format!("/services/{id}")).await;
     h.sign_in_as("Dan Hughes").await;
     let summary = h.find("#service-tab-summary").await;
+    // Opened cold on a deep path, the page still gets its component styles (not index.html).
+    let tablist = h
+        .eval("getComputedStyle(document.querySelector('[role=tablist]')).display")
+        .await;
+    assert_eq!(
+        tablist, "flex",
+        "the scoped stylesheet loads on a deep link"
+    );
+
     assert_eq!(
         summary.attr("aria-selected").await.unwrap().as_deref(),
         Some("true")
