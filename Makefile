@@ -11,11 +11,17 @@ export CARGO_TERM_COLOR := never
 
 ADDR ?= 127.0.0.1:8080
 DB ?= data/services.sqlite3
+# Where the built files are served from (trunk's public_url); the server reads it from dist/build.json.
+PUBLIC_URL ?= /static/services-list/
+# Who may frame the app and hand it a token by postMessage; the example iframe page is served from
+# the same server under its other name (localhost), a second origin.
+FRAME_ANCESTORS ?= 'self' http://localhost:$(lastword $(subst :, ,$(ADDR)))
 
 .PHONY: help setup dist run test test-native test-browser test-e2e lint fmt clean-counts
 
 help:
-	@echo "make run    build the SPA and serve it with the API on http://$(ADDR)/ (seeded SQLite in $(DB))"
+	@echo "make run    build the SPA and serve it with the API on http://$(ADDR)/ (seeded SQLite in $(DB));"
+	@echo "            the example host page that embeds it is at http://$(ADDR)/dashboard/services"
 	@echo "make test   lint, then the three test layers: native, browser, end-to-end"
 	@echo "make setup  install the toolchain, trunk, wasm-bindgen-cli, wasm-opt and Chromium if missing"
 	@echo "one layer:  make test-native | make test-browser | make test-e2e"
@@ -25,10 +31,10 @@ setup:
 
 ## The SPA, optimised, into dist/ (what the server serves and the end-to-end tests load).
 dist: setup
-	trunk build --release
+	trunk build --release --public-url $(PUBLIC_URL)
 
 run: dist
-	cargo run -p services-server -- --addr $(ADDR) --db $(DB) --dist dist --demo-sign-in
+	cargo run -p services-server -- --addr $(ADDR) --db $(DB) --dist dist --demo-sign-in --example-host examples/dashboard --frame-ancestors "$(FRAME_ANCESTORS)"
 
 test: setup clean-counts lint test-native test-browser test-e2e
 	@bash scripts/test-summary.sh

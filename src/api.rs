@@ -1,6 +1,8 @@
 //! Every request the SPA makes, and every URL it knows. Components call these functions and get
 //! typed data or an [`ApiError`] whose message can be shown to the user as it is.
 
+use crate::config;
+use futures::future::LocalBoxFuture;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -9,9 +11,30 @@ use services_model::{
     ServiceDetail, ServiceSummary, Status,
 };
 use std::fmt;
+use std::rc::Rc;
 
-/// Same origin as the page.
-const API_BASE: &str = "/api/v1";
+/// Asks whoever provides tokens for a fresh one after the server refused `stale`. `None` when
+/// none can be had. The session implements it; standalone sign-in has none.
+pub type Renew = Rc<dyn Fn(String) -> LocalBoxFuture<'static, Option<String>>>;
+
+/// What every authenticated request needs: the bearer token, and how to renew it. On a 401 the
+/// client asks for a fresh token once and repeats the request, so an expired token costs the
+/// user nothing.
+#[derive(Clone)]
+pub struct Client {
+    token: String,
+    renew: Option<Renew>,
+}
+
+impl Client {
+    pub fn new(token: String, renew: Option<Renew>) -> Client {
+        Client { token, renew }
+    }
+}
+
+fn url(path: &str) -> String {
+    format!("{}{path}", config::api_base())
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
@@ -77,32 +100,40 @@ struct ErrorDetail {
 
 /// The demo users a standalone server offers (`--demo-sign-in`).
 pub async fn demo_users() -> Result<Vec<DemoUser>, ApiError> {
-    let list: Items<DemoUser> = get_json("/api/demo/users", None).await?;
+    let list: Items<DemoUser> =
+        decode(fetch(Method::Get, "/api/demo/users", None, None, None).await?).await?;
     Ok(list.items)
 }
 
-/// The signed-in user, their role and company: what the UI may offer.
-pub async fn me(token: &str) -> Result<Me, ApiError> {
-    get_json(&format!("{API_BASE}/me"), Some(token)).await
+/// What the server tells an app running in an iframe: which parent origins may give it a token.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct EmbedConfig {
+    pub parent_origins: Vec<String>,
 }
 
-pub async fn company_groups(token: &str) -> Result<Vec<GroupSummary>, ApiError> {
-    let list: Items<GroupSummary> =
-        get_json(&format!("{API_BASE}/company-groups"), Some(token)).await?;
+pub async fn embed_config() -> Result<EmbedConfig, ApiError> {
+    decode(fetch(Method::Get, &url("/embed-config"), None, None, None).await?).await
+}
+
+/// The signed-in user, their role and company: what the UI may offer.
+pub async fn me(client: &Client) -> Result<Me, ApiError> {
+    client.get("/me").await
+}
+
+pub async fn company_groups(client: &Client) -> Result<Vec<GroupSummary>, ApiError> {
+    let list: Items<GroupSummary> = client.get("/company-groups").await?;
     Ok(list.items)
 }
 
 /// Every service of one group: the page filters, sorts and pages them itself.
-pub async fn group_services(token: &str, group_id: u64) -> Result<ServicePage, ApiError> {
-    get_json(
-        &format!("{API_BASE}/company-groups/{group_id}/services"),
-        Some(token),
-    )
-    .await
+pub async fn group_services(client: &Client, group_id: u64) -> Result<ServicePage, ApiError> {
+    client
+        .get(&format!("/company-groups/{group_id}/services"))
+        .await
 }
 
-pub async fn service(token: &str, id: u64) -> Result<ServiceDetail, ApiError> {
-    get_json(&format!("{API_BASE}/services/{id}"), Some(token)).await
+pub async fn service(client: &Client, id: u64) -> Result<ServiceDetail, ApiError> {
+    client.get(&format!("/services/{id}")).await
 }
 
 /// What a PATCH may change.
@@ -117,39 +148,28 @@ pub struct ServicePatch {
 }
 
 pub async fn update_service(
-    token: &str,
+    client: &Client,
     id: u64,
     patch: &ServicePatch,
 ) -> Result<ServiceDetail, ApiError> {
-    send(
-        Method::Patch,
-        &format!("{API_BASE}/services/{id}"),
-        token,
-        Some(patch),
-        None,
-    )
-    .await
+    let response = client
+        .send(Method::Patch, &format!("/services/{id}"), Some(patch), None)
+        .await?;
+    decode(response).await
 }
 
-pub async fn clone_service(token: &str, id: u64) -> Result<ServiceDetail, ApiError> {
-    send::<(), _>(
-        Method::Post,
-        &format!("{API_BASE}/services/{id}/clone"),
-        token,
-        None,
-        None,
-    )
-    .await
+pub async fn clone_service(client: &Client, id: u64) -> Result<ServiceDetail, ApiError> {
+    let response = client
+        .send::<()>(Method::Post, &format!("/services/{id}/clone"), None, None)
+        .await?;
+    decode(response).await
 }
 
-pub async fn remove_service(token: &str, id: u64) -> Result<(), ApiError> {
-    send_for_status::<()>(
-        Method::Delete,
-        &format!("{API_BASE}/services/{id}"),
-        token,
-        None,
-    )
-    .await
+pub async fn remove_service(client: &Client, id: u64) -> Result<(), ApiError> {
+    client
+        .send::<()>(Method::Delete, &format!("/services/{id}"), None, None)
+        .await
+        .map(|_| ())
 }
 
 /// Optional overrides for a manual run.
@@ -161,26 +181,27 @@ pub struct RunRequest {
 }
 
 /// Starts a manual run. The same `idempotency_key` never starts a second run, so a repeated
-/// submit (or a retry after a lost answer) returns the first.
+/// submit (or a retry after a lost answer or a renewed token) returns the first.
 pub async fn start_run(
-    token: &str,
+    client: &Client,
     id: u64,
     request: &RunRequest,
     idempotency_key: &str,
 ) -> Result<Run, ApiError> {
-    send(
-        Method::Post,
-        &format!("{API_BASE}/services/{id}/runs"),
-        token,
-        Some(request),
-        Some(idempotency_key),
-    )
-    .await
+    let response = client
+        .send(
+            Method::Post,
+            &format!("/services/{id}/runs"),
+            Some(request),
+            Some(idempotency_key),
+        )
+        .await?;
+    decode(response).await
 }
 
 /// The service's runs in the last 24 hours, newest first.
-pub async fn recent_runs(token: &str, id: u64) -> Result<Vec<Run>, ApiError> {
-    let list: Items<Run> = get_json(&format!("{API_BASE}/services/{id}/runs"), Some(token)).await?;
+pub async fn recent_runs(client: &Client, id: u64) -> Result<Vec<Run>, ApiError> {
+    let list: Items<Run> = client.get(&format!("/services/{id}/runs")).await?;
     Ok(list.items)
 }
 
@@ -193,132 +214,134 @@ pub struct LogPage {
     pub next_after: u64,
 }
 
-pub async fn run_log(token: &str, run: u64, after: u64) -> Result<LogPage, ApiError> {
-    get_json(
-        &format!("{API_BASE}/runs/{run}/log?after={after}&limit=500"),
-        Some(token),
-    )
-    .await
+pub async fn run_log(client: &Client, run: u64, after: u64) -> Result<LogPage, ApiError> {
+    client
+        .get(&format!("/runs/{run}/log?after={after}&limit=500"))
+        .await
 }
 
-pub async fn alert_settings(token: &str, id: u64) -> Result<AlertSettings, ApiError> {
-    get_json(&format!("{API_BASE}/services/{id}/alerts"), Some(token)).await
+pub async fn alert_settings(client: &Client, id: u64) -> Result<AlertSettings, ApiError> {
+    client.get(&format!("/services/{id}/alerts")).await
 }
 
 pub async fn save_alert_settings(
-    token: &str,
+    client: &Client,
     id: u64,
     settings: &AlertSettings,
 ) -> Result<AlertSettings, ApiError> {
-    send(
-        Method::Put,
-        &format!("{API_BASE}/services/{id}/alerts"),
-        token,
-        Some(settings),
-        None,
-    )
-    .await
+    let response = client
+        .send(
+            Method::Put,
+            &format!("/services/{id}/alerts"),
+            Some(settings),
+            None,
+        )
+        .await?;
+    decode(response).await
 }
 
-pub async fn notification_groups(token: &str) -> Result<Vec<NotificationGroup>, ApiError> {
-    let list: Items<NotificationGroup> =
-        get_json(&format!("{API_BASE}/notification-groups"), Some(token)).await?;
+pub async fn notification_groups(client: &Client) -> Result<Vec<NotificationGroup>, ApiError> {
+    let list: Items<NotificationGroup> = client.get("/notification-groups").await?;
     Ok(list.items)
 }
 
 #[derive(Clone, Copy)]
 enum Method {
+    Get,
     Post,
     Patch,
     Put,
     Delete,
 }
 
-fn request(
+impl Client {
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        decode(self.send::<()>(Method::Get, path, None, None).await?).await
+    }
+
+    /// Sends a request to `path` under the API base; a 401 renews the token and sends it once
+    /// more. An error status becomes an [`ApiError`].
+    async fn send<B: serde::Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Response, ApiError> {
+        let url = url(path);
+        let body = body
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        let first = fetch(
+            method,
+            &url,
+            Some(&self.token),
+            body.as_deref(),
+            idempotency_key,
+        )
+        .await?;
+        if first.status() != 401 {
+            return checked(first).await;
+        }
+        let fresh = match &self.renew {
+            Some(renew) => renew(self.token.clone()).await,
+            None => None,
+        };
+        match fresh {
+            Some(token) => {
+                checked(fetch(method, &url, Some(&token), body.as_deref(), idempotency_key).await?)
+                    .await
+            }
+            None => checked(first).await,
+        }
+    }
+}
+
+async fn fetch(
     method: Method,
     url: &str,
-    token: &str,
+    token: Option<&str>,
+    body: Option<&str>,
     idempotency_key: Option<&str>,
-) -> gloo_net::http::RequestBuilder {
-    let builder = match method {
+) -> Result<Response, ApiError> {
+    let mut builder = match method {
+        Method::Get => Request::get(url),
         Method::Post => Request::post(url),
         Method::Patch => Request::patch(url),
         Method::Put => Request::put(url),
         Method::Delete => Request::delete(url),
-    };
-    let builder = builder
-        .header("Accept", "application/json")
-        .header("Authorization", &format!("Bearer {token}"));
-    match idempotency_key {
-        Some(key) => builder.header("Idempotency-Key", key),
-        None => builder,
     }
-}
-
-/// Sends a request and turns an error status into an [`ApiError`].
-async fn send_checked<B: serde::Serialize>(
-    method: Method,
-    url: &str,
-    token: &str,
-    body: Option<&B>,
-    idempotency_key: Option<&str>,
-) -> Result<Response, ApiError> {
-    let builder = request(method, url, token, idempotency_key);
-    let sent = match body {
-        Some(body) => {
-            builder
-                .json(body)
-                .map_err(|e| ApiError::Decode(e.to_string()))?
-                .send()
-                .await
-        }
-        None => builder.send().await,
-    };
-    let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(status_error(response).await);
-    }
-    Ok(response)
-}
-
-async fn send<B: serde::Serialize, T: DeserializeOwned>(
-    method: Method,
-    url: &str,
-    token: &str,
-    body: Option<&B>,
-    idempotency_key: Option<&str>,
-) -> Result<T, ApiError> {
-    let response = send_checked(method, url, token, body, idempotency_key).await?;
-    response
-        .json::<T>()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
-}
-
-/// For answers without a body (204).
-async fn send_for_status<B: serde::Serialize>(
-    method: Method,
-    url: &str,
-    token: &str,
-    body: Option<&B>,
-) -> Result<(), ApiError> {
-    send_checked(method, url, token, body, None)
-        .await
-        .map(|_| ())
-}
-
-async fn get_json<T: DeserializeOwned>(url: &str, token: Option<&str>) -> Result<T, ApiError> {
-    let mut request = Request::get(url).header("Accept", "application/json");
+    .header("Accept", "application/json");
     if let Some(token) = token {
-        request = request.header("Authorization", &format!("Bearer {token}"));
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
-    let response = request
+    if let Some(key) = idempotency_key {
+        builder = builder.header("Idempotency-Key", key);
+    }
+    let request = match body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body.to_string()),
+        None => builder.build(),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+    request
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(status_error(response).await);
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+async fn checked(response: Response) -> Result<Response, ApiError> {
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(status_error(response).await)
     }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let response = checked(response).await?;
     response
         .json::<T>()
         .await

@@ -1,11 +1,13 @@
-//! The end-to-end harness: the real server (on a free port, with a temporary seeded database and
-//! the built `dist/`) and headless Chromium driven through chromedriver. It builds nothing:
-//! `make test` builds `dist/` with trunk first.
+//! The end-to-end harness: the real server (on a free port, with a temporary seeded database, the
+//! built `dist/` and the example host page of `examples/dashboard` at `/dashboard`) and headless
+//! Chromium driven through chromedriver. It builds nothing: `make test` builds `dist/` with trunk
+//! first.
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use services_server::{start, Config, Running};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -28,6 +30,13 @@ pub fn dist_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"))
 }
 
+/// The example host page: `SERVICES_EXAMPLE_HOST`, or `examples/dashboard` at the workspace root.
+pub fn example_host_dir() -> PathBuf {
+    std::env::var_os("SERVICES_EXAMPLE_HOST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/dashboard"))
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -45,7 +54,9 @@ impl Harness {
         Self::start_configured(width, height, |_| {}).await
     }
 
-    /// Starts with a server configuration changed by `change` (e.g. slower runs).
+    /// Starts with a server configuration changed by `change` (e.g. slower runs). The server's
+    /// address is already chosen when `change` runs, so it can name the server's own origins,
+    /// e.g. `config.frame_ancestors = format!("'self' http://localhost:{}", config.addr.port())`.
     pub async fn start_configured(
         width: u32,
         height: u32,
@@ -73,8 +84,10 @@ impl Harness {
         );
         let data = tempfile::tempdir().expect("a temporary folder");
         let mut config = Config::for_tests(data.path().join("e2e.sqlite3"), dist);
+        config.addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
         config.demo_sign_in = true;
         config.fault_injection = true;
+        config.example_host = Some(example_host_dir());
         change(&mut config);
         let server = start(config).await.expect("the server starts");
 
@@ -139,8 +152,25 @@ impl Harness {
         }
     }
 
+    /// A URL of the server at `http://127.0.0.1:{port}`: the origin pages normally come from.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.server.url())
+    }
+
+    /// The same server as a second origin, `http://localhost:{port}` (localhost resolves to the
+    /// loopback address the server listens on), for pages that frame the app cross-origin.
+    pub fn origin_as_localhost(&self) -> String {
+        format!("http://localhost:{}", self.server.addr.port())
+    }
+
+    /// A URL of the server at its second origin, `http://localhost:{port}{path}`.
+    pub fn url_as_localhost(&self, path: &str) -> String {
+        format!("{}{path}", self.origin_as_localhost())
+    }
+
+    /// The SPA's public URL (where its files are served), e.g. `/static/services-list/`.
+    pub fn public_url(&self) -> &str {
+        &self.server.public_url
     }
 
     pub async fn open(&self, path: &str) {

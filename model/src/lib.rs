@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod cron;
+pub mod embed;
 pub mod highlight;
 pub mod query;
 mod query_string;

@@ -1,17 +1,18 @@
-//! The services-list backend: the JSON API over SQLite, and the trunk-built SPA with a fallback
-//! to `index.html` for client-side routes.
+//! The services-list backend: the JSON API over SQLite, the trunk-built SPA with a fallback
+//! to `index.html` for client-side routes, and optionally an example host page that embeds it.
 
 pub mod api;
 pub mod auth;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod example_host;
 pub mod faults;
 pub mod repo;
 pub mod scheduler;
 pub mod security;
 pub mod seed;
-mod spa;
+pub mod spa;
 pub mod systems;
 pub mod worker;
 
@@ -29,7 +30,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// The SQLite file; created with its folder if missing.
     pub db_path: PathBuf,
-    /// The trunk output folder served at `/`.
+    /// The trunk output folder: its files are served under the public URL its `build.json`
+    /// names (`/` without one), and its `index.html` for every other path outside `/api`.
     pub dist_dir: PathBuf,
     /// Seed demo data into an empty database.
     pub seed: bool,
@@ -41,8 +43,11 @@ pub struct Config {
     pub fault_injection: bool,
     /// Serve `/api/demo/users`: the demo users and their tokens, for the standalone sign-in.
     pub demo_sign_in: bool,
-    /// Who may frame the app: the CSP `frame-ancestors` sources.
+    /// Who may frame the app: the CSP `frame-ancestors` sources. Its full origins are also the
+    /// parents allowed to hand the framed app a token (`GET /api/v1/embed-config`).
     pub frame_ancestors: String,
+    /// Serve the example host page in this folder at `/dashboard` (demos and e2e tests).
+    pub example_host: Option<PathBuf>,
 }
 
 impl Config {
@@ -62,6 +67,7 @@ impl Config {
             fault_injection: false,
             demo_sign_in: false,
             frame_ancestors: "'self'".into(),
+            example_host: None,
         }
     }
 }
@@ -76,6 +82,8 @@ pub struct AppState {
     pub demo_sign_in: bool,
     /// Content-Security-Policy violations browsers reported.
     pub csp_reports: security::CspReports,
+    /// The origins that may frame the app and hand it a token (from `frame-ancestors`).
+    pub parent_origins: Arc<[String]>,
 }
 
 #[derive(Debug)]
@@ -95,17 +103,25 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
-/// The whole application: `/api` and the SPA.
-pub fn app(state: AppState, dist_dir: PathBuf, frame_ancestors: &str) -> axum::Router {
-    let csp = security::content_security_policy(&dist_dir, frame_ancestors);
+/// The whole application: `/api`, the example host when configured, and the SPA, whose files are
+/// served under `public_url` (see [`spa::public_url`]).
+pub fn app(state: AppState, config: &Config, public_url: &str) -> axum::Router {
+    let csp = security::content_security_policy(&config.dist_dir, &config.frame_ancestors);
     let headers = Arc::new(security::SecurityHeaders {
         csp: axum::http::HeaderValue::from_str(&csp)
             .unwrap_or_else(|_| axum::http::HeaderValue::from_static("default-src 'self'")),
     });
-    axum::Router::new()
+    let mut router = axum::Router::new()
         .merge(security::routes(&state))
-        .merge(api::routes(&state))
-        .fallback_service(spa::service(dist_dir))
+        .merge(api::routes(&state));
+    if let Some(dir) = &config.example_host {
+        router = router.merge(example_host::routes(
+            dir.clone(),
+            public_url,
+            &config.frame_ancestors,
+        ));
+    }
+    spa::mount(router, &config.dist_dir, public_url)
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
             headers,
@@ -116,6 +132,9 @@ pub fn app(state: AppState, dist_dir: PathBuf, frame_ancestors: &str) -> axum::R
 /// A server running in the background of the current tokio runtime.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where the SPA's files are served: `/static/services-list/`, or `/` (see
+    /// [`spa::public_url`]).
+    pub public_url: String,
     pub seeded: bool,
     pub db: Db,
     shutdown: Option<oneshot::Sender<()>>,
@@ -173,8 +192,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         faults: config.fault_injection.then(faults::Faults::default),
         demo_sign_in: config.demo_sign_in,
         csp_reports: security::CspReports::default(),
+        parent_origins: api::embed::parent_origins(&config.frame_ancestors).into(),
     };
-    let app = app(state, config.dist_dir, &config.frame_ancestors);
+    let public_url = spa::public_url(&config.dist_dir);
+    let app = app(state, &config, &public_url);
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -185,6 +206,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     });
     Ok(Running {
         addr,
+        public_url,
         seeded,
         db,
         shutdown: Some(tx),

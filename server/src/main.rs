@@ -14,7 +14,8 @@ struct Args {
     /// SQLite database file; created and seeded with demo data if missing.
     #[arg(long, env = "SERVICES_DB", default_value = "data/services.sqlite3")]
     db: PathBuf,
-    /// The trunk-built SPA to serve at `/`.
+    /// The trunk-built SPA: its files are served under the public URL in its `build.json`
+    /// (`/` without one), its index.html for every other path outside /api.
     #[arg(long, env = "SERVICES_DIST", default_value = "dist")]
     dist: PathBuf,
     /// Don't seed demo data into an empty database.
@@ -38,6 +39,10 @@ struct Args {
     /// Who may frame the app (CSP `frame-ancestors` sources), e.g. "'self' https://dashboard.example".
     #[arg(long, env = "SERVICES_FRAME_ANCESTORS", default_value = "'self'")]
     frame_ancestors: String,
+    /// Serve the example host page in this folder at /dashboard (demos only), e.g.
+    /// examples/dashboard.
+    #[arg(long, env = "SERVICES_EXAMPLE_HOST")]
+    example_host: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -62,6 +67,7 @@ async fn main() -> std::process::ExitCode {
         fault_injection: args.fault_injection,
         demo_sign_in: args.demo_sign_in,
         frame_ancestors: args.frame_ancestors,
+        example_host: args.example_host.clone(),
     };
     let server = match start(config).await {
         Ok(server) => server,
@@ -92,6 +98,12 @@ async fn main() -> std::process::ExitCode {
         println!("Fault injection is ON: /api/test/faults changes how the API answers.");
     }
     println!("Patchworks services list: {}/", server.url());
+    if server.public_url != "/" {
+        println!("  its files are served under {}", server.public_url);
+    }
+    if args.example_host.is_some() {
+        println!("Example host page: {}/dashboard", server.url());
+    }
     println!("Press Ctrl+C to stop.");
     let _ = tokio::signal::ctrl_c().await;
     match server.stop().await {

@@ -44,13 +44,20 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
 /// The policy for a built SPA in `dist_dir`, embeddable by `frame_ancestors`.
 pub fn content_security_policy(dist_dir: &Path, frame_ancestors: &str) -> String {
     let index = std::fs::read_to_string(dist_dir.join("index.html")).unwrap_or_default();
-    let scripts: String = inline_script_hashes(&index)
-        .iter()
-        .map(|h| format!(" '{h}'"))
-        .collect();
+    policy(&inline_script_hashes(&index), frame_ancestors, None)
+}
+
+/// The policy: scripts from this origin and the inline ones with these hashes, wasm, no inline
+/// style, embeddable by `frame_ancestors`; frames only from this origin unless `frame_src` says
+/// otherwise.
+pub fn policy(script_hashes: &[String], frame_ancestors: &str, frame_src: Option<&str>) -> String {
+    let scripts: String = script_hashes.iter().map(|h| format!(" '{h}'")).collect();
+    let frames = frame_src
+        .map(|sources| format!(" frame-src {sources};"))
+        .unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none';{frames} \
          base-uri 'self'; form-action 'self'; frame-ancestors {frame_ancestors}; \
          report-uri /api/csp-reports"
     )
@@ -61,7 +68,8 @@ pub struct SecurityHeaders {
     pub csp: HeaderValue,
 }
 
-/// Middleware: adds the headers to every response.
+/// Middleware: adds the headers to every response. A handler that set its own policy (the
+/// example host pages) keeps it.
 pub async fn add_headers(
     State(headers): State<Arc<SecurityHeaders>>,
     request: Request,
@@ -69,7 +77,8 @@ pub async fn add_headers(
 ) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, headers.csp.clone());
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert_with(|| headers.csp.clone());
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -10,15 +10,15 @@ pub fn AccountBar() -> impl IntoView {
             display: flex;
             justify-content: flex-end;
             align-items: center;
-            gap: var(--space-3);
-            padding: var(--space-2) var(--space-3);
-            border-bottom: 1px solid var(--color-border);
-            font-size: var(--font-size-small);
-            color: var(--color-text-muted);
+            gap: var(--pw-space-3);
+            padding: var(--pw-space-2) var(--pw-space-3);
+            border-bottom: 1px solid var(--pw-color-border);
+            font-size: var(--pw-font-size-small);
+            color: var(--pw-color-text-muted);
         }
         button {
             font: inherit;
-            color: var(--color-accent-text);
+            color: var(--pw-color-accent-text);
             background: none;
             border: none;
             cursor: pointer;
@@ -43,7 +43,10 @@ pub fn AccountBar() -> impl IntoView {
     view! { class = styler_class,
         <div>
             <span>"Signed in as " {who}</span>
-            <button type="button" on:click=move |_| session.sign_out(None)>"Sign out"</button>
+            // Embedded, the host owns signing in and out.
+            {(!session.is_embedded()).then(|| view! { class = styler_class,
+                <button type="button" on:click=move |_| session.sign_out(None)>"Sign out"</button>
+            })}
         </div>
     }
 }

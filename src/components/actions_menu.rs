@@ -77,17 +77,17 @@ pub fn ActionsMenu(
             width: 2.25rem;
             height: 2.25rem;
             border: 1px solid transparent;
-            border-radius: var(--radius);
+            border-radius: var(--pw-radius);
             background: none;
-            color: var(--color-text);
+            color: var(--pw-color-text);
             cursor: pointer;
         }
         button:hover {
-            border-color: var(--color-border-strong);
+            border-color: var(--pw-color-border-strong);
         }
         button[aria-expanded="true"] {
-            border-color: var(--color-accent);
-            background: var(--color-accent-surface);
+            border-color: var(--pw-color-accent);
+            background: var(--pw-color-accent-surface);
         }
         ul {
             position: absolute;
@@ -97,35 +97,35 @@ pub fn ActionsMenu(
             min-width: 15rem;
             list-style: none;
             margin: 0;
-            padding: var(--space-1) 0;
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
+            padding: var(--pw-space-1) 0;
+            border: 1px solid var(--pw-color-border-strong);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
             box-shadow: 0 8px 24px rgba(0, 0, 0, 0.18);
             text-align: left;
         }
         li {
-            padding: var(--space-2) var(--space-3);
+            padding: var(--pw-space-2) var(--pw-space-3);
             cursor: pointer;
-            color: var(--color-text);
+            color: var(--pw-color-text);
         }
         li:focus {
-            outline: 2px solid var(--color-focus);
+            outline: 2px solid var(--pw-color-focus);
             outline-offset: -2px;
-            background: var(--color-accent-surface);
+            background: var(--pw-color-accent-surface);
         }
         li[aria-disabled="true"] {
             cursor: not-allowed;
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
         }
         li.separator {
             padding: 0;
-            margin: var(--space-1) 0;
-            border-top: 1px solid var(--color-border);
+            margin: var(--pw-space-1) 0;
+            border-top: 1px solid var(--pw-color-border);
         }
         span.reason {
             display: block;
-            font-size: var(--font-size-small);
+            font-size: var(--pw-font-size-small);
         }
     };
     let rows = expect_context::<RowContext>();

@@ -12,43 +12,44 @@ pub fn AlertsTab(service_id: u64, #[prop(into)] can_manage: Signal<bool>) -> imp
     let styler_class = style! {
         form {
             display: grid;
-            gap: var(--space-3);
+            gap: var(--pw-space-3);
             max-width: 36rem;
         }
         label {
             display: grid;
-            gap: var(--space-1);
+            gap: var(--pw-space-1);
             font-weight: 600;
         }
         div.row {
             display: flex;
             align-items: center;
-            gap: var(--space-3);
+            gap: var(--pw-space-3);
         }
         button[aria-checked="true"] {
-            background: var(--color-accent);
-            border-color: var(--color-accent);
-            color: var(--color-on-accent);
+            background: var(--pw-color-accent);
+            border-color: var(--pw-color-accent);
+            color: var(--pw-color-on-accent);
         }
         button {
             justify-self: start;
         }
         p.note {
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
         }
         span.recipients {
             font-weight: 400;
-            font-size: var(--font-size-small);
-            color: var(--color-text-muted);
+            font-size: var(--pw-font-size-small);
+            color: var(--pw-color-text-muted);
         }
     };
     let session = expect_context::<Session>();
     let toasts = expect_context::<Toasts>();
     let loaded = LocalResource::new(move || {
-        let token = session.token.get().unwrap_or_default();
+        session.token.track();
+        let client = session.client();
         async move {
-            let settings = api::alert_settings(&token, service_id).await?;
-            let groups = api::notification_groups(&token).await?;
+            let settings = api::alert_settings(&client, service_id).await?;
+            let groups = api::notification_groups(&client).await?;
             Ok::<_, api::ApiError>((settings, groups))
         }
     });
@@ -76,9 +77,9 @@ pub fn AlertsTab(service_id: u64, #[prop(into)] can_manage: Signal<bool>) -> imp
             ));
             return;
         }
-        let token = session.token.get_untracked().unwrap_or_default();
+        let client = session.client();
         leptos::task::spawn_local(async move {
-            match api::save_alert_settings(&token, service_id, &settings).await {
+            match api::save_alert_settings(&client, service_id, &settings).await {
                 Ok(_) => {
                     error.set(None);
                     toasts.show(

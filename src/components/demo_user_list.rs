@@ -10,36 +10,36 @@ pub fn DemoUserList(
 ) -> impl IntoView {
     let styler_class = style! {
         section {
-            margin-bottom: var(--space-4);
+            margin-bottom: var(--pw-space-4);
         }
         h2 {
-            font-size: var(--font-size);
-            margin: 0 0 var(--space-2) 0;
+            font-size: var(--pw-font-size);
+            margin: 0 0 var(--pw-space-2) 0;
         }
         ul {
             list-style: none;
             margin: 0;
             padding: 0;
             display: grid;
-            gap: var(--space-2);
+            gap: var(--pw-space-2);
         }
         button {
             font: inherit;
             width: 100%;
             text-align: left;
-            padding: var(--space-2) var(--space-3);
-            border: 1px solid var(--color-border);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
+            padding: var(--pw-space-2) var(--pw-space-3);
+            border: 1px solid var(--pw-color-border);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
             cursor: pointer;
         }
         button:hover {
-            border-color: var(--color-accent);
+            border-color: var(--pw-color-accent);
         }
         span.role {
-            color: var(--color-text-muted);
-            margin-left: var(--space-2);
+            color: var(--pw-color-text-muted);
+            margin-left: var(--pw-space-2);
         }
     };
     let mut companies: Vec<(String, Vec<DemoUser>)> = Vec::new();

@@ -25,22 +25,22 @@ pub fn Dialog(
             z-index: 50;
             display: grid;
             place-items: center;
-            padding: var(--space-3);
+            padding: var(--pw-space-3);
             background: rgba(15, 23, 42, 0.55);
         }
         div.dialog {
             width: min(32rem, 100%);
             max-height: calc(100vh - 2rem);
             overflow-y: auto;
-            padding: var(--space-4);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
+            padding: var(--pw-space-4);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
             box-shadow: 0 16px 48px rgba(0, 0, 0, 0.3);
         }
         h2 {
             font-size: 1.25rem;
-            margin: 0 0 var(--space-3) 0;
+            margin: 0 0 var(--pw-space-3) 0;
         }
     };
     let title_id = format!("dialog-title-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed));

@@ -24,55 +24,55 @@ pub fn FilterPanel(
             display: flex;
             flex-wrap: wrap;
             align-items: center;
-            gap: var(--space-2);
+            gap: var(--pw-space-2);
         }
         button {
             font: inherit;
             cursor: pointer;
         }
         button.toggle {
-            padding: var(--space-2) var(--space-3);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
+            padding: var(--pw-space-2) var(--pw-space-3);
+            border: 1px solid var(--pw-color-border-strong);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
         }
         button.toggle[aria-expanded="true"] {
-            border-color: var(--color-accent);
-            color: var(--color-accent-text);
+            border-color: var(--pw-color-accent);
+            color: var(--pw-color-accent-text);
         }
         ul.chips {
             display: flex;
             flex-wrap: wrap;
-            gap: var(--space-1);
+            gap: var(--pw-space-1);
             list-style: none;
             margin: 0;
             padding: 0;
         }
         button.chip {
-            font-size: var(--font-size-small);
-            padding: 0.125rem var(--space-2);
-            border: 1px solid var(--color-accent);
+            font-size: var(--pw-font-size-small);
+            padding: 0.125rem var(--pw-space-2);
+            border: 1px solid var(--pw-color-accent);
             border-radius: 999px;
-            background: var(--color-accent-surface);
-            color: var(--color-accent-text);
+            background: var(--pw-color-accent-surface);
+            color: var(--pw-color-accent-text);
         }
         button.clear {
-            font-size: var(--font-size-small);
+            font-size: var(--pw-font-size-small);
             background: none;
             border: none;
-            color: var(--color-accent-text);
+            color: var(--pw-color-accent-text);
             text-decoration: underline;
         }
         div.panel {
             flex: 1 1 100%;
             display: grid;
             grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
-            gap: var(--space-3);
-            padding: var(--space-3);
-            border: 1px solid var(--color-border);
-            border-radius: var(--radius);
-            background: var(--color-surface);
+            gap: var(--pw-space-3);
+            padding: var(--pw-space-3);
+            border: 1px solid var(--pw-color-border);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
         }
         div.panel[hidden] {
             display: none;
@@ -93,7 +93,7 @@ pub fn FilterPanel(
             grid-column: 1 / -1;
         }
         h2 {
-            font-size: var(--font-size);
+            font-size: var(--pw-font-size);
             margin: 0;
         }
         fieldset {
@@ -104,24 +104,24 @@ pub fn FilterPanel(
         }
         legend {
             font-weight: 600;
-            margin-bottom: var(--space-1);
+            margin-bottom: var(--pw-space-1);
         }
         label {
             display: flex;
-            gap: var(--space-2);
+            gap: var(--pw-space-2);
             align-items: center;
             padding: 0.125rem 0;
         }
         span.count {
-            color: var(--color-text-muted);
-            font-size: var(--font-size-small);
+            color: var(--pw-color-text-muted);
+            font-size: var(--pw-font-size-small);
         }
         button.close {
-            padding: var(--space-1) var(--space-3);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
+            padding: var(--pw-space-1) var(--pw-space-3);
+            border: 1px solid var(--pw-color-border-strong);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
         }
     };
     let open = RwSignal::new(false);

@@ -18,33 +18,33 @@ pub fn GroupTabs(
         div[role="tablist"] {
             display: flex;
             flex-wrap: wrap;
-            gap: var(--space-1);
-            border-bottom: 1px solid var(--color-border);
+            gap: var(--pw-space-1);
+            border-bottom: 1px solid var(--pw-color-border);
         }
         button {
             font: inherit;
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
             background: none;
             border: none;
             border-bottom: 3px solid transparent;
-            padding: var(--space-2) var(--space-3);
+            padding: var(--pw-space-2) var(--pw-space-3);
             cursor: pointer;
         }
         button:hover {
-            color: var(--color-text);
+            color: var(--pw-color-text);
         }
         button[aria-selected="true"] {
-            color: var(--color-accent-text);
-            border-bottom-color: var(--color-accent);
+            color: var(--pw-color-accent-text);
+            border-bottom-color: var(--pw-color-accent);
             font-weight: 600;
         }
         span.count {
-            margin-left: var(--space-1);
-            padding: 0 var(--space-1);
+            margin-left: var(--pw-space-1);
+            padding: 0 var(--pw-space-1);
             border-radius: 999px;
-            background: var(--color-surface-2);
-            color: var(--color-text);
-            font-size: var(--font-size-small);
+            background: var(--pw-color-surface-2);
+            color: var(--pw-color-text);
+            font-size: var(--pw-font-size-small);
         }
     };
 

@@ -11,14 +11,14 @@ pub fn LoadError(
 ) -> impl IntoView {
     let styler_class = style! {
         div {
-            border: 1px solid var(--color-danger);
-            border-radius: var(--radius);
-            padding: var(--space-3);
-            background: var(--color-danger-surface);
-            color: var(--color-text);
+            border: 1px solid var(--pw-color-danger);
+            border-radius: var(--pw-radius);
+            padding: var(--pw-space-3);
+            background: var(--pw-color-danger-surface);
+            color: var(--pw-color-text);
         }
         p {
-            margin: 0 0 var(--space-2) 0;
+            margin: 0 0 var(--pw-space-2) 0;
         }
         button {
             font: inherit;

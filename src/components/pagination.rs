@@ -16,13 +16,13 @@ pub fn Pagination(
             flex-wrap: wrap;
             justify-content: space-between;
             align-items: center;
-            gap: var(--space-3);
-            padding: var(--space-3) 0;
+            gap: var(--pw-space-3);
+            padding: var(--pw-space-3) 0;
         }
         ul {
             display: flex;
             flex-wrap: wrap;
-            gap: var(--space-1);
+            gap: var(--pw-space-1);
             list-style: none;
             margin: 0;
             padding: 0;
@@ -30,40 +30,40 @@ pub fn Pagination(
         button {
             font: inherit;
             min-width: 2.25rem;
-            padding: var(--space-1) var(--space-2);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
+            padding: var(--pw-space-1) var(--pw-space-2);
+            border: 1px solid var(--pw-color-border-strong);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
             cursor: pointer;
         }
         button[aria-current="page"] {
-            background: var(--color-accent);
-            border-color: var(--color-accent);
-            color: var(--color-on-accent);
+            background: var(--pw-color-accent);
+            border-color: var(--pw-color-accent);
+            color: var(--pw-color-on-accent);
             font-weight: 700;
         }
         button:disabled {
             cursor: not-allowed;
-            color: var(--color-text-muted);
-            border-color: var(--color-border);
+            color: var(--pw-color-text-muted);
+            border-color: var(--pw-color-border);
         }
         span.gap {
-            padding: var(--space-1);
-            color: var(--color-text-muted);
+            padding: var(--pw-space-1);
+            color: var(--pw-color-text-muted);
         }
         label {
             display: flex;
             align-items: center;
-            gap: var(--space-2);
+            gap: var(--pw-space-2);
         }
         select {
             font: inherit;
-            padding: var(--space-1);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
+            padding: var(--pw-space-1);
+            border: 1px solid var(--pw-color-border-strong);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
         }
     };
     let current = move || query.with(|q| q.page.number.min(page_count.get()).max(1));

@@ -15,13 +15,13 @@ pub fn RemoveDialog(
 ) -> impl IntoView {
     let styler_class = style! {
         p {
-            margin: 0 0 var(--space-3) 0;
+            margin: 0 0 var(--pw-space-3) 0;
         }
         label {
             display: grid;
-            gap: var(--space-1);
+            gap: var(--pw-space-1);
             font-weight: 600;
-            margin-bottom: var(--space-3);
+            margin-bottom: var(--pw-space-3);
         }
     };
     let session = expect_context::<Session>();
@@ -37,9 +37,9 @@ pub fn RemoveDialog(
         }
         pending.set(true);
         error.set(None);
-        let token = session.token.get_untracked().unwrap_or_default();
+        let client = session.client();
         leptos::task::spawn_local(async move {
-            let result = api::remove_service(&token, id).await;
+            let result = api::remove_service(&client, id).await;
             pending.set(false);
             match result {
                 Ok(()) => on_removed.run(id),

@@ -16,17 +16,17 @@ pub fn RunDialog(
     let styler_class = style! {
         form {
             display: grid;
-            gap: var(--space-3);
+            gap: var(--pw-space-3);
         }
         label {
             display: grid;
-            gap: var(--space-1);
+            gap: var(--pw-space-1);
             font-weight: 600;
         }
         span.hint {
             font-weight: 400;
-            font-size: var(--font-size-small);
-            color: var(--color-text-muted);
+            font-size: var(--pw-font-size-small);
+            color: var(--pw-color-text-muted);
         }
     };
     let session = expect_context::<Session>();
@@ -62,11 +62,11 @@ pub fn RunDialog(
         };
         pending.set(true);
         error.set(None);
-        let token = session.token.get_untracked().unwrap_or_default();
+        let client = session.client();
         let key = key.clone();
         leptos::task::spawn_local(async move {
             let result = api::start_run(
-                &token,
+                &client,
                 id,
                 &RunRequest {
                     record_ids: ids,

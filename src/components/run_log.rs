@@ -19,59 +19,59 @@ pub fn RunLog(
 ) -> impl IntoView {
     let styler_class = style! {
         section {
-            margin-top: var(--space-3);
-            border: 1px solid var(--color-border);
-            border-radius: var(--radius);
-            padding: var(--space-3);
+            margin-top: var(--pw-space-3);
+            border: 1px solid var(--pw-color-border);
+            border-radius: var(--pw-radius);
+            padding: var(--pw-space-3);
         }
         div.head {
             display: flex;
             flex-wrap: wrap;
             justify-content: space-between;
             align-items: center;
-            gap: var(--space-2);
+            gap: var(--pw-space-2);
         }
         h3 {
             margin: 0;
-            font-size: var(--font-size);
+            font-size: var(--pw-font-size);
         }
         p.state {
-            margin: var(--space-2) 0;
-            color: var(--color-text-muted);
-            font-size: var(--font-size-small);
+            margin: var(--pw-space-2) 0;
+            color: var(--pw-color-text-muted);
+            font-size: var(--pw-font-size-small);
         }
         ol {
             margin: 0;
             padding: 0;
             list-style: none;
             font-family: ui-monospace, monospace;
-            font-size: var(--font-size-small);
+            font-size: var(--pw-font-size-small);
         }
         li {
             padding: 0.125rem 0;
-            border-bottom: 1px solid var(--color-border);
+            border-bottom: 1px solid var(--pw-color-border);
             overflow-wrap: anywhere;
         }
         li.error {
-            color: var(--color-danger);
+            color: var(--pw-color-danger);
             font-weight: 600;
         }
         span.at {
-            color: var(--color-text-muted);
-            margin-right: var(--space-2);
+            color: var(--pw-color-text-muted);
+            margin-right: var(--pw-space-2);
         }
         button {
             font: inherit;
-            padding: var(--space-1) var(--space-3);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
+            padding: var(--pw-space-1) var(--pw-space-3);
+            border: 1px solid var(--pw-color-border-strong);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
             cursor: pointer;
         }
         button[aria-pressed="true"] {
-            border-color: var(--color-accent);
-            color: var(--color-accent-text);
+            border-color: var(--pw-color-accent);
+            color: var(--pw-color-accent-text);
         }
     };
     let session = expect_context::<Session>();
@@ -86,10 +86,10 @@ pub fn RunLog(
             return;
         }
         loading.set(true);
-        let token = session.token.get_untracked().unwrap_or_default();
+        let client = session.client();
         let after = lines.with_untracked(|l| l.last().map_or(0, |l| l.seq));
         leptos::task::spawn_local(async move {
-            match api::run_log(&token, run_id, after).await {
+            match api::run_log(&client, run_id, after).await {
                 Ok(page) => {
                     error.set(None);
                     status.set(Some(page.status));

@@ -14,13 +14,13 @@ pub fn SearchBox(
         div {
             display: flex;
             flex-direction: column;
-            gap: var(--space-1);
+            gap: var(--pw-space-1);
             flex: 1 1 16rem;
             min-width: 0;
         }
         label {
             font-weight: 600;
-            font-size: var(--font-size-small);
+            font-size: var(--pw-font-size-small);
         }
         span.wrap {
             position: relative;
@@ -29,20 +29,20 @@ pub fn SearchBox(
         input {
             font: inherit;
             width: 100%;
-            padding: var(--space-2) 2.25rem var(--space-2) var(--space-2);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
+            padding: var(--pw-space-2) 2.25rem var(--pw-space-2) var(--pw-space-2);
+            border: 1px solid var(--pw-color-border-strong);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
         }
         kbd {
             position: absolute;
-            right: var(--space-2);
+            right: var(--pw-space-2);
             top: 50%;
             transform: translateY(-50%);
-            font-size: var(--font-size-small);
-            color: var(--color-text-muted);
-            border: 1px solid var(--color-border);
+            font-size: var(--pw-font-size-small);
+            color: var(--pw-color-text-muted);
+            border: 1px solid var(--pw-color-border);
             border-radius: 4px;
             padding: 0 0.3rem;
         }

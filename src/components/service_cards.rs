@@ -46,22 +46,22 @@ pub fn ServiceCards(
         label {
             display: flex;
             align-items: center;
-            gap: var(--space-2);
-            margin-bottom: var(--space-2);
-            font-size: var(--font-size-small);
+            gap: var(--pw-space-2);
+            margin-bottom: var(--pw-space-2);
+            font-size: var(--pw-font-size-small);
         }
         select {
             font: inherit;
-            padding: var(--space-1);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
+            padding: var(--pw-space-1);
+            border: 1px solid var(--pw-color-border-strong);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
             max-width: 100%;
         }
         ul {
             display: grid;
-            gap: var(--space-2);
+            gap: var(--pw-space-2);
             margin: 0;
             padding: 0;
         }

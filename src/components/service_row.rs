@@ -12,7 +12,7 @@ pub enum RowLayout {
     Card,
 }
 
-/// The service page's path.
+/// The service page's app path (give it to `navigate`; an `<a href>` needs [`crate::config::href`]).
 pub fn service_href(id: u64) -> String {
     format!("/services/{id}")
 }
@@ -58,58 +58,58 @@ pub fn ServiceRow(
             cursor: pointer;
         }
         tr:hover {
-            background: var(--color-row-hover);
+            background: var(--pw-color-row-hover);
         }
         tr.highlighted {
-            background: var(--color-accent-surface);
-            outline: 2px solid var(--color-accent);
+            background: var(--pw-color-accent-surface);
+            outline: 2px solid var(--pw-color-accent);
         }
         li.highlighted {
-            background: var(--color-accent-surface);
-            border-color: var(--color-accent);
+            background: var(--pw-color-accent-surface);
+            border-color: var(--pw-color-accent);
         }
         td {
-            padding: var(--space-2);
-            border-bottom: 1px solid var(--color-border);
+            padding: var(--pw-space-2);
+            border-bottom: 1px solid var(--pw-color-border);
             vertical-align: middle;
         }
         li.card {
             list-style: none;
-            border: 1px solid var(--color-border);
-            border-radius: var(--radius);
-            padding: var(--space-3);
-            background: var(--color-surface);
+            border: 1px solid var(--pw-color-border);
+            border-radius: var(--pw-radius);
+            padding: var(--pw-space-3);
+            background: var(--pw-color-surface);
             cursor: pointer;
         }
         div.card-head {
             display: flex;
             justify-content: space-between;
             align-items: center;
-            gap: var(--space-2);
+            gap: var(--pw-space-2);
         }
         p.source {
             margin: 0;
             display: flex;
             align-items: center;
-            gap: var(--space-1);
-            font-size: var(--font-size-small);
-            color: var(--color-text-muted);
+            gap: var(--pw-space-1);
+            font-size: var(--pw-font-size-small);
+            color: var(--pw-color-text-muted);
             font-weight: 600;
         }
         h3 {
-            font-size: var(--font-size);
-            margin: var(--space-1) 0 var(--space-2) 0;
+            font-size: var(--pw-font-size);
+            margin: var(--pw-space-1) 0 var(--pw-space-2) 0;
             overflow-wrap: anywhere;
         }
         dl {
             display: grid;
             grid-template-columns: max-content 1fr;
-            gap: var(--space-1) var(--space-3);
+            gap: var(--pw-space-1) var(--pw-space-3);
             margin: 0;
-            font-size: var(--font-size-small);
+            font-size: var(--pw-font-size-small);
         }
         dt {
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
         }
         dd {
             margin: 0;
@@ -117,7 +117,7 @@ pub fn ServiceRow(
             overflow-wrap: anywhere;
         }
         a.name {
-            color: var(--color-accent-text);
+            color: var(--pw-color-accent-text);
             font-weight: 600;
         }
         span.id {
@@ -125,26 +125,26 @@ pub fn ServiceRow(
         }
         button.copy {
             font: inherit;
-            font-size: var(--font-size-small);
-            margin-left: var(--space-1);
-            padding: 0 var(--space-1);
-            border: 1px solid var(--color-border-strong);
+            font-size: var(--pw-font-size-small);
+            margin-left: var(--pw-space-1);
+            padding: 0 var(--pw-space-1);
+            border: 1px solid var(--pw-color-border-strong);
             border-radius: 4px;
-            background: var(--color-surface);
-            color: var(--color-text);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
             cursor: pointer;
         }
         span.status {
             display: inline-flex;
             align-items: center;
-            gap: var(--space-1);
+            gap: var(--pw-space-1);
             white-space: nowrap;
         }
         span.active {
-            color: var(--color-ok);
+            color: var(--pw-color-ok);
         }
         span.inactive {
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
         }
         span.badge {
             display: inline-grid;
@@ -186,11 +186,11 @@ pub fn ServiceRow(
             display: inline-flex;
             flex-wrap: wrap;
             align-items: center;
-            gap: var(--space-1);
+            gap: var(--pw-space-1);
         }
         span.schedule {
             position: relative;
-            border-bottom: 1px dotted var(--color-text-muted);
+            border-bottom: 1px dotted var(--pw-color-text-muted);
             cursor: help;
         }
         span.cron {
@@ -199,12 +199,12 @@ pub fn ServiceRow(
             top: calc(100% + 4px);
             z-index: 5;
             white-space: nowrap;
-            padding: var(--space-1) var(--space-2);
+            padding: var(--pw-space-1) var(--pw-space-2);
             border-radius: 4px;
-            background: var(--color-text);
-            color: var(--color-bg);
+            background: var(--pw-color-text);
+            color: var(--pw-color-bg);
             font-family: monospace;
-            font-size: var(--font-size-small);
+            font-size: var(--pw-font-size-small);
             visibility: hidden;
         }
         span.schedule:hover span.cron {
@@ -214,11 +214,11 @@ pub fn ServiceRow(
             visibility: visible;
         }
         a.alerts {
-            color: var(--color-text);
+            color: var(--pw-color-text);
             white-space: nowrap;
             display: inline-flex;
             align-items: center;
-            gap: var(--space-1);
+            gap: var(--pw-space-1);
         }
         span.id-cell {
             white-space: nowrap;
@@ -289,7 +289,7 @@ pub fn ServiceRow(
     });
     let name_link = {
         let name = s.name.clone();
-        view! { class = styler_class, <a class="name" href=service_href(id) node_ref=link_ref><Highlight text=name terms=terms/></a> }
+        view! { class = styler_class, <a class="name" href=crate::config::href(&service_href(id)) node_ref=link_ref><Highlight text=name terms=terms/></a> }
     };
     let id_cell = {
         let id_text = id_text.clone();
@@ -325,7 +325,7 @@ pub fn ServiceRow(
         None => view! { <span>{schedule}</span> }.into_any(),
     };
     let alerts = view! { class = styler_class,
-        <a class="alerts" href=format!("{}?tab=alerts", service_href(id)) aria-label=alerts_label>
+        <a class="alerts" href=crate::config::href(&format!("{}?tab=alerts", service_href(id))) aria-label=alerts_label>
             {bell(s.alerts_enabled, styler_class)}
             {alerts_text}
         </a>

@@ -19,30 +19,30 @@ pub fn ServiceTable(
         table {
             width: 100%;
             border-collapse: collapse;
-            font-size: var(--font-size-small);
+            font-size: var(--pw-font-size-small);
         }
         th {
             text-align: left;
             font-weight: 600;
-            color: var(--color-text-muted);
-            padding: var(--space-2);
-            border-bottom: 2px solid var(--color-border);
+            color: var(--pw-color-text-muted);
+            padding: var(--pw-space-2);
+            border-bottom: 2px solid var(--pw-color-border);
             white-space: nowrap;
         }
         button {
             font: inherit;
             font-weight: 600;
-            color: var(--color-text);
+            color: var(--pw-color-text);
             background: none;
             border: none;
             padding: 0;
             cursor: pointer;
             display: inline-flex;
-            gap: var(--space-1);
+            gap: var(--pw-space-1);
             align-items: center;
         }
         span.arrow {
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
             font-size: 0.75rem;
         }
     };

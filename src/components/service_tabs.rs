@@ -53,22 +53,22 @@ pub fn ServiceTabs(
     let styler_class = style! {
         div {
             display: flex;
-            gap: var(--space-1);
-            border-bottom: 1px solid var(--color-border);
-            margin: var(--space-3) 0;
+            gap: var(--pw-space-1);
+            border-bottom: 1px solid var(--pw-color-border);
+            margin: var(--pw-space-3) 0;
         }
         button {
             font: inherit;
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
             background: none;
             border: none;
             border-bottom: 3px solid transparent;
-            padding: var(--space-2) var(--space-3);
+            padding: var(--pw-space-2) var(--pw-space-3);
             cursor: pointer;
         }
         button[aria-selected="true"] {
-            color: var(--color-accent-text);
-            border-bottom-color: var(--color-accent);
+            color: var(--pw-color-accent-text);
+            border-bottom-color: var(--pw-color-accent);
             font-weight: 600;
         }
     };

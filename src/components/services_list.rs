@@ -45,43 +45,43 @@ pub fn ServicesList(
             display: flex;
             flex-wrap: wrap;
             align-items: flex-end;
-            gap: var(--space-3);
-            margin-bottom: var(--space-3);
+            gap: var(--pw-space-3);
+            margin-bottom: var(--pw-space-3);
         }
         p.count {
-            margin: 0 0 var(--space-2) 0;
-            color: var(--color-text-muted);
-            font-size: var(--font-size-small);
+            margin: 0 0 var(--pw-space-2) 0;
+            color: var(--pw-color-text-muted);
+            font-size: var(--pw-font-size-small);
         }
         div.empty {
-            padding: var(--space-4) var(--space-3);
+            padding: var(--pw-space-4) var(--pw-space-3);
             text-align: center;
-            border: 1px dashed var(--color-border-strong);
-            border-radius: var(--radius);
+            border: 1px dashed var(--pw-color-border-strong);
+            border-radius: var(--pw-radius);
         }
         div.empty p {
-            margin: 0 0 var(--space-2) 0;
+            margin: 0 0 var(--pw-space-2) 0;
         }
         button.clear {
             font: inherit;
-            padding: var(--space-2) var(--space-3);
-            border: 1px solid var(--color-accent);
-            border-radius: var(--radius);
-            background: var(--color-accent);
-            color: var(--color-on-accent);
+            padding: var(--pw-space-2) var(--pw-space-3);
+            border: 1px solid var(--pw-color-accent);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-accent);
+            color: var(--pw-color-on-accent);
             cursor: pointer;
         }
         div.skeleton {
             display: grid;
-            gap: var(--space-2);
+            gap: var(--pw-space-2);
         }
         div.bar {
             height: 2.5rem;
-            border-radius: var(--radius);
-            background: var(--color-surface-2);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface-2);
         }
         div.error {
-            margin-bottom: var(--space-3);
+            margin-bottom: var(--pw-space-3);
         }
     };
     let wide = use_media_query("(min-width: 900px)");

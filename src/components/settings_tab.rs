@@ -19,42 +19,42 @@ pub fn SettingsTab(
     let styler_class = style! {
         form {
             display: grid;
-            gap: var(--space-2);
-            margin-bottom: var(--space-4);
+            gap: var(--pw-space-2);
+            margin-bottom: var(--pw-space-4);
             max-width: 36rem;
         }
         label {
             display: grid;
-            gap: var(--space-1);
+            gap: var(--pw-space-1);
             font-weight: 600;
         }
         div.row {
             display: flex;
             align-items: center;
-            gap: var(--space-3);
-            margin-bottom: var(--space-4);
+            gap: var(--pw-space-3);
+            margin-bottom: var(--pw-space-4);
         }
         button[role="switch"] {
             min-width: 7rem;
         }
         button[aria-checked="true"] {
-            background: var(--color-accent);
-            border-color: var(--color-accent);
-            color: var(--color-on-accent);
+            background: var(--pw-color-accent);
+            border-color: var(--pw-color-accent);
+            color: var(--pw-color-on-accent);
         }
         button {
             justify-self: start;
         }
         button.danger {
-            border-color: var(--color-danger-strong);
-            color: var(--color-danger);
+            border-color: var(--pw-color-danger-strong);
+            color: var(--pw-color-danger);
         }
         p.note {
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
         }
         h3 {
-            font-size: var(--font-size);
-            margin: 0 0 var(--space-2) 0;
+            font-size: var(--pw-font-size);
+            margin: 0 0 var(--pw-space-2) 0;
         }
     };
     let session = expect_context::<Session>();
@@ -70,9 +70,9 @@ pub fn SettingsTab(
     let locked = move || !can_manage.get();
 
     let save = move |patch: ServicePatch, error: RwSignal<Option<String>>, done: &'static str| {
-        let token = session.token.get_untracked().unwrap_or_default();
+        let client = session.client();
         leptos::task::spawn_local(async move {
-            match api::update_service(&token, id, &patch).await {
+            match api::update_service(&client, id, &patch).await {
                 Ok(saved) => {
                     error.set(None);
                     on_saved.run(saved);

@@ -12,7 +12,7 @@ pub fn StatusDialog(
 ) -> impl IntoView {
     let styler_class = style! {
         p {
-            margin: 0 0 var(--space-3) 0;
+            margin: 0 0 var(--pw-space-3) 0;
         }
     };
     let activating = service.status == Status::Inactive;

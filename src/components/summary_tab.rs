@@ -38,17 +38,17 @@ pub fn SummaryTab(
             display: flex;
             flex-wrap: wrap;
             align-items: center;
-            gap: var(--space-2);
-            margin-bottom: var(--space-2);
+            gap: var(--pw-space-2);
+            margin-bottom: var(--pw-space-2);
             font-weight: 600;
         }
         input {
             font: inherit;
-            padding: var(--space-1) var(--space-2);
-            border: 1px solid var(--color-border-strong);
-            border-radius: var(--radius);
-            background: var(--color-surface);
-            color: var(--color-text);
+            padding: var(--pw-space-1) var(--pw-space-2);
+            border: 1px solid var(--pw-color-border-strong);
+            border-radius: var(--pw-radius);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
         }
         div.scroll {
             overflow-x: auto;
@@ -56,32 +56,32 @@ pub fn SummaryTab(
         table {
             width: 100%;
             border-collapse: collapse;
-            font-size: var(--font-size-small);
+            font-size: var(--pw-font-size-small);
         }
         th {
             text-align: left;
-            padding: var(--space-2);
-            border-bottom: 2px solid var(--color-border);
-            color: var(--color-text-muted);
+            padding: var(--pw-space-2);
+            border-bottom: 2px solid var(--pw-color-border);
+            color: var(--pw-color-text-muted);
         }
         td {
-            padding: var(--space-2);
-            border-bottom: 1px solid var(--color-border);
+            padding: var(--pw-space-2);
+            border-bottom: 1px solid var(--pw-color-border);
         }
         tr.chosen {
-            background: var(--color-accent-surface);
+            background: var(--pw-color-accent-surface);
         }
         button {
             font: inherit;
-            padding: 0.125rem var(--space-2);
-            border: 1px solid var(--color-border-strong);
+            padding: 0.125rem var(--pw-space-2);
+            border: 1px solid var(--pw-color-border-strong);
             border-radius: 4px;
-            background: var(--color-surface);
-            color: var(--color-text);
+            background: var(--pw-color-surface);
+            color: var(--pw-color-text);
             cursor: pointer;
         }
         p.state {
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
         }
     };
     let session = expect_context::<Session>();
@@ -89,9 +89,9 @@ pub fn SummaryTab(
     let error = RwSignal::new(None::<String>);
     let search = RwSignal::new(String::new());
     let load = move || {
-        let token = session.token.get_untracked().unwrap_or_default();
+        let client = session.client();
         leptos::task::spawn_local(async move {
-            match api::recent_runs(&token, service_id).await {
+            match api::recent_runs(&client, service_id).await {
                 Ok(list) => {
                     error.set(None);
                     runs.set(Some(list));

@@ -17,6 +17,8 @@ pub struct Toast {
 pub struct Toasts {
     pub items: RwSignal<Vec<Toast>>,
     next: StoredValue<u64>,
+    /// Pending auto-dismiss timers, cleared when the app goes (an embedded app can be unmounted).
+    timers: StoredValue<Vec<TimeoutHandle>, LocalStorage>,
 }
 
 impl Default for Toasts {
@@ -27,9 +29,16 @@ impl Default for Toasts {
 
 impl Toasts {
     pub fn new() -> Toasts {
+        let timers = StoredValue::new_local(Vec::<TimeoutHandle>::new());
+        on_cleanup(move || {
+            if let Some(timers) = timers.try_get_value() {
+                timers.iter().for_each(|t| t.clear());
+            }
+        });
         Toasts {
             items: RwSignal::new(Vec::new()),
             next: StoredValue::new(1),
+            timers,
         }
     }
 
@@ -54,10 +63,12 @@ impl Toasts {
         });
         if !error {
             let items = self.items;
-            set_timeout(
+            if let Ok(timer) = set_timeout_with_handle(
                 move || items.update(|t| t.retain(|x| x.id != id)),
                 Duration::from_secs(12),
-            );
+            ) {
+                self.timers.update_value(|timers| timers.push(timer));
+            }
         }
     }
 
@@ -72,42 +83,42 @@ pub fn ToastRegion() -> impl IntoView {
     let styler_class = style! {
         div.region {
             position: fixed;
-            right: var(--space-3);
-            bottom: var(--space-3);
+            right: var(--pw-space-3);
+            bottom: var(--pw-space-3);
             z-index: 60;
             display: grid;
-            gap: var(--space-2);
+            gap: var(--pw-space-2);
             width: min(24rem, calc(100vw - 2rem));
         }
         div.toast {
             display: flex;
-            gap: var(--space-2);
+            gap: var(--pw-space-2);
             align-items: flex-start;
-            padding: var(--space-3);
-            border-radius: var(--radius);
-            border-left: 4px solid var(--color-ok);
-            background: var(--color-text);
-            color: var(--color-bg);
+            padding: var(--pw-space-3);
+            border-radius: var(--pw-radius);
+            border-left: 4px solid var(--pw-color-ok);
+            background: var(--pw-color-text);
+            color: var(--pw-color-bg);
             box-shadow: 0 8px 24px rgba(0, 0, 0, 0.25);
         }
         div.error {
-            border-left-color: var(--color-danger);
+            border-left-color: var(--pw-color-danger);
         }
         p {
             margin: 0;
             flex: 1;
         }
         a {
-            color: var(--color-bg);
+            color: var(--pw-color-bg);
             font-weight: 600;
-            margin-left: var(--space-1);
+            margin-left: var(--pw-space-1);
         }
         button {
             font: inherit;
             background: none;
-            border: 1px solid var(--color-bg);
+            border: 1px solid var(--pw-color-bg);
             border-radius: 4px;
-            color: var(--color-bg);
+            color: var(--pw-color-bg);
             cursor: pointer;
         }
     };
@@ -123,7 +134,7 @@ pub fn ToastRegion() -> impl IntoView {
                         <div class="toast" class:error=t.error>
                             <p>
                                 {t.message}
-                                {t.link.map(|(text, href)| view! { class = styler_class, <a href=href>{text}</a> })}
+                                {t.link.map(|(text, href)| view! { class = styler_class, <a href=crate::config::href(&href)>{text}</a> })}
                             </p>
                             <button type="button" aria-label="Dismiss" on:click=move |_| toasts.dismiss(id)>"×"</button>
                         </div>

@@ -21,36 +21,36 @@ pub fn ServicePage() -> impl IntoView {
         main {
             max-width: 64rem;
             margin: 0 auto;
-            padding: var(--space-4) var(--space-3);
+            padding: var(--pw-space-4) var(--pw-space-3);
         }
         a.back {
             display: inline-block;
-            margin-bottom: var(--space-3);
+            margin-bottom: var(--pw-space-3);
         }
         h1 {
-            font-size: var(--font-size-title);
-            margin: 0 0 var(--space-2) 0;
+            font-size: var(--pw-font-size-title);
+            margin: 0 0 var(--pw-space-2) 0;
             overflow-wrap: anywhere;
         }
         dl {
             display: flex;
             flex-wrap: wrap;
-            gap: var(--space-1) var(--space-4);
+            gap: var(--pw-space-1) var(--pw-space-4);
             margin: 0;
-            font-size: var(--font-size-small);
+            font-size: var(--pw-font-size-small);
         }
         dt {
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
         }
         dd {
-            margin: 0 0 0 var(--space-1);
+            margin: 0 0 0 var(--pw-space-1);
             overflow-wrap: anywhere;
         }
         div.pair {
             display: flex;
         }
         p.state {
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
         }
     };
     let session = expect_context::<Session>();
@@ -82,9 +82,9 @@ pub fn ServicePage() -> impl IntoView {
             detail.set(Some(Err("There is no such service.".into())));
             return;
         };
-        let token = session.token.get_untracked().unwrap_or_default();
+        let client = session.client();
         leptos::task::spawn_local(async move {
-            let result = api::service(&token, id).await;
+            let result = api::service(&client, id).await;
             if let Err(e) = &result {
                 session.check(e);
             }
@@ -137,7 +137,7 @@ pub fn ServicePage() -> impl IntoView {
 
     view! { class = styler_class,
         <main>
-            <a class="back" href=move || back.0.get()>"← Back to services"</a>
+            <a class="back" href=move || crate::config::href(&back.0.get())>"← Back to services"</a>
             {move || match detail.get() {
                 None => view! { class = styler_class, <p class="state" role="status">"Loading the service…"</p> }.into_any(),
                 Some(Err(e)) => view! { <LoadError what="the service" message=e on_retry=move |_| load()/> }.into_any(),

@@ -39,17 +39,17 @@ pub fn ServicesPage() -> impl IntoView {
         main {
             max-width: 80rem;
             margin: 0 auto;
-            padding: var(--space-4) var(--space-3);
+            padding: var(--pw-space-4) var(--pw-space-3);
         }
         h1 {
-            font-size: var(--font-size-title);
-            margin: 0 0 var(--space-3) 0;
+            font-size: var(--pw-font-size-title);
+            margin: 0 0 var(--pw-space-3) 0;
         }
         div.panel {
-            padding-top: var(--space-3);
+            padding-top: var(--pw-space-3);
         }
         p.state {
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
         }
     };
 
@@ -75,18 +75,24 @@ pub fn ServicesPage() -> impl IntoView {
     // Remember this view for "Back to services"; the location changes before the page goes,
     // so ignore the service page's own URL.
     Effect::new(move |_| {
-        if location.pathname.with(|p| p == "/") {
+        if location
+            .pathname
+            .with(|p| crate::config::app_path(p) == "/")
+        {
             list_return
                 .0
                 .set(list_url(group_in_url.get(), &query.get()));
         }
     });
 
-    let token = move || session.token.get().unwrap_or_default();
+    let client = move || {
+        session.token.track();
+        session.client()
+    };
     let groups = LocalResource::new(move || {
-        let token = token();
+        let client = client();
         async move {
-            let result = api::company_groups(&token).await;
+            let result = api::company_groups(&client).await;
             if let Err(e) = &result {
                 session.check(e);
             }
@@ -111,10 +117,10 @@ pub fn ServicesPage() -> impl IntoView {
     });
     let services = LocalResource::new(move || {
         let id = group_id.get();
-        let token = token();
+        let client = client();
         async move {
             let result = match id {
-                Some(id) => api::group_services(&token, id).await.map(Some),
+                Some(id) => api::group_services(&client, id).await.map(Some),
                 None => Ok(None),
             };
             if let Err(e) = &result {
@@ -196,10 +202,10 @@ pub fn ServicesPage() -> impl IntoView {
     let clone = {
         let go = go.clone();
         move |original: Service| {
-            let token = session.token.get_untracked().unwrap_or_default();
+            let client = session.client();
             let go = go.clone();
             leptos::task::spawn_local(async move {
-                match api::clone_service(&token, original.id).await {
+                match api::clone_service(&client, original.id).await {
                     Ok(copy) => {
                         let new_id = copy.service.id;
                         let name = copy.service.name.clone();
@@ -259,13 +265,13 @@ pub fn ServicesPage() -> impl IntoView {
             Status::Active
         };
         set_status(id, next);
-        let token = session.token.get_untracked().unwrap_or_default();
+        let client = session.client();
         leptos::task::spawn_local(async move {
             let patch = api::ServicePatch {
                 status: Some(next),
                 ..Default::default()
             };
-            match api::update_service(&token, id, &patch).await {
+            match api::update_service(&client, id, &patch).await {
                 Ok(saved) => {
                     edit_cache(&|list| {
                         if let Some(s) = list.iter_mut().find(|s| s.service.id == id) {
@@ -319,7 +325,7 @@ pub fn ServicesPage() -> impl IntoView {
                 let moved = next.is_some_and(|n| {
                     crate::focus::focus_selector(&format!(
                         "#services-panel a.name[href='{}']",
-                        service_href(n)
+                        crate::config::href(&service_href(n))
                     ))
                 });
                 if !moved {

@@ -12,19 +12,19 @@ pub fn SignInPage() -> impl IntoView {
         main {
             max-width: 32rem;
             margin: 0 auto;
-            padding: var(--space-4) var(--space-3);
+            padding: var(--pw-space-4) var(--pw-space-3);
         }
         h1 {
-            font-size: var(--font-size-title);
-            margin: 0 0 var(--space-2) 0;
+            font-size: var(--pw-font-size-title);
+            margin: 0 0 var(--pw-space-2) 0;
         }
         p {
-            color: var(--color-text-muted);
+            color: var(--pw-color-text-muted);
         }
         p.notice {
-            color: var(--color-text);
-            border-left: 4px solid var(--color-accent);
-            padding-left: var(--space-2);
+            color: var(--pw-color-text);
+            border-left: 4px solid var(--pw-color-accent);
+            padding-left: var(--pw-space-2);
         }
     };
     let session = expect_context::<Session>();

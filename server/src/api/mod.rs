@@ -1,7 +1,9 @@
-//! The JSON API: `/api/v1`, every route behind a bearer token, and its OpenAPI document.
+//! The JSON API: `/api/v1`, every route but `/api/v1/embed-config` behind a bearer token, and
+//! its OpenAPI document.
 
 pub mod account;
 pub mod demo;
+pub mod embed;
 pub mod groups;
 pub mod json;
 pub mod params;
@@ -24,9 +26,10 @@ use utoipa_axum::routes;
 #[openapi(
     info(
         title = "Patchworks services API",
-        description = "Services, runs, logs and alerts of a Patchworks company. Every route needs \
-            `Authorization: Bearer <token>`; a user sees only their own company, and only admins \
-            and managers may change things. Errors are `{\"error\":{\"code\",\"message\"}}`.",
+        description = "Services, runs, logs and alerts of a Patchworks company. Every route but \
+            `/api/v1/embed-config` needs `Authorization: Bearer <token>`; a user sees only their \
+            own company, and only admins and managers may change things. Errors are \
+            `{\"error\":{\"code\",\"message\"}}`.",
         version = "1.0.0"
     ),
     modifiers(&BearerAuth),
@@ -52,9 +55,10 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The v1 routes and the document that describes exactly them.
-pub fn v1() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The v1 routes that need a token, those that do not, and the document that describes
+/// exactly them.
+pub fn v1() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
+    let (authenticated, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(account::me))
         .routes(routes!(groups::list_groups))
         .routes(routes!(groups::list_services))
@@ -69,12 +73,17 @@ pub fn v1() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(services::get_alerts, services::put_alerts))
         .routes(routes!(account::notification_groups))
         .routes(routes!(account::list_systems))
-        .split_for_parts()
+        .split_for_parts();
+    let (public, public_doc) = OpenApiRouter::new()
+        .routes(routes!(embed::embed_config))
+        .split_for_parts();
+    doc.merge(public_doc);
+    (authenticated, public, doc)
 }
 
 /// Everything under `/api`.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let (v1, mut doc) = v1();
+    let (v1, public, mut doc) = v1();
     doc.paths.paths.insert(
         "/api/v1/openapi.json".into(),
         utoipa::openapi::path::PathItem::new(
@@ -94,7 +103,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
-        ));
+        ))
+        .merge(public);
     if state.faults.is_some() {
         api = api.merge(faults::routes());
     }

@@ -1,0 +1,405 @@
+//! Serving the built SPA under its public URL, the example host page, and the embed config.
+
+mod common;
+
+use common::TestServer;
+use reqwest::StatusCode;
+use services_server::security::inline_script_hashes;
+use std::path::Path;
+
+const INDEX: &str = "<!doctype html><title>SPA</title>\
+    <script type=\"module\">import init from '/static/services-list/services-list-abc.js'; init();</script>";
+
+/// A built SPA in `dir/dist`: index.html, a script, a stylesheet, and `build.json` naming
+/// `public_url` when given.
+fn write_dist(dir: &Path, public_url: Option<&str>) {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(dist.join("public")).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX).unwrap();
+    std::fs::write(dist.join("services-list-abc.js"), "export default () => 1;").unwrap();
+    std::fs::write(dist.join("public/tokens.css"), ":root { --a: 1px; }").unwrap();
+    if let Some(url) = public_url {
+        std::fs::write(
+            dist.join("build.json"),
+            format!(r#"{{"public_url": "{url}"}}"#),
+        )
+        .unwrap();
+    }
+}
+
+/// A server on a fresh database whose dist folder `prepare` filled in first.
+async fn start(
+    prepare: impl FnOnce(&Path),
+    change: impl FnOnce(&mut services_server::Config),
+) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    prepare(dir.path());
+    TestServer::start_in(dir, change).await
+}
+
+struct Page {
+    status: StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .map(|v| v.to_str().unwrap())
+            .unwrap_or_default()
+    }
+}
+
+async fn fetch(t: &TestServer, path: &str) -> Page {
+    let response = t.client.get(t.url(path)).send().await.unwrap();
+    Page {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: response.text().await.unwrap(),
+    }
+}
+
+fn assert_security_headers(page: &Page, path: &str) {
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
+    assert!(csp.contains("style-src 'self';"), "{path}: {csp}");
+    assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+    assert_eq!(page.headers["x-content-type-options"], "nosniff", "{path}");
+    assert_eq!(page.headers["referrer-policy"], "same-origin", "{path}");
+}
+
+#[tokio::test]
+async fn the_spa_files_are_served_under_the_public_url_of_build_json() {
+    let t = start(
+        |dir| write_dist(dir, Some("/static/services-list/")),
+        |_| {},
+    )
+    .await;
+    assert_eq!(t.server.public_url, "/static/services-list/");
+    assert_eq!(
+        services_server::spa::public_url(&t.dir.path().join("dist")),
+        "/static/services-list/"
+    );
+
+    let script = fetch(&t, "/static/services-list/services-list-abc.js").await;
+    assert_eq!(script.status, 200);
+    assert!(
+        script.content_type().contains("javascript"),
+        "{}",
+        script.content_type()
+    );
+    assert_eq!(script.body, "export default () => 1;");
+    assert_security_headers(&script, "the script");
+
+    let css = fetch(&t, "/static/services-list/public/tokens.css").await;
+    assert_eq!(css.status, 200);
+    assert!(
+        css.content_type().starts_with("text/css"),
+        "{}",
+        css.content_type()
+    );
+
+    // The page's inline loader is still allowed by its hash.
+    let index = fetch(&t, "/").await;
+    assert_eq!(index.status, 200);
+    assert_eq!(index.body, INDEX);
+    let csp = index.headers["content-security-policy"].to_str().unwrap();
+    let hash = &inline_script_hashes(INDEX)[0];
+    assert!(csp.contains(&format!("'{hash}'")), "{csp}");
+    assert_security_headers(&index, "/");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_missing_file_under_the_public_url_is_a_404_not_the_page() {
+    let t = start(
+        |dir| write_dist(dir, Some("/static/services-list/")),
+        |_| {},
+    )
+    .await;
+    for path in [
+        "/static/services-list/services-list-old.js",
+        "/static/services-list/public/nothing.css",
+        "/static/services-list/public/",
+        "/static/services-list/..%2fdist%2findex.html",
+    ] {
+        let page = fetch(&t, path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(
+            !page.body.contains("<title>SPA</title>"),
+            "{path}: {}",
+            page.body
+        );
+        assert_security_headers(&page, path);
+    }
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn client_routes_answer_the_page_with_a_public_url() {
+    let t = start(
+        |dir| write_dist(dir, Some("/static/services-list/")),
+        |_| {},
+    )
+    .await;
+    for path in [
+        "/",
+        "/services/2001",
+        "/services/2001?tab=runs",
+        "/?group=2",
+        "/static",
+        "/static/other-app/x.js",
+        // The files are only under the public URL now.
+        "/services-list-abc.js",
+        // Without an example host, /dashboard is just another client route.
+        "/dashboard/services",
+    ] {
+        let page = fetch(&t, path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(page.body, INDEX, "{path}");
+        assert!(page.content_type().starts_with("text/html"), "{path}");
+        assert_security_headers(&page, path);
+    }
+    // The API keeps its own JSON 404.
+    let api = fetch(&t, "/api/v1/nothing-here").await;
+    assert_eq!(api.status, 404);
+    assert!(api.body.contains("not_found"), "{}", api.body);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn without_build_json_the_spa_files_are_served_at_the_root() {
+    let t = start(|dir| write_dist(dir, None), |_| {}).await;
+    assert_eq!(t.server.public_url, "/");
+    let script = fetch(&t, "/services-list-abc.js").await;
+    assert_eq!(script.status, 200);
+    assert!(script.content_type().contains("javascript"));
+    let css = fetch(&t, "/public/tokens.css").await;
+    assert_eq!(css.status, 200);
+    for path in [
+        "/",
+        "/services/2001",
+        "/?group=2",
+        "/static/services-list/services-list-abc.js",
+    ] {
+        let page = fetch(&t, path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(page.body, INDEX, "{path}");
+    }
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn an_unusable_build_json_serves_the_files_at_the_root() {
+    let t = start(
+        |dir| {
+            write_dist(dir, None);
+            std::fs::write(dir.join("dist/build.json"), "{\"public_url\": \"/api/\"").unwrap();
+        },
+        |_| {},
+    )
+    .await;
+    assert_eq!(t.server.public_url, "/");
+    assert_eq!(fetch(&t, "/services-list-abc.js").await.status, 200);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn without_an_index_every_page_says_how_to_build_it_even_with_a_public_url() {
+    let t = start(
+        |dir| {
+            write_dist(dir, Some("/static/services-list/"));
+            std::fs::remove_file(dir.join("dist/index.html")).unwrap();
+        },
+        |_| {},
+    )
+    .await;
+    for path in [
+        "/",
+        "/services/2001",
+        "/static/services-list/services-list-abc.js",
+    ] {
+        let page = fetch(&t, path).await;
+        assert_eq!(page.status, 503, "{path}");
+        assert!(page.body.contains("make run"), "{path}");
+    }
+    t.stop().await;
+}
+
+const HOST_INDEX: &str = "<!doctype html><title>Dashboard</title>\
+    <link rel=\"stylesheet\" href=\"/dashboard/assets/x.css\">\
+    <script type=\"module\">import { mount } from '__PUBLIC_URL__mount.js'; mount('__PUBLIC_URL__');</script>";
+const HOST_IFRAME: &str = "<!doctype html><title>Dashboard (iframe)</title>\
+    <iframe src=\"__PUBLIC_URL__\"></iframe>";
+
+/// The SPA under /static/services-list/ and an example host folder at `dir/host`.
+fn write_dist_and_host(dir: &Path) {
+    write_dist(dir, Some("/static/services-list/"));
+    let host = dir.join("host");
+    std::fs::create_dir_all(&host).unwrap();
+    std::fs::write(host.join("index.html"), HOST_INDEX).unwrap();
+    std::fs::write(host.join("iframe.html"), HOST_IFRAME).unwrap();
+    std::fs::write(host.join("x.css"), "body { margin: 0; }").unwrap();
+    std::fs::write(host.join("host.js"), "console.log('host');").unwrap();
+}
+
+async fn start_with_host() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    write_dist_and_host(dir.path());
+    let host = dir.path().join("host");
+    TestServer::start_in(dir, move |c| c.example_host = Some(host)).await
+}
+
+#[tokio::test]
+async fn the_example_host_page_answers_its_deep_links_with_the_public_url_filled_in() {
+    let t = start_with_host().await;
+    let expected = HOST_INDEX.replace("__PUBLIC_URL__", "/static/services-list/");
+    for path in [
+        "/dashboard",
+        "/dashboard/",
+        "/dashboard/services",
+        "/dashboard/services/services/5",
+        "/dashboard/services/services/5?tab=alerts",
+        "/dashboard/settings/profile",
+    ] {
+        let page = fetch(&t, path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(page.body, expected, "{path}");
+        assert!(!page.body.contains("__PUBLIC_URL__"));
+        assert_eq!(page.content_type(), "text/html; charset=utf-8", "{path}");
+        assert_security_headers(&page, path);
+        // Its own inline script (as served) is allowed, and it may frame the app.
+        let csp = page.headers["content-security-policy"].to_str().unwrap();
+        let hash = &inline_script_hashes(&expected)[0];
+        assert!(csp.contains(&format!("'{hash}'")), "{csp}");
+        assert!(csp.contains("frame-src 'self' http: https:;"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'self';"), "{csp}");
+    }
+    // The SPA's own pages keep the SPA's policy.
+    let spa = fetch(&t, "/services/5").await;
+    assert_eq!(spa.body, INDEX);
+    let csp = spa.headers["content-security-policy"].to_str().unwrap();
+    assert!(!csp.contains("frame-src"), "{csp}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_example_host_iframe_page_is_iframe_html() {
+    let t = start_with_host().await;
+    let page = fetch(&t, "/dashboard/iframe").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.body,
+        "<!doctype html><title>Dashboard (iframe)</title>\
+         <iframe src=\"/static/services-list/\"></iframe>"
+    );
+    assert_eq!(page.content_type(), "text/html; charset=utf-8");
+    assert_security_headers(&page, "/dashboard/iframe");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_example_host_assets_are_served_and_missing_ones_are_404s() {
+    let t = start_with_host().await;
+    let css = fetch(&t, "/dashboard/assets/x.css").await;
+    assert_eq!(css.status, 200);
+    assert!(
+        css.content_type().starts_with("text/css"),
+        "{}",
+        css.content_type()
+    );
+    assert_eq!(css.body, "body { margin: 0; }");
+    assert_security_headers(&css, "x.css");
+    let js = fetch(&t, "/dashboard/assets/host.js").await;
+    assert_eq!(js.status, 200);
+    assert!(js.content_type().contains("javascript"));
+    for path in [
+        "/dashboard/assets/missing.css",
+        "/dashboard/assets/",
+        "/dashboard/assets",
+        "/dashboard/assets/..%2fdist%2findex.html",
+    ] {
+        let page = fetch(&t, path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(page.body.contains("Not found"), "{path}: {}", page.body);
+        assert_security_headers(&page, path);
+    }
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_missing_example_host_folder_is_a_clear_404() {
+    let dir = tempfile::tempdir().unwrap();
+    write_dist(dir.path(), Some("/static/services-list/"));
+    let missing = dir.path().join("no-such-host");
+    let t = TestServer::start_in(dir, move |c| c.example_host = Some(missing)).await;
+    for path in [
+        "/dashboard",
+        "/dashboard/services/services/5",
+        "/dashboard/iframe",
+    ] {
+        let page = fetch(&t, path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(
+            page.body.contains("no-such-host") && page.body.contains("cannot be read"),
+            "{path}: {}",
+            page.body
+        );
+    }
+    let asset = fetch(&t, "/dashboard/assets/x.css").await;
+    assert_eq!(asset.status, 404);
+    assert!(asset.body.contains("example host folder"), "{}", asset.body);
+    // The SPA itself is unaffected.
+    assert_eq!(fetch(&t, "/services/5").await.body, INDEX);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_embed_config_lists_the_parent_origins_without_a_token() {
+    let t = TestServer::start_with(|c| {
+        c.frame_ancestors = "'self' https://dash.patchworks.co.uk http://localhost:1234 \
+            https://*.patchworks.co.uk https://dash.example/path"
+            .into()
+    })
+    .await;
+    let admin = t.admin();
+    for token in [None, Some("not-a-token"), Some(admin.as_str())] {
+        let mut request = t.client.get(t.url("/api/v1/embed-config"));
+        if let Some(token) = &token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 200, "token {token:?}");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"));
+        assert!(response.headers().contains_key("content-security-policy"));
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "parent_origins": ["https://dash.patchworks.co.uk", "http://localhost:1234"]
+            })
+        );
+    }
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn by_default_no_parent_may_hand_the_app_a_token() {
+    let t = TestServer::start().await;
+    let reply = t
+        .call(reqwest::Method::GET, "/api/v1/embed-config", None, None)
+        .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body, serde_json::json!({"parent_origins": []}));
+    // Only GET.
+    t.call(reqwest::Method::POST, "/api/v1/embed-config", None, None)
+        .await
+        .assert_error(405, "method_not_allowed", "POST");
+    t.stop().await;
+}
