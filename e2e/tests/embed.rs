@@ -97,6 +97,24 @@ async fn the_dashboard_mounts_uses_and_unmounts_the_list_and_is_left_clean() {
     }
     h.screenshot("embedded-dashboard").await;
 
+    // The host themes the app through the design tokens, on its element or on :root.
+    let tab =
+        "getComputedStyle(document.querySelector('#services-root [role=tab][aria-selected=true]'))";
+    h.eval("document.getElementById('services-root').style.setProperty('--pw-color-accent', 'rgb(15, 118, 110)')").await;
+    h.eval(
+        "document.documentElement.style.setProperty('--pw-color-accent-text', 'rgb(17, 94, 89)')",
+    )
+    .await;
+    assert_eq!(
+        h.eval(&format!("{tab}.borderBottomColor")).await,
+        "rgb(15, 118, 110)"
+    );
+    assert_eq!(h.eval(&format!("{tab}.color")).await, "rgb(17, 94, 89)");
+    h.eval("document.getElementById('services-root').style.removeProperty('--pw-color-accent')")
+        .await;
+    h.eval("document.documentElement.style.removeProperty('--pw-color-accent-text')")
+        .await;
+
     // Search, through the app's own URL under the base path.
     let search = h.find("#services-root #service-search").await;
     search.send_keys("2003").await.unwrap();
@@ -213,9 +231,40 @@ async fn the_dashboard_mounts_uses_and_unmounts_the_list_and_is_left_clean() {
     // Clicks on host links are the browser's again: nothing intercepts them.
     assert_eq!(h.eval("document.body.className").await, "");
 
-    // And it mounts again.
+    // And it mounts again; unmounted on a service page, whose run table polls, it leaves no
+    // timer either.
     click(&h, "#toggle-mount").await;
     wait_for_rows(&h, ROWS).await;
+    click(&h, "#services-root #services-panel a.name").await;
+    h.find("#services-root [role=tabpanel]").await;
+    assert!(
+        h.eval("hostProbe.intervals()").await.as_u64().unwrap_or(0) > 0,
+        "the service page polls"
+    );
+    click(&h, "#toggle-mount").await;
+    wait_until(
+        &h,
+        "the unmount",
+        "document.getElementById('services-root').childElementCount === 0",
+    )
+    .await;
+    assert_eq!(h.eval("hostProbe.intervals()").await, 0, "no interval left");
+    assert_eq!(h.eval("hostProbe.timeouts()").await, 0, "no timeout left");
+    assert_eq!(
+        h.eval("hostProbe.listeners()").await,
+        h.eval("hostDemo.listenersBeforeMount").await
+    );
+
+    // The host page ran under the strict CSP without a violation.
+    let reports = h
+        .browser
+        .execute_async(
+            "const done = arguments[0]; fetch('/api/test/csp-reports').then(r => r.json()).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(reports, json!([]), "CSP violations");
     h.stop().await;
 }
 
@@ -288,6 +337,9 @@ async fn when_the_host_has_no_token_the_session_has_expired_and_try_again_recove
         })
         .await;
     assert!(alert.iter().any(|t| t.contains("Try again")), "{alert:?}");
+    let violations = h.axe_violations().await;
+    assert!(violations.is_empty(), "{violations:?}");
+    h.screenshot("embedded-session-expired").await;
     // What was on screen stays.
     assert!(
         !h.texts(ROWS).await.is_empty() || !h.texts("#services-root [role=tab]").await.is_empty()

@@ -102,7 +102,14 @@ async fn main() -> std::process::ExitCode {
         println!("  its files are served under {}", server.public_url);
     }
     if args.example_host.is_some() {
-        println!("Example host page: {}/dashboard", server.url());
+        println!(
+            "Example host page (the list embedded): {}/dashboard/services",
+            server.url()
+        );
+        println!(
+            "  and in an iframe: http://localhost:{}/dashboard/iframe",
+            server.addr.port()
+        );
     }
     println!("Press Ctrl+C to stop.");
     let _ = tokio::signal::ctrl_c().await;
