@@ -318,6 +318,33 @@ async fn an_expired_token_is_renewed_by_the_host_and_the_user_notices_nothing() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn requests_refused_together_ask_the_host_for_one_token() {
+    let h = Harness::start().await;
+    h.open(HOST).await;
+    wait_for_rows(&h, ROWS).await;
+    click(&h, "#toggle-mount").await;
+    // A slow host, and the first two requests of the next mount (who am I, and the groups,
+    // sent together) refused: both wait for the same new token.
+    h.eval("(hostDemo.delayMs = 400)").await;
+    h.set_faults(json!([{ "method": "GET", "path": "/api/v1/*", "status": 401, "times": 2 }]))
+        .await;
+    let before = h.eval("hostDemo.tokenRequests").await.as_u64().unwrap();
+    click(&h, "#toggle-mount").await;
+    wait_for_rows(&h, ROWS).await;
+    h.wait_for_texts("#services-root", "the signed-in user", |t| {
+        t.iter().any(|t| t.contains("Signed in as Ada Morgan"))
+    })
+    .await;
+    let asked = h.eval("hostDemo.tokenRequests").await.as_u64().unwrap() - before;
+    assert_eq!(
+        asked, 2,
+        "one token at mount and one renewal for both refusals"
+    );
+    assert!(h.texts("#services-root [role=alert]").await.is_empty());
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn when_the_host_has_no_token_the_session_has_expired_and_try_again_recovers() {
     let h = Harness::start().await;
     h.open(HOST).await;
@@ -361,6 +388,30 @@ async fn when_the_host_has_no_token_the_session_has_expired_and_try_again_recove
         "![...document.querySelectorAll('#services-root [role=alert]')].some(e => e.textContent.includes('expired'))",
     )
     .await;
+    wait_for_rows(&h, ROWS).await;
+    // At mount, too: no token, no list, and Try again once the host has one.
+    h.eval("(hostDemo.refuse = true)").await;
+    click(&h, "#toggle-mount").await;
+    wait_until(
+        &h,
+        "the unmount",
+        "document.getElementById('services-root').childElementCount === 0",
+    )
+    .await;
+    click(&h, "#toggle-mount").await;
+    h.wait_for_texts("#services-root [role=alert]", "the expired message", |t| {
+        t.iter().any(|t| t.contains("Your session has expired."))
+    })
+    .await;
+    assert!(h.texts(ROWS).await.is_empty());
+    h.eval("(hostDemo.refuse = false)").await;
+    h.browser
+        .find(Locator::XPath("//button[normalize-space(.)='Try again']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_rows(&h, ROWS).await;
     h.stop().await;
 }

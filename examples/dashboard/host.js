@@ -9,10 +9,12 @@ const toggle = document.getElementById("toggle-mount");
 const status = document.getElementById("host-status");
 
 // What the dashboard knows: its signed-in user's token. This example gets one from the demo
-// server; a real dashboard has its own. `refuse` lets you see what happens when it has none.
+// server; a real dashboard has its own. `refuse` lets you see what happens when it has none,
+// `delayMs` what happens when it is slow.
 const hostDemo = {
   tokenRequests: 0,
   refuse: false,
+  delayMs: 0,
   handle: null,
   listenersBeforeMount: null,
 };
@@ -20,6 +22,9 @@ window.hostDemo = hostDemo;
 
 async function getToken() {
   hostDemo.tokenRequests += 1;
+  if (hostDemo.delayMs) {
+    await new Promise((done) => setTimeout(done, hostDemo.delayMs));
+  }
   if (hostDemo.refuse) {
     throw new Error("the dashboard is signed out");
   }
