@@ -458,6 +458,44 @@ async fn in_an_iframe_the_app_takes_its_token_from_an_allowed_parent_by_post_mes
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_api_base_is_where_the_app_sends_its_requests() {
+    let h = Harness::start().await;
+    h.open(HOST).await;
+    wait_for_rows(&h, ROWS).await;
+    let remount = |api_base: String| {
+        format!(
+            "const done = arguments[0];
+             const assets = document.querySelector('meta[name=services-list-assets]').content;
+             import(assets + 'embed.js').then(async ({{ mountServicesList }}) => {{
+               hostDemo.handle.unmount();
+               hostDemo.handle = await mountServicesList(document.getElementById('services-root'), {{
+                 basePath: '/dashboard/services', apiBase: {api_base:?}, getToken: () => hostDemo.token,
+               }});
+               done(true);
+             }});"
+        )
+    };
+    h.eval("(async () => { const r = await fetch('/api/demo/users'); hostDemo.token = (await r.json()).items[0].token; })() && true").await;
+    wait_until(&h, "the token", "typeof hostDemo.token === 'string'").await;
+    // A base where there is no API: the app says so.
+    h.browser
+        .execute_async(&remount("/api/v9".into()), vec![])
+        .await
+        .unwrap();
+    h.wait_for_texts("#services-root [role=alert]", "the load error", |t| {
+        t.iter().any(|t| t.contains("Could not load"))
+    })
+    .await;
+    // An absolute URL of the real API (with a trailing slash): the list loads.
+    h.browser
+        .execute_async(&remount(h.url("/api/v1/")), vec![])
+        .await
+        .unwrap();
+    wait_for_rows(&h, ROWS).await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn mounting_twice_or_without_get_token_is_a_clear_error() {
     let h = Harness::start().await;
     h.open(HOST).await;
