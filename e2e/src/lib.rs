@@ -323,6 +323,34 @@ impl Harness {
         (result[0].as_u64().unwrap_or(0) as u16, result[1].clone())
     }
 
+    /// The demo token of the user with this email prefix (e.g. "ada.morgan").
+    pub async fn demo_token(&self, user: &str) -> String {
+        let token = self
+            .browser
+            .execute_async(
+                "const [user, done] = arguments;
+                 fetch('/api/demo/users').then(r => r.json())
+                   .then(u => done(u.items.find(x => x.email.startsWith(user)).token));",
+                vec![user.into()],
+            )
+            .await
+            .expect("the demo users");
+        token.as_str().expect("a token").to_string()
+    }
+
+    /// The CSP violation reports the server has received (fault-injection servers only).
+    pub async fn csp_reports(&self) -> Vec<serde_json::Value> {
+        let list = self
+            .browser
+            .execute_async(
+                "const done = arguments[0]; fetch('/api/test/csp-reports').then(r => r.json()).then(done);",
+                vec![],
+            )
+            .await
+            .expect("the reports");
+        serde_json::from_value(list).expect("a list")
+    }
+
     /// Calls the API as Northwind's admin.
     pub async fn api(
         &self,

@@ -50,21 +50,30 @@ async fn click(h: &Harness, css: &str) {
     h.find(css).await.click().await.expect("the element clicks");
 }
 
-async fn demo_token(h: &Harness) -> String {
-    let users = h
-        .browser
-        .execute_async(
-            "const done = arguments[0]; fetch('/api/demo/users').then(r => r.json()).then(done);",
-            vec![],
-        )
+async fn wait_for_service_page(h: &Harness) {
+    h.wait_for_texts("#services-root main h1", "the service page", |t| {
+        t.iter().any(|t| !t.is_empty())
+    })
+    .await;
+}
+
+async fn wait_until_unmounted(h: &Harness) {
+    wait_until(
+        h,
+        "the unmount",
+        "document.getElementById('services-root').childElementCount === 0",
+    )
+    .await;
+}
+
+async fn click_try_again(h: &Harness) {
+    h.browser
+        .find(Locator::XPath("//button[normalize-space(.)='Try again']"))
         .await
-        .expect("the demo users");
-    users["items"]
-        .as_array()
-        .and_then(|items| items.iter().find(|u| u["name"] == "Ada Morgan"))
-        .and_then(|u| u["token"].as_str())
-        .expect("Ada Morgan's token")
-        .to_string()
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -157,10 +166,7 @@ async fn the_dashboard_mounts_uses_and_unmounts_the_list_and_is_left_clean() {
 
     // To the service and back, the list as it was.
     click(&h, "#services-root #services-panel a.name").await;
-    h.wait_for_texts("#services-root main h1", "the service page", |t| {
-        t.iter().any(|t| !t.is_empty())
-    })
-    .await;
+    wait_for_service_page(&h).await;
     assert_eq!(h.location().await, format!("{HOST}/services/2003"));
     assert_eq!(
         h.find("#services-root a.back")
@@ -182,7 +188,7 @@ async fn the_dashboard_mounts_uses_and_unmounts_the_list_and_is_left_clean() {
     );
 
     // The token is only ever in memory: not in storage, the URL or the console.
-    let token = demo_token(&h).await;
+    let token = h.demo_token("ada.morgan").await;
     assert_eq!(
         h.eval("localStorage.length + sessionStorage.length").await,
         0
@@ -196,12 +202,7 @@ async fn the_dashboard_mounts_uses_and_unmounts_the_list_and_is_left_clean() {
 
     // Unmount: the container is empty and everything the app added is gone.
     click(&h, "#toggle-mount").await;
-    wait_until(
-        &h,
-        "the unmount",
-        "document.getElementById('services-root').childElementCount === 0",
-    )
-    .await;
+    wait_until_unmounted(&h).await;
     assert_eq!(
         h.eval("document.getElementById('services-root').className")
             .await,
@@ -242,12 +243,7 @@ async fn the_dashboard_mounts_uses_and_unmounts_the_list_and_is_left_clean() {
         "the service page polls"
     );
     click(&h, "#toggle-mount").await;
-    wait_until(
-        &h,
-        "the unmount",
-        "document.getElementById('services-root').childElementCount === 0",
-    )
-    .await;
+    wait_until_unmounted(&h).await;
     assert_eq!(h.eval("hostProbe.intervals()").await, 0, "no interval left");
     assert_eq!(h.eval("hostProbe.timeouts()").await, 0, "no timeout left");
     assert_eq!(
@@ -256,15 +252,8 @@ async fn the_dashboard_mounts_uses_and_unmounts_the_list_and_is_left_clean() {
     );
 
     // The host page ran under the strict CSP without a violation.
-    let reports = h
-        .browser
-        .execute_async(
-            "const done = arguments[0]; fetch('/api/test/csp-reports').then(r => r.json()).then(done);",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(reports, json!([]), "CSP violations");
+    let reports = h.csp_reports().await;
+    assert!(reports.is_empty(), "CSP violations: {reports:#?}");
     h.stop().await;
 }
 
@@ -272,10 +261,7 @@ async fn the_dashboard_mounts_uses_and_unmounts_the_list_and_is_left_clean() {
 async fn a_deep_link_under_the_base_path_opens_the_service_in_the_dashboard() {
     let h = Harness::start().await;
     h.open(&format!("{HOST}/services/2002?tab=settings")).await;
-    h.wait_for_texts("#services-root main h1", "the service page", |t| {
-        t.iter().any(|t| !t.is_empty())
-    })
-    .await;
+    wait_for_service_page(&h).await;
     h.find("#services-root [role=tab][aria-selected=true]")
         .await;
     assert_eq!(
@@ -308,10 +294,7 @@ async fn an_expired_token_is_renewed_by_the_host_and_the_user_notices_nothing() 
     )
     .await;
     click(&h, "#services-root #services-panel a.name").await;
-    h.wait_for_texts("#services-root main h1", "the service page", |t| {
-        t.iter().any(|t| !t.is_empty())
-    })
-    .await;
+    wait_for_service_page(&h).await;
     assert_eq!(h.eval("hostDemo.tokenRequests").await, 3);
     assert!(h.texts("#services-root [role=alert]").await.is_empty());
     h.stop().await;
@@ -375,13 +358,7 @@ async fn when_the_host_has_no_token_the_session_has_expired_and_try_again_recove
     // Signed in again: Try again gets a token and the page loads.
     h.eval("(hostDemo.refuse = false)").await;
     h.set_faults(json!([])).await;
-    h.browser
-        .find(Locator::XPath("//button[normalize-space(.)='Try again']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_try_again(&h).await;
     wait_until(
         &h,
         "the message to go",
@@ -392,12 +369,7 @@ async fn when_the_host_has_no_token_the_session_has_expired_and_try_again_recove
     // At mount, too: no token, no list, and Try again once the host has one.
     h.eval("(hostDemo.refuse = true)").await;
     click(&h, "#toggle-mount").await;
-    wait_until(
-        &h,
-        "the unmount",
-        "document.getElementById('services-root').childElementCount === 0",
-    )
-    .await;
+    wait_until_unmounted(&h).await;
     click(&h, "#toggle-mount").await;
     h.wait_for_texts("#services-root [role=alert]", "the expired message", |t| {
         t.iter().any(|t| t.contains("Your session has expired."))
@@ -405,13 +377,7 @@ async fn when_the_host_has_no_token_the_session_has_expired_and_try_again_recove
     .await;
     assert!(h.texts(ROWS).await.is_empty());
     h.eval("(hostDemo.refuse = false)").await;
-    h.browser
-        .find(Locator::XPath("//button[normalize-space(.)='Try again']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_try_again(&h).await;
     wait_for_rows(&h, ROWS).await;
     h.stop().await;
 }
@@ -462,6 +428,7 @@ async fn the_api_base_is_where_the_app_sends_its_requests() {
     let h = Harness::start().await;
     h.open(HOST).await;
     wait_for_rows(&h, ROWS).await;
+    let token = h.demo_token("ada.morgan").await;
     let remount = |api_base: String| {
         format!(
             "const done = arguments[0];
@@ -469,14 +436,12 @@ async fn the_api_base_is_where_the_app_sends_its_requests() {
              import(assets + 'embed.js').then(async ({{ mountServicesList }}) => {{
                hostDemo.handle.unmount();
                hostDemo.handle = await mountServicesList(document.getElementById('services-root'), {{
-                 basePath: '/dashboard/services', apiBase: {api_base:?}, getToken: () => hostDemo.token,
+                 basePath: '/dashboard/services', apiBase: {api_base:?}, getToken: () => {token:?},
                }});
                done(true);
              }});"
         )
     };
-    h.eval("(async () => { const r = await fetch('/api/demo/users'); hostDemo.token = (await r.json()).items[0].token; })() && true").await;
-    wait_until(&h, "the token", "typeof hostDemo.token === 'string'").await;
     // A base where there is no API: the app says so.
     h.browser
         .execute_async(&remount("/api/v9".into()), vec![])

@@ -3,18 +3,6 @@
 use fantoccini::Locator;
 use services_e2e::Harness;
 
-async fn reports(h: &Harness) -> Vec<serde_json::Value> {
-    let list = h
-        .browser
-        .execute_async(
-            "const done = arguments[0]; fetch('/api/test/csp-reports').then(r => r.json()).then(done);",
-            vec![],
-        )
-        .await
-        .expect("the reports");
-    serde_json::from_value(list).expect("a list")
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_app_works_under_the_strict_csp_with_no_violations() {
     let h = Harness::start().await;
@@ -46,7 +34,7 @@ async fn the_app_works_under_the_strict_csp_with_no_violations() {
     h.wait_for_texts("main h1", "the service page", |t| !t.is_empty())
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let found = reports(&h).await;
+    let found = h.csp_reports().await;
     assert!(found.is_empty(), "CSP violations: {found:#?}");
 
     // The check can fail: an inline script is blocked and reported.
@@ -58,7 +46,7 @@ async fn the_app_works_under_the_strict_csp_with_no_violations() {
     );
     let mut found = Vec::new();
     for _ in 0..50 {
-        found = reports(&h).await;
+        found = h.csp_reports().await;
         if !found.is_empty() {
             break;
         }
