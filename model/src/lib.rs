@@ -5,6 +5,7 @@ pub mod account;
 pub mod cron;
 pub mod embed;
 pub mod highlight;
+pub mod lean;
 pub mod query;
 mod query_string;
 pub mod run;
@@ -13,6 +14,7 @@ pub mod time;
 
 pub use account::{Company, Me, Role};
 pub use cron::{Cron, CronError};
+pub use lean::{LeanColumns, LeanMode, LeanView, DEFAULT_LEAN_LIMIT, LEAN_FORMAT};
 pub use query::{
     FacetCount, Facets, Filter, ListPage, ListQuery, Page, Sort, SortDirection, SortKey,
     DEFAULT_PAGE_SIZE, PAGE_SIZES,

@@ -2,11 +2,19 @@
 
 use services_model::UtcTime;
 
-pub fn now_unix() -> i64 {
+fn since_epoch() -> std::time::Duration {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+        .unwrap_or_default()
+}
+
+pub fn now_unix() -> i64 {
+    since_epoch().as_secs() as i64
+}
+
+/// Unix milliseconds: run leases.
+pub fn now_millis() -> i64 {
+    since_epoch().as_millis() as i64
 }
 
 pub fn now() -> String {

@@ -1,13 +1,13 @@
 //! Nothing a client can send makes the server answer 500: odd paths, ids, headers and bodies.
 
+#[macro_use]
 mod common;
 
-use common::TestServer;
+use common::{Store, TestServer};
 use reqwest::Method;
 
-#[tokio::test]
-async fn odd_requests_get_4xx_json_never_5xx() {
-    let t = TestServer::start().await;
+async fn odd_requests_get_4xx_json_never_5xx(store: Store) {
+    let t = TestServer::start(store).await;
     let service = t.a_service("active").await;
     let ids = [
         "0",
@@ -80,3 +80,5 @@ async fn odd_requests_get_4xx_json_never_5xx() {
     assert_eq!(checked, 10 * 8 * 10);
     t.stop().await;
 }
+
+on_both_stores!(odd_requests_get_4xx_json_never_5xx,);

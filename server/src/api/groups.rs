@@ -9,12 +9,16 @@ use axum::Json;
 use serde::Serialize;
 use services_model::{
     CompanyGroup, Cron, Facets, GroupSummary, ListQuery, ServiceSummary, Status, Trigger,
+    DEFAULT_PAGE_SIZE,
 };
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
 pub struct GroupList {
     pub items: Vec<GroupSummary>,
+    /// Groups with at most this many services can be loaded whole
+    /// (`GET /company-groups/{id}/services/lean`); larger ones are asked per query.
+    pub lean_limit: u64,
 }
 
 /// The company groups of the caller's company, with how many services each holds.
@@ -24,35 +28,81 @@ pub async fn list_groups(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<GroupList>, ApiError> {
-    let items = state
-        .db
-        .call(move |conn| repo::groups::list(conn, user.company_id))
-        .await?;
-    Ok(Json(GroupList { items }))
+    let items = repo::groups::list(&state.db, user.company_id).await?;
+    Ok(Json(GroupList {
+        items,
+        lean_limit: state.lean_limit,
+    }))
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ServiceList {
     pub group: CompanyGroup,
     /// How many services match the query, before `limit` and `offset`.
-    pub total: usize,
+    pub total: u64,
     /// Counts per filter value, under the search and the other dimensions' filters.
     pub facets: Facets,
     pub items: Vec<ServiceSummary>,
 }
 
-/// A group's services, each with its last run and next scheduled run. The optional parameters
-/// narrow and order them exactly as the list page does (the `services-model` crate's `ListQuery`).
+/// At most this many search words…
+pub const MAX_SEARCH_WORDS: usize = 8;
+/// …of at most this many characters.
+pub const MAX_SEARCH_WORD: usize = 64;
+/// At most this many values per filter, of at most this many characters.
+pub const MAX_FILTER_VALUES: usize = 50;
+pub const MAX_FILTER_VALUE: usize = 200;
+/// The largest `offset`.
+pub const MAX_OFFSET: u64 = 10_000_000;
+
+/// Refuses searches and filters beyond the bounds above, with a 400 that says which.
+fn check_bounds(query: &ListQuery) -> Result<(), ApiError> {
+    let terms = query.search_terms();
+    if terms.len() > MAX_SEARCH_WORDS {
+        return Err(ApiError::bad_request(format!(
+            "Search for at most {MAX_SEARCH_WORDS} words; q has {}.",
+            terms.len()
+        )));
+    }
+    if let Some(long) = terms.iter().find(|t| t.chars().count() > MAX_SEARCH_WORD) {
+        return Err(ApiError::bad_request(format!(
+            "Search words can have at most {MAX_SEARCH_WORD} characters; one has {}.",
+            long.chars().count()
+        )));
+    }
+    for (name, values) in [
+        ("system", &query.source_systems),
+        ("entity", &query.source_entities),
+    ] {
+        if values.len() > MAX_FILTER_VALUES {
+            return Err(ApiError::bad_request(format!(
+                "Give at most {MAX_FILTER_VALUES} {name} values, not {}.",
+                values.len()
+            )));
+        }
+        if values.iter().any(|v| v.chars().count() > MAX_FILTER_VALUE) {
+            return Err(ApiError::bad_request(format!(
+                "A {name} value can have at most {MAX_FILTER_VALUE} characters."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A group's services, each with its last run and next scheduled run: one window of those
+/// matching the search and filters, in the requested order, with the total and the facet
+/// counts. The search, filters and sort mean exactly what the list page's do (the
+/// `services-model` crate's `ListQuery`), computed by the database.
 #[utoipa::path(get, path = "/api/v1/company-groups/{id}/services", tag = "services",
     params(
         ("id" = u64, Path, description = "Company group id"),
-        ("q" = Option<String>, Query, description = "Search: every word must occur in the id, the type or the name; case-insensitive"),
+        ("q" = Option<String>, Query, description = "Search: every word must occur in the id, the type or the name; case-insensitive. At most 8 words of up to 64 characters"),
         ("status" = Option<Vec<Status>>, Query, description = "Repeatable; any of them"),
-        ("system" = Option<Vec<String>>, Query, description = "Source system; repeatable"),
-        ("entity" = Option<Vec<String>>, Query, description = "Source entity; repeatable"),
+        ("system" = Option<Vec<String>>, Query, description = "Source system; repeatable (at most 50)"),
+        ("entity" = Option<Vec<String>>, Query, description = "Source entity; repeatable (at most 50)"),
         ("sort" = Option<String>, Query, description = "id, name, status or system; a leading - sorts descending. Default id"),
-        ("limit" = Option<u32>, Query, description = "1–1000; all when left out"),
-        ("offset" = Option<u32>, Query, description = "Skip this many matching services"),
+        ("limit" = Option<u32>, Query, description = "1–1000. Default: a page of 50; without any query parameter, the whole group when it is within the lean limit (deprecated: use /services/lean)"),
+        ("offset" = Option<u32>, Query, description = "Skip this many matching services (at most 10,000,000)"),
     ),
     responses((status = 200, body = ServiceList), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
@@ -64,39 +114,46 @@ pub async fn list_services(
 ) -> Result<Json<ServiceList>, ApiError> {
     let id = params::id(&id, "company group")?;
     let query = query.unwrap_or_default();
-    let limit = params::number::<usize>(&query, "limit", 1, 1000)?;
-    let offset = params::number::<usize>(&query, "offset", 0, usize::MAX)?.unwrap_or(0);
+    let limit = params::number::<u64>(&query, "limit", 1, 1000)?;
+    let offset = params::number::<u64>(&query, "offset", 0, MAX_OFFSET)?.unwrap_or(0);
     let list_query = ListQuery::from_query(&query);
-    let (group, services, last_runs) = state
-        .db
-        .call(move |conn| {
-            let Some(group) = repo::groups::find(conn, user.company_id, id)? else {
-                return Ok(None);
-            };
-            let services = repo::services::in_group(conn, id)?;
-            let last_runs = repo::runs::latest_in_group(conn, id)?;
-            Ok(Some((group, services, last_runs)))
-        })
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("Company group {id} does not exist.")))?;
-    let facets = list_query.facets(&services);
-    let matching = list_query.filter_sorted(&services);
-    let total = matching.len();
+    check_bounds(&list_query)?;
+    let limit = match limit {
+        Some(limit) => limit,
+        // The whole group for a bare request (what the SPA read before the lean view), if it is
+        // within the lean limit; otherwise a page.
+        None if query.is_empty()
+            && repo::groups::size(&state.db, id).await? <= state.lean_limit =>
+        {
+            state.lean_limit
+        }
+        None => u64::from(DEFAULT_PAGE_SIZE),
+    };
+    let listing = repo::list::list(
+        &state.db,
+        &state.counts,
+        user.company_id,
+        id,
+        &list_query,
+        limit,
+        offset,
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found(format!("Company group {id} does not exist.")))?;
     let now = clock::now_unix();
-    let items = matching
+    let items = listing
+        .items
         .into_iter()
-        .skip(offset)
-        .take(limit.unwrap_or(usize::MAX))
-        .map(|s| ServiceSummary {
-            last_run: last_runs.get(&s.id).cloned(),
-            next_run_at: next_run_at(s, now),
-            service: s.clone(),
+        .map(|(service, last_run)| ServiceSummary {
+            next_run_at: next_run_at(&service, now),
+            last_run,
+            service,
         })
         .collect();
     Ok(Json(ServiceList {
-        group,
-        total,
-        facets,
+        group: listing.group,
+        total: listing.total,
+        facets: listing.facets,
         items,
     }))
 }

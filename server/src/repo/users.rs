@@ -1,4 +1,5 @@
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::db::{Db, DbError, RowExt, Tx};
+use crate::{with_reader, with_tx, with_writer};
 use services_model::{Company, Me, Role};
 
 /// What authentication needs to know about a user.
@@ -6,75 +7,193 @@ pub struct Credentials {
     pub user_id: u64,
     pub company_id: u64,
     pub role: Role,
-    pub token_hash: Vec<u8>,
+    /// `None` when no token was ever issued to the user.
+    pub token_hash: Option<Vec<u8>>,
 }
 
-pub fn insert_company(conn: &Connection, name: &str) -> rusqlite::Result<u64> {
-    conn.execute("INSERT INTO companies (name) VALUES (?1)", [name])?;
-    Ok(conn.last_insert_rowid() as u64)
+/// How a user came to exist (see the `users.kind` column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserKind {
+    Person,
+    ServiceAccount,
+    Demo,
 }
 
-pub fn insert_user(
-    conn: &Connection,
-    company_id: u64,
-    name: &str,
-    email: &str,
-    role: Role,
-    token_hash: &[u8],
-) -> rusqlite::Result<u64> {
-    conn.execute(
-        "INSERT INTO users (company_id, name, email, role, token_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![company_id, name, email, role.as_str(), token_hash],
-    )?;
-    Ok(conn.last_insert_rowid() as u64)
+impl UserKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserKind::Person => "person",
+            UserKind::ServiceAccount => "service_account",
+            UserKind::Demo => "demo",
+        }
+    }
 }
 
-pub fn credentials(conn: &Connection, user_id: u64) -> rusqlite::Result<Option<Credentials>> {
-    conn.query_row(
-        "SELECT id, company_id, role, token_hash FROM users WHERE id = ?1",
-        [user_id],
-        |row| {
-            let role: String = row.get(2)?;
-            Ok(Credentials {
-                user_id: row.get(0)?,
-                company_id: row.get(1)?,
-                role: Role::parse(&role).ok_or_else(|| super::bad_value(2, "role"))?,
-                token_hash: row.get(3)?,
+pub struct NewUser<'a> {
+    pub company_id: u64,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub role: Role,
+    pub kind: UserKind,
+}
+
+pub async fn insert_company(tx: &mut Tx, name: &str) -> Result<u64, DbError> {
+    let id: i64 = with_tx!(tx, |conn| {
+        sqlx::query_scalar("INSERT INTO companies (name) VALUES ($1) RETURNING id")
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    Ok(id as u64)
+}
+
+pub async fn company_name(db: &Db, id: u64) -> Result<Option<String>, DbError> {
+    Ok(with_reader!(db, |pool| {
+        sqlx::query_scalar("SELECT name FROM companies WHERE id = $1")
+            .bind(id as i64)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>) -> Result<u64, DbError> {
+    let id: i64 = with_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO users (company_id, name, email, role, kind) VALUES ($1, $2, $3, $4, $5)
+             RETURNING id",
+        )
+        .bind(user.company_id as i64)
+        .bind(user.name)
+        .bind(user.email)
+        .bind(user.role.as_str())
+        .bind(user.kind.as_str())
+        .fetch_one(&mut *conn)
+        .await?
+    });
+    Ok(id as u64)
+}
+
+/// Replaces the user's token (by its hash); returns whether the user exists.
+pub async fn set_token_hash(tx: &mut Tx, user_id: u64, hash: &[u8]) -> Result<bool, DbError> {
+    let done = with_tx!(tx, |conn| {
+        sqlx::query("UPDATE users SET token_hash = $2 WHERE id = $1")
+            .bind(user_id as i64)
+            .bind(hash)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(done == 1)
+}
+
+pub async fn insert_demo_credential(tx: &mut Tx, user_id: u64, token: &str) -> Result<(), DbError> {
+    with_tx!(tx, |conn| {
+        sqlx::query("INSERT INTO demo_credentials (user_id, token) VALUES ($1, $2)")
+            .bind(user_id as i64)
+            .bind(token)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(())
+}
+
+/// Whether the database holds demo data (users made by `--demo`).
+pub async fn has_demo_users(db: &Db) -> Result<bool, DbError> {
+    Ok(with_reader!(db, |pool| {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE kind = 'demo'")
+            .fetch_one(pool)
+            .await?
+    }) > 0)
+}
+
+/// For authentication: read from the read pool, never the writer.
+pub async fn credentials(db: &Db, user_id: u64) -> Result<Option<Credentials>, DbError> {
+    let row = with_reader!(db, |pool| {
+        sqlx::query("SELECT id, company_id, role, token_hash FROM users WHERE id = $1")
+            .bind(user_id as i64)
+            .fetch_optional(pool)
+            .await?
+            .map(|row| -> Result<Credentials, sqlx::Error> {
+                Ok(Credentials {
+                    user_id: row.id("id")?,
+                    company_id: row.id("company_id")?,
+                    role: role(&row.text("role")?)?,
+                    token_hash: row.opt_bytes("token_hash")?,
+                })
             })
-        },
-    )
-    .optional()
+    });
+    Ok(row.transpose()?)
 }
 
-/// Every user with their company, in id order.
-pub fn all_users(conn: &Connection) -> rusqlite::Result<Vec<Me>> {
-    let mut stmt = conn.prepare(
-        "SELECT u.id, u.name, u.email, u.role, c.id, c.name
-         FROM users u JOIN companies c ON c.id = u.company_id ORDER BY u.id",
-    )?;
-    let rows = stmt.query_map([], me_from_row)?;
-    rows.collect()
+pub async fn me(db: &Db, user_id: u64) -> Result<Option<Me>, DbError> {
+    let me = with_reader!(db, |pool| {
+        sqlx::query(
+            "SELECT u.id, u.name, u.email, u.role, c.id AS company_id, c.name AS company_name
+             FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = $1",
+        )
+        .bind(user_id as i64)
+        .fetch_optional(pool)
+        .await?
+        .map(|row| me_from_row(&row))
+    });
+    Ok(me.transpose()?)
 }
 
-pub fn me(conn: &Connection, user_id: u64) -> rusqlite::Result<Me> {
-    conn.query_row(
-        "SELECT u.id, u.name, u.email, u.role, c.id, c.name
-         FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = ?1",
-        [user_id],
-        me_from_row,
-    )
+/// Demo users with their tokens, in id order: only those whose token still works (an operator
+/// may have replaced it).
+pub async fn demo_users(db: &Db) -> Result<Vec<(Me, String)>, DbError> {
+    let rows = with_reader!(db, |pool| {
+        sqlx::query(
+            "SELECT u.id, u.name, u.email, u.role, u.token_hash, c.id AS company_id,
+                    c.name AS company_name, d.token
+             FROM demo_credentials d JOIN users u ON u.id = d.user_id
+             JOIN companies c ON c.id = u.company_id ORDER BY u.id",
+        )
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| -> Result<_, sqlx::Error> {
+            Ok((
+                me_from_row(row)?,
+                row.text("token")?,
+                row.opt_bytes("token_hash")?,
+            ))
+        })
+        .collect::<Result<Vec<_>, _>>()?
+    });
+    Ok(rows
+        .into_iter()
+        .filter(|(_, token, hash)| {
+            hash.as_deref() == Some(crate::auth::hash_token(token).as_slice())
+        })
+        .map(|(me, token, _)| (me, token))
+        .collect())
 }
 
-fn me_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Me> {
-    let role: String = row.get(3)?;
+/// Removes every demo credential (a user's token is no longer readable).
+pub async fn forget_demo_credentials(db: &Db) -> Result<u64, DbError> {
+    Ok(with_writer!(db, |pool| {
+        sqlx::query("DELETE FROM demo_credentials")
+            .execute(pool)
+            .await?
+            .rows_affected()
+    }))
+}
+
+fn role(text: &str) -> Result<Role, sqlx::Error> {
+    Role::parse(text).ok_or_else(|| super::bad_value("role", "role"))
+}
+
+fn me_from_row(row: &impl RowExt) -> Result<Me, sqlx::Error> {
     Ok(Me {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        email: row.get(2)?,
-        role: Role::parse(&role).ok_or_else(|| super::bad_value(3, "role"))?,
+        id: row.id("id")?,
+        name: row.text("name")?,
+        email: row.text("email")?,
+        role: role(&row.text("role")?)?,
         company: Company {
-            id: row.get(4)?,
-            name: row.get(5)?,
+            id: row.id("company_id")?,
+            name: row.text("company_name")?,
         },
     })
 }
