@@ -2,7 +2,8 @@
 # A throw-away local PostgreSQL cluster from Debian's `postgresql` package, for `make
 # run-postgres`, the tests and the benchmarks. Listens on 127.0.0.1 only, trust authentication.
 #
-#   scripts/pg-cluster.sh start DIR [PORT] [--watch PID]   # prints the connection URL
+#   scripts/pg-cluster.sh start DIR [PORT] [--watch PID]   # prints the connection URL (if it
+#                                                          # runs already, just that)
 #   scripts/pg-cluster.sh stop DIR                         # stops it (the files stay)
 #   scripts/pg-cluster.sh url DIR                          # the URL of a running cluster
 #
@@ -53,6 +54,10 @@ case "$cmd" in
     BIN=$(bin_dir)
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
+    if [ -f "$dir/port" ] && as_owner "$BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+      echo "postgres://postgres@127.0.0.1:$(cat "$dir/port")/postgres"
+      exit 0
+    fi
     if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; chmod 700 "$dir"; fi
     if [ ! -f "$dir/data/PG_VERSION" ]; then
       as_owner "$BIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||

@@ -107,9 +107,7 @@ pub async fn list(
     let items = if total == 0 || offset >= total || limit == 0 {
         Vec::new()
     } else {
-        // The trigram index pays off when the search keeps few services; otherwise walking the
-        // sort's index and testing each row finds a page sooner.
-        let narrow = searched.saturating_mul(20) < group_size;
+        let narrow = use_search_index(searched, group_size);
         page(db, group_id, query, &terms, narrow, limit, offset).await?
     };
     Ok(Some(Listing {
@@ -119,6 +117,13 @@ pub async fn list(
         facets: facets(query, &all, &matched),
         items,
     }))
+}
+
+/// Whether a page query starts from SQLite's trigram index: when the search keeps few of the
+/// group's services (under 5%); otherwise walking the sort's index and testing each row finds
+/// a page sooner.
+pub fn use_search_index(searched: u64, group_size: u64) -> bool {
+    searched.saturating_mul(20) < group_size
 }
 
 fn passes_filters(query: &ListQuery, c: &Combo) -> bool {
