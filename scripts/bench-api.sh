@@ -33,6 +33,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 OUT=target/bench-api
 mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/bench-api.XXXXXX)
+chmod 711 "$WORK" # PostgreSQL's own user must reach its cluster inside
 SERVER_PID=""
 PG_DIR=""
 cleanup() {

@@ -225,6 +225,10 @@ fn instance_name() -> Arc<str> {
 
 /// Opens the store (migrating it, and seeding demo data in demo mode) and starts serving.
 pub async fn start(config: Config) -> Result<Running, StartError> {
+    let on_network = !config.addr.ip().is_loopback() && !config.allow_demo_on_network;
+    if config.demo && on_network {
+        return Err(StartError::DemoOnNetwork(config.addr));
+    }
     let db_error = |e| StartError::Db(config.db.clone(), e);
     let db = Db::open(&config.db).await.map_err(db_error)?;
     let seeded = if config.demo {
@@ -234,10 +238,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     } else {
         false
     };
-    if !config.addr.ip().is_loopback()
-        && !config.allow_demo_on_network
-        && repo::users::has_demo_users(&db).await.map_err(db_error)?
-    {
+    if on_network && repo::users::has_demo_users(&db).await.map_err(db_error)? {
         db.close().await;
         return Err(StartError::DemoOnNetwork(config.addr));
     }

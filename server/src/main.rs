@@ -68,7 +68,9 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    // Logs go to stderr: stdout is what commands print (a token, a URL).
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
@@ -86,6 +88,7 @@ async fn main() -> std::process::ExitCode {
             }
         };
     }
+    let mut signals = ShutdownSignals::listen();
     let location = Location::parse(&args.db.db);
     let config = Config {
         addr: args.addr,
@@ -156,7 +159,7 @@ async fn main() -> std::process::ExitCode {
         );
     }
     println!("Press Ctrl+C to stop.");
-    let signal = shutdown_signal().await;
+    let signal = signals.recv().await;
     println!(
         "{signal}: stopping; running runs get up to {}s to finish.",
         args.shutdown_grace_secs
@@ -170,27 +173,38 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-/// Waits for SIGTERM (what systemd, Docker and Kubernetes send) or SIGINT (Ctrl+C).
-async fn shutdown_signal() -> &'static str {
+/// SIGTERM (what systemd, Docker and Kubernetes send) and SIGINT (Ctrl+C), listened to from
+/// before the server starts, so a signal that comes early still stops it gracefully.
+struct ShutdownSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        ) {
-            (Ok(mut term), Ok(mut int)) => tokio::select! {
-                _ = term.recv() => "SIGTERM",
-                _ = int.recv() => "SIGINT",
-            },
-            _ => {
-                let _ = tokio::signal::ctrl_c().await;
-                "Ctrl+C"
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl ShutdownSignals {
+    fn listen() -> ShutdownSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            ShutdownSignals {
+                term: signal(SignalKind::terminate()).ok(),
+                int: signal(SignalKind::interrupt()).ok(),
             }
         }
+        #[cfg(not(unix))]
+        ShutdownSignals {}
     }
-    #[cfg(not(unix))]
-    {
+
+    /// Waits for one; its name.
+    async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        if let (Some(term), Some(int)) = (self.term.as_mut(), self.int.as_mut()) {
+            return tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            };
+        }
         let _ = tokio::signal::ctrl_c().await;
         "Ctrl+C"
     }

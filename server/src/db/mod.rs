@@ -14,6 +14,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::ConnectOptions;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
@@ -127,6 +128,9 @@ impl DbError {
     }
 }
 
+/// Statements slower than this are logged (bulk loads take a second or two by design).
+const SLOW_STATEMENT: Duration = Duration::from_secs(10);
+
 /// Read connections of a SQLite store: enough for the cores, and some waiting on I/O.
 const SQLITE_READERS: u32 = 8;
 
@@ -142,7 +146,9 @@ impl Db {
         let db = match location {
             Location::Sqlite(path) => Db::Sqlite(open_sqlite(path).await?),
             Location::Postgres(url) => {
-                let options = PgConnectOptions::from_str(url)?.application_name("services-server");
+                let options = PgConnectOptions::from_str(url)?
+                    .application_name("services-server")
+                    .log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT);
                 let pool = PgPoolOptions::new()
                     .max_connections(pg_connections)
                     .min_connections(1)
@@ -187,7 +193,8 @@ async fn open_sqlite(path: &Path) -> Result<SqliteStore, DbError> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        .log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT);
     let write = SqlitePoolOptions::new()
         .max_connections(1)
         .min_connections(1)
