@@ -7,6 +7,7 @@ use crate::{clock, repo, AppState};
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
 use serde::Serialize;
+use std::collections::HashMap;
 use services_model::{
     CompanyGroup, Cron, Facets, GroupSummary, ListQuery, ServiceSummary, Status, Trigger,
     DEFAULT_PAGE_SIZE,
@@ -141,13 +142,24 @@ pub async fn list_services(
     .await?
     .ok_or_else(|| ApiError::not_found(format!("Company group {id} does not exist.")))?;
     let now = clock::now_unix();
+    // A page holds few distinct schedules: each is parsed and evaluated once.
+    let mut next_runs: HashMap<String, Option<String>> = HashMap::new();
     let items = listing
         .items
         .into_iter()
-        .map(|(service, last_run)| ServiceSummary {
-            next_run_at: next_run_at(&service, now),
-            last_run,
-            service,
+        .map(|(service, last_run)| {
+            let next_run_at = match (&service.trigger, service.status) {
+                (Trigger::Schedule { cron }, Status::Active) => next_runs
+                    .entry(cron.clone())
+                    .or_insert_with(|| next_run_at(&service, now))
+                    .clone(),
+                _ => None,
+            };
+            ServiceSummary {
+                next_run_at,
+                last_run,
+                service,
+            }
         })
         .collect();
     Ok(Json(ServiceList {
