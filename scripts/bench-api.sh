@@ -5,6 +5,7 @@
 # its bench-api markers.
 #
 #   scripts/bench-api.sh [--write] [--stores "sqlite postgres"] [--sizes "1000 100000"] [--duration 10]
+#                        [--lean-sizes "10000 20000"]
 #   scripts/bench-api.sh --baseline 116d939 [--write]   # the server before the data-layer rewrite
 #
 # The baseline binary is built from that commit into target/bench-baseline/<rev>/ (once) and its
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/.."
 
 STORES="sqlite postgres"
 SIZES="1000 100000"
+LEAN_SIZES="10000 20000"
 DURATION=10
 BASELINE=""
 WRITE=""
@@ -22,6 +24,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --stores) STORES=$2; shift 2 ;;
     --sizes) SIZES=$2; shift 2 ;;
+    --lean-sizes) LEAN_SIZES=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --baseline) BASELINE=$2; shift 2 ;;
     --write) WRITE=1; shift ;;
@@ -60,21 +63,26 @@ wait_ready() { # url
 }
 
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+TICK=$(getconf CLK_TCK)
 hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 
-# One wrk run; prints "req/s|p50|p99|errors".
-measure() { # token url [lua script]
-  local token=$1 url=$2 script=${3:-} log="$WORK/wrk.log"
+# One wrk run; prints "req/s|p50|p99|errors|server CPU µs per request".
+measure() { # pid token url [lua script]
+  local pid=$1 token=$2 url=$3 script=${4:-} log="$WORK/wrk.log" before after
   local args=(-t2 -c16 -d"${DURATION}s" --timeout 10s --latency -H "Authorization: Bearer $token")
   [ -n "$script" ] && args+=(-s "$script")
+  before=$(cpu_ticks "$pid")
   wrk "${args[@]}" "$url" >"$log" 2>&1 || true
-  local rps p50 p99 errors non2xx
+  after=$(cpu_ticks "$pid")
+  local rps p50 p99 errors non2xx requests
   rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$log")
   p50=$(awk '$1 == "50%" { print $2 }' "$log")
   p99=$(awk '$1 == "99%" { print $2 }' "$log")
   errors=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$log")
   non2xx=$(awk '/Non-2xx/ { print $5 }' "$log")
-  echo "${rps:-0}|${p50:--}|${p99:--}|$(( ${errors:-0} + ${non2xx:-0} ))"
+  requests=$(awk '/requests in/ { print $1 }' "$log")
+  echo "${rps:-0}|${p50:--}|${p99:--}|$(( ${errors:-0} + ${non2xx:-0} ))|$(( (after - before) * 1000000 / TICK / (${requests:-0} + 1) ))"
 }
 
 # A wrk script that searches for a different word on every request (no two neighbours alike), so
@@ -95,11 +103,13 @@ end
 EOF
 
 ROWS=()
+LEAN_ROWS=()
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 record() { # store size what figures rss_before rss_after hwm
   local IFS='|'
-  read -r rps p50 p99 errors <<<"$4"
-  ROWS+=("| $1 | $2 | $3 | $rps | $p50 | $p99 | $errors | $(( $5 / 1024 )) → $(( $6 / 1024 )) MiB (peak $(( $7 / 1024 ))) |")
-  echo "  $3: $rps req/s, p50 $p50, p99 $p99, errors $errors"
+  read -r rps p50 p99 errors cpu <<<"$4"
+  ROWS+=("| $1 | $2 | $3 | $rps | $p50 | $p99 | $errors | $cpu µs | $(( $5 / 1024 )) → $(( $6 / 1024 )) MiB (peak $(( $7 / 1024 ))) |")
+  echo "  $3: $rps req/s, p50 $p50, p99 $p99, errors $errors, server CPU $cpu µs/request"
 }
 
 run_queries() { # store size token url pid
@@ -110,10 +120,10 @@ run_queries() { # store size token url pid
   wrk -t2 -c16 -d2s -H "Authorization: Bearer $token" "$target" >/dev/null 2>&1 || true
   local before
   before=$(rss_kib "$pid")
-  record "$store" "$size" '`q=orders&status=active&limit=50`' "$(measure "$token" "$target")" "$before" "$(rss_kib "$pid")" "$(hwm_kib "$pid")"
-  record "$store" "$size" '`limit=50`' "$(measure "$token" "$plain")" "$before" "$(rss_kib "$pid")" "$(hwm_kib "$pid")"
+  record "$store" "$size" '`q=orders&status=active&limit=50`' "$(measure "$pid" "$token" "$target")" "$before" "$(rss_kib "$pid")" "$(hwm_kib "$pid")"
+  record "$store" "$size" '`limit=50`' "$(measure "$pid" "$token" "$plain")" "$before" "$(rss_kib "$pid")" "$(hwm_kib "$pid")"
   if [ -z "$BASELINE" ]; then
-    record "$store" "$size" 'a different search each request (`q=<word> <number>&status=active&limit=50`)' "$(measure "$token" "$url" "$WORK/searches.lua")" "$before" "$(rss_kib "$pid")" "$(hwm_kib "$pid")"
+    record "$store" "$size" 'a different search each request (`q=<word> <number>&status=active&limit=50`)' "$(measure "$pid" "$token" "$url" "$WORK/searches.lua")" "$before" "$(rss_kib "$pid")" "$(hwm_kib "$pid")"
   fi
 }
 
@@ -147,8 +157,13 @@ if [ -n "$BASELINE" ]; then
   done
   label="baseline"
 else
+  # Profile overrides (CARGO_PROFILE_RELEASE_*) build into their own folder, so the release
+  # binary the tests use is left alone.
+  if env | grep -q '^CARGO_PROFILE_RELEASE_'; then
+    export CARGO_TARGET_DIR="$PWD/target/bench-server"
+  fi
   cargo build --release -p services-server
-  BIN=target/release/services-server
+  BIN=${CARGO_TARGET_DIR:-target}/release/services-server
   for store in $STORES; do
     for size in $SIZES; do
       echo "$store, $size services"
@@ -170,6 +185,31 @@ else
       SERVER_PID=""
       if [ -n "$PG_DIR" ]; then bash scripts/pg-cluster.sh stop "$PG_DIR" >/dev/null; PG_DIR=""; fi
     done
+  done
+  # The lean view: bytes on the wire for a group the SPA holds whole, against the list JSON.
+  LEAN_ROWS=()
+  for size in $LEAN_SIZES; do
+    db="$WORK/lean-$size.sqlite3"
+    "$BIN" create-company --db "$db" --name "Bench Ltd" --group "Bench" >/dev/null
+    token=$("$BIN" issue-token --db "$db" --company 1 --role read-only --name "Bench reader" --quiet)
+    "$BIN" generate --db "$db" --group 1 --services "$size" >/dev/null
+    port=$(free_port)
+    "$BIN" --addr "127.0.0.1:$port" --db "$db" --dist "$WORK/no-dist" --no-scheduler >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    wait_ready "http://127.0.0.1:$port"
+    base="http://127.0.0.1:$port/api/v1/company-groups/1/services"
+    bytes() { curl -s -H "Authorization: Bearer $token" "$@" | wc -c; }
+    timed() { curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" -H "Accept-Encoding: br" "$base/lean"; }
+    cold=$(timed)
+    warm=$(timed)
+    list=$(bytes "$base")
+    raw=$(bytes "$base/lean")
+    gz=$(bytes -H "Accept-Encoding: gzip" "$base/lean")
+    br=$(bytes -H "Accept-Encoding: br" "$base/lean")
+    LEAN_ROWS+=("| $size | $(( list / 1024 )) KiB | $(( raw / 1024 )) KiB | $(( gz / 1024 )) KiB | $(( br / 1024 )) KiB | ${cold}s | ${warm}s |")
+    echo "  lean view at $size: list $list B, lean $raw B, gzip $gz B, brotli $br B"
+    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
   done
   label="current"
 fi

@@ -143,6 +143,9 @@ pub async fn run(command: &Command) -> Result<String, CliError> {
         .await
         .map_err(|e| CliError(format!("{location}: {e}")))?;
     let result = execute(&db, command).await;
+    if result.is_ok() {
+        db.optimize().await?;
+    }
     db.close().await;
     result
 }

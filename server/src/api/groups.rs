@@ -7,11 +7,11 @@ use crate::{clock, repo, AppState};
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
 use serde::Serialize;
-use std::collections::HashMap;
 use services_model::{
     CompanyGroup, Cron, Facets, GroupSummary, ListQuery, ServiceSummary, Status, Trigger,
     DEFAULT_PAGE_SIZE,
 };
+use std::collections::HashMap;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]

@@ -151,6 +151,9 @@ impl Db {
                     .log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT);
                 let pool = PgPoolOptions::new()
                     .max_connections(pg_connections)
+                    // No ping before each query (a round trip each); a broken connection fails
+                    // its query once and is replaced.
+                    .test_before_acquire(false)
                     .min_connections(1)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
@@ -162,6 +165,7 @@ impl Db {
             }
         };
         migrate::run(&db).await?;
+        db.optimize().await?;
         Ok(db)
     }
 
@@ -170,6 +174,17 @@ impl Db {
             Db::Sqlite(_) => Dialect::Sqlite,
             Db::Postgres(_) => Dialect::Postgres,
         }
+    }
+
+    /// Lets the query planner refresh its statistics where they are stale (cheap when they are
+    /// not): SQLite's `PRAGMA optimize`, PostgreSQL's autovacuum does it by itself.
+    pub async fn optimize(&self) -> Result<(), DbError> {
+        if let Db::Sqlite(store) = self {
+            sqlx::query("PRAGMA optimize=0x10002")
+                .execute(&store.write)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Closes every connection (SQLite checkpoints its WAL on the last close).
@@ -195,13 +210,16 @@ async fn open_sqlite(path: &Path) -> Result<SqliteStore, DbError> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5))
         .log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT);
+    // No ping before each query: on SQLite it is a round trip to the connection's thread.
     let write = SqlitePoolOptions::new()
+        .test_before_acquire(false)
         .max_connections(1)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(base.clone().create_if_missing(true))
         .await?;
     let read = SqlitePoolOptions::new()
+        .test_before_acquire(false)
         .max_connections(SQLITE_READERS)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
