@@ -216,11 +216,19 @@ fi
 
 table="$OUT/$label.md"
 {
-  echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(git rev-parse --short HEAD)), \`wrk -t2 -c16 -d${DURATION}s --latency\`:"
+  echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(git rev-parse --short HEAD); load average before: $LOAD; $(env | grep '^CARGO_PROFILE_RELEASE_' | sort | tr '\n' ' ')release build), \`wrk -t2 -c16 -d${DURATION}s --timeout 10s --latency\`."
   echo
-  echo "| store | services in group 1 | request | req/s | p50 | p99 | errors | server memory (RSS before → after load) |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| store | services in group 1 | request | req/s | p50 | p99 | errors | server CPU per request | server memory (RSS before → after load) |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
+  if [ "${#LEAN_ROWS[@]}" -gt 0 ]; then
+    echo
+    echo "The lean view (\`GET …/services/lean\`) against the whole group as list JSON (\`GET …/services\`), SQLite:"
+    echo
+    echo "| services | list JSON | lean JSON | lean, gzip | lean, brotli | first request, brotli (reads and encodes) | repeat (cached) |"
+    echo "|---|---|---|---|---|---|---|"
+    printf '%s\n' "${LEAN_ROWS[@]}"
+  fi
 } >"$table"
 cat "$table"
 

@@ -193,7 +193,7 @@ async fn execute(db: &Db, command: &Command) -> Result<String, CliError> {
             quiet,
             ..
         } => {
-            let (id, token, what) = match user {
+            let (token, what) = match user {
                 Some(id) => {
                     let me = repo::users::me(db, *id)
                         .await?
@@ -209,7 +209,7 @@ async fn execute(db: &Db, command: &Command) -> Result<String, CliError> {
                         me.role.as_str(),
                         me.company.name
                     );
-                    (*id, token, what)
+                    (token, what)
                 }
                 None => {
                     let (Some(company), Some(role), Some(name)) = (company, role, name) else {
@@ -264,10 +264,9 @@ async fn execute(db: &Db, command: &Command) -> Result<String, CliError> {
                         "Service account {id} \"{name}\" ({}) of company {company} \"{company_name}\".",
                         role.as_str().replace('_', "-")
                     );
-                    (id, token, what)
+                    (token, what)
                 }
             };
-            let _ = id;
             Ok(if *quiet {
                 token
             } else {
@@ -277,7 +276,7 @@ async fn execute(db: &Db, command: &Command) -> Result<String, CliError> {
             })
         }
         Command::Import { group, file, .. } => {
-            let (company, group_name) = repo::groups::find_any(db, *group)
+            let (_, group_name) = repo::groups::find_any(db, *group)
                 .await?
                 .ok_or_else(|| CliError(format!("there is no company group {group}")))?;
             let text = std::fs::read_to_string(file)
@@ -293,7 +292,6 @@ async fn execute(db: &Db, command: &Command) -> Result<String, CliError> {
             let mut tx = db.begin().await?;
             let ids = repo::services::insert_many(&mut tx, &records).await?;
             tx.commit().await?;
-            let _ = company;
             Ok(format!(
                 "Imported {} services into group {group} \"{group_name}\" (ids {}–{}).",
                 ids.len(),

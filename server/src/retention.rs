@@ -12,7 +12,7 @@ pub async fn purge(db: &Db, now: i64, days: u32) -> Result<u64, DbError> {
     let cutoff = clock::format(now - i64::from(days) * 86_400);
     let mut total = 0;
     loop {
-        let n = repo::runs::purge_before(db, &cutoff, BATCH).await?;
+        let n = repo::queue::purge_before(db, &cutoff, BATCH).await?;
         total += n;
         if n < u64::from(BATCH) {
             return Ok(total);

@@ -5,7 +5,7 @@
 //! gets one run however many instances tick.
 
 use crate::db::{Db, DbError};
-use crate::repo::{runs, services};
+use crate::repo::{schedule, services};
 use services_model::{Cron, UtcTime};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -40,14 +40,14 @@ pub async fn enqueue_due(db: &Db, at: UtcTime) -> Result<Vec<u64>, DbError> {
         .map(|(text, _)| text)
         .collect();
     let minute = UtcTime::from_unix(at.to_unix().div_euclid(60) * 60);
-    runs::enqueue_scheduled(db, &due, &minute.to_string()).await
+    schedule::enqueue_scheduled(db, &due, &minute.to_string()).await
 }
 
 /// Handles every minute up to `now` (Unix seconds) not handled yet. Returns the services
 /// started.
 pub async fn catch_up(db: &Db, now: i64) -> Result<Vec<u64>, DbError> {
     let current = now.div_euclid(60);
-    let last = runs::scheduler_last_minute(db, current - 1).await?;
+    let last = schedule::scheduler_last_minute(db, current - 1).await?;
     if last >= current {
         return Ok(Vec::new());
     }
@@ -65,9 +65,9 @@ pub async fn catch_up(db: &Db, now: i64) -> Result<Vec<u64>, DbError> {
     let mut started = Vec::new();
     for (minute, crons) in by_minute {
         let at = UtcTime::from_unix(minute * 60).to_string();
-        started.extend(runs::enqueue_scheduled(db, &crons, &at).await?);
+        started.extend(schedule::enqueue_scheduled(db, &crons, &at).await?);
     }
-    runs::set_scheduler_last_minute(db, current).await?;
+    schedule::set_scheduler_last_minute(db, current).await?;
     Ok(started)
 }
 

@@ -8,7 +8,8 @@
 //! lets running runs finish within the grace period and puts the rest back in the queue.
 
 use crate::db::{Db, DbError};
-use crate::repo::runs::{self, Recovered};
+use crate::repo::queue::{self, Recovered};
+use crate::repo::runs;
 use crate::{clock, repo};
 use services_model::{LogLevel, Run, RunStatus, RunTrigger, Service};
 use std::collections::HashSet;
@@ -127,7 +128,7 @@ pub fn spawn(db: Db, settings: RunSettings, wake: Arc<Notify>, owner: Arc<str>) 
         for id in left {
             let message =
                 "The server stopped before this run finished; it was put back in the queue.";
-            match runs::release(&db, id, &owner, message, &clock::now()).await {
+            match queue::release(&db, id, &owner, message, &clock::now()).await {
                 Ok(true) => tracing::info!(run = id, "run put back in the queue at shutdown"),
                 Ok(false) => {}
                 Err(error) => {
@@ -140,7 +141,7 @@ pub fn spawn(db: Db, settings: RunSettings, wake: Arc<Notify>, owner: Arc<str>) 
 }
 
 async fn recover(db: &Db, settings: &RunSettings) {
-    match runs::recover_expired(
+    match queue::recover_expired(
         db,
         clock::now_millis(),
         settings.max_attempts,
@@ -173,7 +174,7 @@ async fn claim(
     owner: &str,
 ) -> Result<Option<(Run, Service)>, DbError> {
     let until = clock::now_millis() + settings.lease.as_millis() as i64;
-    let Some((run, _attempt)) = runs::claim_next(db, owner, until, &clock::now()).await? else {
+    let Some((run, _attempt)) = queue::claim_next(db, owner, until, &clock::now()).await? else {
         return Ok(None);
     };
     match repo::services::find_any(db, run.service_id).await? {
@@ -215,7 +216,7 @@ async fn execute_leased(
         loop {
             tokio::time::sleep(every).await;
             let until = clock::now_millis() + settings.lease.as_millis() as i64;
-            match runs::renew(db, id, owner, until).await {
+            match queue::renew(db, id, owner, until).await {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(error) => tracing::warn!(%error, run = id, "could not renew a run's lease"),
@@ -303,7 +304,7 @@ async fn execute(
     if let Some(page) = run.page_size {
         pulled = pulled.min(u64::from(page));
     }
-    if !runs::set_counts(db, id, owner, pulled, 0).await? {
+    if !queue::set_counts(db, id, owner, pulled, 0).await? {
         return Err(Stopped::LeaseLost);
     }
     log(
@@ -358,7 +359,7 @@ async fn execute(
     // recovered instead of staying "running" forever.
     let mut attempt = 0;
     loop {
-        match runs::finish(db, id, owner, status, pulled, pushed, &clock::now()).await {
+        match queue::finish(db, id, owner, status, pulled, pushed, &clock::now()).await {
             Ok(true) => {
                 tracing::info!(run = id, status = status.as_str(), "run finished");
                 return Ok(());

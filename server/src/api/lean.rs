@@ -70,7 +70,8 @@ impl Encoding {
             Encoding::Brotli => {
                 let mut out = Vec::new();
                 let params = brotli::enc::BrotliEncoderParams {
-                    quality: 5,
+                    // Encoded once per version of a group, so spend a little more on it.
+                    quality: 9,
                     ..Default::default()
                 };
                 brotli::BrotliCompress(&mut &json[..], &mut out, &params)?;

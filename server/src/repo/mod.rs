@@ -7,7 +7,10 @@ pub mod groups;
 pub mod list;
 pub mod meta;
 pub mod notifications;
+pub mod page;
+pub mod queue;
 pub mod runs;
+pub mod schedule;
 pub mod services;
 pub mod users;
 
