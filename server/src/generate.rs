@@ -6,8 +6,8 @@
 use crate::db::{Db, DbError};
 use crate::repo;
 use crate::repo::services::ServiceRecord;
-use crate::seed::{Lcg, FLOWS, QUALIFIERS, SCHEDULES, SWEEPER_SCHEDULES};
-use services_model::{Endpoint, RunStatus, Service, ServiceType, Status, Trigger};
+use crate::seed::{random_service, Lcg, QUALIFIERS};
+use services_model::{RunStatus, Service};
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -88,49 +88,27 @@ pub async fn generate(db: &Db, plan: &Plan) -> Result<Generated, DbError> {
     })
 }
 
-/// The `index`-th generated service of a group.
+/// The `index`-th generated service of a group: the demo data's kind of service, named
+/// "<flow> (<qualifier> <index>)".
 fn service(rng: &mut Lcg, group_id: u64, index: u64) -> Service {
-    let (src, src_entity, dst, dst_entity) = FLOWS[rng.below(FLOWS.len())];
-    let service_type = if rng.chance(15) {
-        ServiceType::Sweeper
-    } else {
-        ServiceType::Standard
-    };
-    let base = match service_type {
-        ServiceType::Standard => format!("{src} {src_entity} to {dst}"),
-        ServiceType::Sweeper => format!("Sweep failed {src} {src_entity} to {dst}"),
-    };
-    let qualifier = QUALIFIERS[rng.below(QUALIFIERS.len())];
-    let trigger = match service_type {
-        ServiceType::Sweeper => Trigger::Schedule {
-            cron: SWEEPER_SCHEDULES[rng.below(SWEEPER_SCHEDULES.len())].into(),
-        },
-        ServiceType::Standard if rng.chance(15) => Trigger::Webhook,
-        ServiceType::Standard => Trigger::Schedule {
-            cron: SCHEDULES[rng.below(SCHEDULES.len())].into(),
-        },
-    };
-    let stamp = format!(
-        "2026-{:02}-{:02}T{:02}:00:00Z",
-        rng.below(10) + 1,
-        rng.below(28) + 1,
-        rng.below(24)
-    );
-    Service {
-        id: 0,
+    random_service(
+        rng,
+        0,
         group_id,
-        name: format!("{base} ({qualifier} {index})"),
-        service_type,
-        status: if rng.chance(75) {
-            Status::Active
-        } else {
-            Status::Inactive
+        |rng, base| {
+            format!(
+                "{base} ({} {index})",
+                QUALIFIERS[rng.below(QUALIFIERS.len())]
+            )
         },
-        source: Endpoint::new(src, src_entity),
-        destination: Endpoint::new(dst, dst_entity),
-        trigger,
-        alerts_enabled: rng.chance(60),
-        created_at: stamp.clone(),
-        updated_at: stamp,
-    }
+        |rng| {
+            let stamp = format!(
+                "2026-{:02}-{:02}T{:02}:00:00Z",
+                rng.below(10) + 1,
+                rng.below(28) + 1,
+                rng.below(24)
+            );
+            (stamp.clone(), stamp)
+        },
+    )
 }

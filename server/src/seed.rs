@@ -308,12 +308,55 @@ async fn demo_runs(tx: &mut Tx, rng: &mut Lcg, service: &Service, now: i64) -> R
     Ok(())
 }
 
-pub fn demo_service(
+fn demo_service(
     rng: &mut Lcg,
     id: u64,
     group_id: u64,
     index: usize,
     names: &mut std::collections::HashSet<String>,
+) -> Service {
+    random_service(
+        rng,
+        id,
+        group_id,
+        |rng, base| {
+            let mut name = base.clone();
+            while !names.insert(name.clone()) {
+                name = format!("{base} ({})", QUALIFIERS[rng.below(QUALIFIERS.len())]);
+                if names.contains(&name) {
+                    name = format!("{base} #{index}");
+                }
+            }
+            name
+        },
+        |rng| {
+            let created = timestamp(
+                2025,
+                rng.below(12) as u32 + 1,
+                rng.below(28) as u32 + 1,
+                rng.below(24) as u32,
+            );
+            let updated = timestamp(
+                2026,
+                rng.below(10) as u32 + 1,
+                rng.below(28) as u32 + 1,
+                rng.below(24) as u32,
+            );
+            (created, updated)
+        },
+    )
+}
+
+/// A plausible service: a flow from `FLOWS`, 15% sweepers, 15% of the rest on a webhook, 75%
+/// active, 60% with alerts. `name` makes the name from the flow's ("Shopify orders to
+/// NetSuite"); `stamps` the created and updated times. The demo data and the load generator
+/// both use it (the order of the draws keeps the demo data as it always was).
+pub fn random_service(
+    rng: &mut Lcg,
+    id: u64,
+    group_id: u64,
+    name: impl FnOnce(&mut Lcg, String) -> String,
+    stamps: impl FnOnce(&mut Lcg) -> (String, String),
 ) -> Service {
     let (src, src_entity, dst, dst_entity) = FLOWS[rng.below(FLOWS.len())];
     let service_type = if rng.chance(15) {
@@ -325,13 +368,7 @@ pub fn demo_service(
         ServiceType::Standard => format!("{src} {src_entity} to {dst}"),
         ServiceType::Sweeper => format!("Sweep failed {src} {src_entity} to {dst}"),
     };
-    let mut name = base.clone();
-    while !names.insert(name.clone()) {
-        name = format!("{base} ({})", QUALIFIERS[rng.below(QUALIFIERS.len())]);
-        if names.contains(&name) {
-            name = format!("{base} #{index}");
-        }
-    }
+    let name = name(rng, base);
     let trigger = match service_type {
         ServiceType::Sweeper => Trigger::Schedule {
             cron: SWEEPER_SCHEDULES[rng.below(SWEEPER_SCHEDULES.len())].into(),
@@ -341,18 +378,7 @@ pub fn demo_service(
             cron: SCHEDULES[rng.below(SCHEDULES.len())].into(),
         },
     };
-    let created = timestamp(
-        2025,
-        rng.below(12) as u32 + 1,
-        rng.below(28) as u32 + 1,
-        rng.below(24) as u32,
-    );
-    let updated = timestamp(
-        2026,
-        rng.below(10) as u32 + 1,
-        rng.below(28) as u32 + 1,
-        rng.below(24) as u32,
-    );
+    let (created_at, updated_at) = stamps(rng);
     Service {
         id,
         group_id,
@@ -367,8 +393,8 @@ pub fn demo_service(
         destination: Endpoint::new(dst, dst_entity),
         trigger,
         alerts_enabled: rng.chance(60),
-        created_at: created,
-        updated_at: updated,
+        created_at,
+        updated_at,
     }
 }
 

@@ -256,7 +256,14 @@ async fn another_companys_ids_answer_404_and_nothing_of_theirs_changes(store: St
         .await;
     let their_run = started.body["id"].as_u64().unwrap();
     // Settled first: their run finishing later must not read as a change made by us.
-    common::wait_for_run(&t.client, &t.server.url(), &theirs, their_service, their_run).await;
+    common::wait_for_run(
+        &t.client,
+        &t.server.url(),
+        &theirs,
+        their_service,
+        their_run,
+    )
+    .await;
     let service_before = t
         .get_as(&theirs, &format!("/api/v1/services/{their_service}"))
         .await

@@ -509,19 +509,7 @@ async fn sigterm_and_sigint_finish_running_runs_in_time_and_requeue_the_rest() {
         )
     };
     let server = ServerProcess::start(serve("400", "10")).await;
-    let (token, services) = {
-        let db = Db::open(&location).await.unwrap();
-        let token = repo::users::demo_users(&db).await.unwrap()[0].1.clone();
-        let services: Vec<u64> = repo::services::in_group(&db, 1)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter(|s| s.status == services_model::Status::Active)
-            .map(|s| s.id)
-            .collect();
-        db.close().await;
-        (token, services)
-    };
+    let (token, services) = common::demo_admin_and_active_services(&location).await;
     let client = reqwest::Client::new();
     let running = start_run(&client, &server, &token, services[0]).await;
     wait_until_running(&location, running).await;

@@ -6,12 +6,12 @@
 mod common;
 
 use common::process::{command, test_binary, ServerProcess};
-use common::{call, wait_for_run};
+use common::{call, demo_admin_and_active_services, wait_for_run};
 use reqwest::Method;
 use serde_json::Value;
-use services_model::{Role, UtcTime};
+use services_model::UtcTime;
 use services_server::db::{Db, Location};
-use services_server::{repo, scheduler};
+use services_server::scheduler;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -38,27 +38,6 @@ async fn instance(url: &str, step_ms: u32) -> ServerProcess {
     ServerProcess::start(cmd).await
 }
 
-/// Company 1's admin token and its active services, read from the database.
-async fn admin_and_services(url: &str) -> (String, Vec<u64>) {
-    let db = Db::open(&Location::Postgres(url.into())).await.unwrap();
-    let token = repo::users::demo_users(&db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|(me, _)| me.company.id == 1 && me.role == Role::Admin)
-        .unwrap()
-        .1;
-    let services = repo::services::in_group(&db, 1)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|s| s.status == services_model::Status::Active)
-        .map(|s| s.id)
-        .collect();
-    db.close().await;
-    (token, services)
-}
-
 async fn log(client: &reqwest::Client, base: &str, token: &str, run: u64) -> Vec<String> {
     call(
         client,
@@ -82,7 +61,7 @@ async fn runs_started_through_either_instance_each_execute_exactly_once() {
     let url = common::postgres::new_database().await;
     let a = instance(&url, 100).await;
     let b = instance(&url, 100).await;
-    let (token, services) = admin_and_services(&url).await;
+    let (token, services) = demo_admin_and_active_services(&Location::Postgres(url.clone())).await;
     let client = reqwest::Client::new();
     let mut runs = Vec::new();
     for (i, service) in services.iter().take(24).enumerate() {
@@ -208,7 +187,7 @@ async fn a_killed_instances_run_is_recovered_by_the_other_after_its_lease() {
     let url = common::postgres::new_database().await;
     // The instance that will be killed runs slowly, alone, so it is the one that claims.
     let doomed = instance(&url, 4000).await;
-    let (token, services) = admin_and_services(&url).await;
+    let (token, services) = demo_admin_and_active_services(&Location::Postgres(url.clone())).await;
     let client = reqwest::Client::new();
     let service = services[0];
     let reply = call(

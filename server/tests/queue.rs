@@ -6,7 +6,6 @@
 mod common;
 
 use common::{Store, TestServer};
-use reqwest::Method;
 use serde_json::{json, Value};
 use services_model::{Cron, LogLevel, Role, RunStatus, RunTrigger, UtcTime};
 use services_server::{repo, retention, scheduler};
@@ -240,17 +239,7 @@ async fn a_run_whose_final_write_fails_is_recovered_after_its_lease(store: Store
     let t = TestServer::start_with(store, |c| c.runs.lease = Duration::from_secs(2)).await;
     let service = t.a_service("active").await;
     refuse_final_writes(&t, true).await;
-    let run = t
-        .call(
-            Method::POST,
-            &format!("/api/v1/services/{service}/runs"),
-            Some(&t.admin()),
-            None,
-        )
-        .await
-        .body["id"]
-        .as_u64()
-        .unwrap();
+    let run = t.start_run(service).await;
     // The run does its work, then cannot record the end (the worker retries, then gives up).
     for _ in 0..100 {
         if log_messages(&t, run)
@@ -298,17 +287,7 @@ async fn a_run_whose_final_write_fails_is_recovered_after_its_lease(store: Store
 async fn shutdown_puts_running_runs_back_in_the_queue(store: Store) {
     let t = TestServer::start_with(store, |c| c.runs.step = Duration::from_secs(30)).await;
     let service = t.a_service("active").await;
-    let run = t
-        .call(
-            Method::POST,
-            &format!("/api/v1/services/{service}/runs"),
-            Some(&t.admin()),
-            None,
-        )
-        .await
-        .body["id"]
-        .as_u64()
-        .unwrap();
+    let run = t.start_run(service).await;
     for _ in 0..100 {
         if !log_messages(&t, run).await.is_empty() {
             break;

@@ -194,6 +194,20 @@ impl TestServer {
             .expect("a seeded service")
     }
 
+    /// Starts a manual run of company 1's `service` as its admin; the run's id.
+    pub async fn start_run(&self, service: u64) -> u64 {
+        let reply = self
+            .call(
+                Method::POST,
+                &format!("/api/v1/services/{service}/runs"),
+                Some(&self.admin()),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body["id"].as_u64().unwrap()
+    }
+
     /// Waits until a run is no longer queued or running, and returns it.
     pub async fn wait_for_run(&self, service: u64, run: u64) -> Value {
         wait_for_run(
@@ -276,4 +290,25 @@ pub async fn wait_for_run(
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("run {run} did not finish");
+}
+
+/// Read from a demo database: company 1's admin token and the ids of group 1's active services.
+pub async fn demo_admin_and_active_services(location: &Location) -> (String, Vec<u64>) {
+    let db = services_server::db::Db::open(location).await.unwrap();
+    let token = repo::users::demo_users(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(me, _)| me.company.id == 1 && me.role == Role::Admin)
+        .expect("a demo admin")
+        .1;
+    let services = repo::services::in_group(&db, 1)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.status == services_model::Status::Active)
+        .map(|s| s.id)
+        .collect();
+    db.close().await;
+    (token, services)
 }
