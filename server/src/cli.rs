@@ -292,6 +292,7 @@ async fn execute(db: &Db, command: &Command) -> Result<String, CliError> {
             let mut tx = db.begin().await?;
             let ids = repo::services::insert_many(&mut tx, &records).await?;
             tx.commit().await?;
+            repo::meta::compact_search_index(db).await?;
             Ok(format!(
                 "Imported {} services into group {group} \"{group_name}\" (ids {}–{}).",
                 ids.len(),
@@ -317,6 +318,7 @@ async fn execute(db: &Db, command: &Command) -> Result<String, CliError> {
                 },
             )
             .await?;
+            repo::meta::compact_search_index(db).await?;
             Ok(format!(
                 "Generated {services} services in group {group} (ids {}–{}) and {} runs.",
                 made.first_id, made.last_id, made.runs

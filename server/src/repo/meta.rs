@@ -37,3 +37,14 @@ pub async fn sync_id_sequences(tx: &mut Tx) -> Result<(), DbError> {
     }
     Ok(())
 }
+
+/// After a bulk load, SQLite's search index is many small segments; merging them into one makes
+/// every search read one list per trigram. (PostgreSQL's GIN index needs nothing.)
+pub async fn compact_search_index(db: &Db) -> Result<(), DbError> {
+    if let Db::Sqlite(store) = db {
+        sqlx::query("INSERT INTO services_search (services_search) VALUES ('optimize')")
+            .execute(&store.write)
+            .await?;
+    }
+    Ok(())
+}
