@@ -105,10 +105,10 @@ EOF
 ROWS=()
 LEAN_ROWS=()
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-record() { # store size what figures rss_before rss_after hwm
+record() { # store size what figures memory_before memory_after
   local IFS='|'
   read -r rps p50 p99 errors cpu <<<"$4"
-  ROWS+=("| $1 | $2 | $3 | $rps | $p50 | $p99 | $errors | $cpu µs | $(( $5 / 1024 )) → $(( $6 / 1024 )) MiB (peak $(( $7 / 1024 ))) |")
+  ROWS+=("| $1 | $2 | $3 | $rps | $p50 | $p99 | $errors | $cpu µs | $(( $5 / 1024 )) → $(( $6 / 1024 )) MiB |")
   echo "  $3: $rps req/s, p50 $p50, p99 $p99, errors $errors, server CPU $cpu µs/request"
 }
 
@@ -120,10 +120,10 @@ run_queries() { # store size token url pid
   wrk -t2 -c16 -d2s -H "Authorization: Bearer $token" "$target" >/dev/null 2>&1 || true
   local before
   before=$(rss_kib "$pid")
-  record "$store" "$size" '`q=orders&status=active&limit=50`' "$(measure "$pid" "$token" "$target")" "$before" "$(rss_kib "$pid")" "$(hwm_kib "$pid")"
-  record "$store" "$size" '`limit=50`' "$(measure "$pid" "$token" "$plain")" "$before" "$(rss_kib "$pid")" "$(hwm_kib "$pid")"
+  record "$store" "$size" '`q=orders&status=active&limit=50`' "$(measure "$pid" "$token" "$target")" "$before" "$(rss_kib "$pid")"
+  record "$store" "$size" '`limit=50`' "$(measure "$pid" "$token" "$plain")" "$before" "$(rss_kib "$pid")"
   if [ -z "$BASELINE" ]; then
-    record "$store" "$size" 'a different search each request (`q=<word> <number>&status=active&limit=50`)' "$(measure "$pid" "$token" "$url" "$WORK/searches.lua")" "$before" "$(rss_kib "$pid")" "$(hwm_kib "$pid")"
+    record "$store" "$size" 'a different search each request (`q=<word> <number>&status=active&limit=50`)' "$(measure "$pid" "$token" "$url" "$WORK/searches.lua")" "$before" "$(rss_kib "$pid")"
   fi
 }
 
@@ -218,7 +218,7 @@ table="$OUT/$label.md"
 {
   echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(git rev-parse --short HEAD); load average before: $LOAD; $(env | grep '^CARGO_PROFILE_RELEASE_' | sort | tr '\n' ' ')release build), \`wrk -t2 -c16 -d${DURATION}s --timeout 10s --latency\`."
   echo
-  echo "| store | services in group 1 | request | req/s | p50 | p99 | errors | server CPU per request | server memory (RSS before → after load) |"
+  echo "| store | services in group 1 | request | req/s | p50 | p99 | errors | server CPU per request | server memory (anonymous RSS before → after load) |"
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
   if [ "${#LEAN_ROWS[@]}" -gt 0 ]; then
