@@ -8,6 +8,7 @@
 //   BENCH_ROUNDS=3                  visits of each page per size (ABAB…), 1 for sizes ≥ 50,000
 //   BENCH_PROFILE=1                 the trace and CPU profile of typing at 10,000 (0: skip)
 //   BENCH_OUT=BENCHMARKS.md         where the report goes ("-": nowhere)
+// `node bench/run.mjs --report` writes the report again from target/bench/results.json.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -73,7 +74,7 @@ function namedWasm(distWasm) {
   if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < fs.statSync(RUSTC_WASM).mtimeMs) {
     log(`building a copy of the wasm with function names (wasm-bindgen, wasm-opt -Oz -g)…`);
     const dir = path.join(tmp, "named");
-    const env = { ...process.env, PATH: `${path.join(ROOT, ".tools/node_modules/.bin")}:${process.env.PATH}` };
+    const env = { ...process.env, PATH: `${path.join(ROOT, ".tools/node_modules/.bin")}:${path.join(os.homedir(), ".cargo/bin")}:${process.env.PATH}` };
     execFileSync("wasm-bindgen", ["--target", "web", "--out-dir", dir, "--out-name", "services-list", "--no-typescript", RUSTC_WASM], { env });
     execFileSync("wasm-opt", ["-Oz", "-g", "--output", out, path.join(dir, "services-list_bg.wasm")], { env });
   }
@@ -122,6 +123,7 @@ function machine() {
     node: process.version,
     commit: `${git(["rev-parse", "--short", "HEAD"])}${git(["status", "--porcelain", "--untracked-files=no"]) ? " (with uncommitted changes)" : ""}`,
     branch: git(["rev-parse", "--abbrev-ref", "HEAD"]),
+    appCommit: git(["log", "-1", "--format=%h %cs %s", "--", "src", "model", "style", "index.html", "Cargo.toml", "Cargo.lock", "Trunk.toml"]),
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     loadBefore: os.loadavg().map((x) => x.toFixed(2)).join(" "),
   };
@@ -227,8 +229,20 @@ function writeTemp(name, data) {
   return file;
 }
 
+/** `node bench/run.mjs --report`: BENCHMARKS.md again from the last run's raw figures. */
+function reportOnly() {
+  const file = path.join(OUT_DIR, "results.json");
+  need(file, "run `make bench` first");
+  const results = JSON.parse(fs.readFileSync(file, "utf8"));
+  const named = path.join(OUT_DIR, "services-list.named.wasm");
+  if (fs.existsSync(named)) results.wasm = { ...results.wasm, ...sizeMap(named) };
+  const { table } = writeReport(results, OUT === "-" ? null : OUT);
+  log(table);
+}
+
 try {
-  await main();
+  if (process.argv.includes("--report")) reportOnly();
+  else await main();
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }

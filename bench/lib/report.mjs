@@ -128,7 +128,7 @@ export function writeReport(results, file) {
   );
   out.push(`- **Command:** \`make bench\` (release build: \`make dist\` + \`cargo build --release -p services-server\`, then \`node bench/run.mjs\`); raw figures in \`target/bench/results.json\`.`);
   out.push(`- **Machine:** ${i.cpu}, ${i.cores} cores, ${i.memoryGiB} GiB; ${i.os}; ${i.chromium} (headless), Node ${i.node}; load average ${i.loadBefore} before, ${i.loadAfter} after.`);
-  out.push(`- **Build:** ${i.branch} at ${i.commit}, ${i.date}; the run took ${Math.round(i.durationS / 60)} min.`);
+  out.push(`- **Build:** ${i.branch} at ${i.commit}, ${i.date}; the app's sources (src/, model/, style/) last changed in ${i.appCommit ?? "?"}; the run took ${Math.round(i.durationS / 60)} min.`);
   out.push(
     `- **What is measured:** group 1 grown to N services (\`bench/generate.py\`), opened at \`/dashboard/services?group=1\` (the app mounted by \`embed.js\` in \`bench/host/\`) and \`/dashboard/plain?group=1\`, 1280×800. Typing: ${results.queries.map((q) => `"${q}"`).join(", ")}, a key at a time (each query cleared again with Ctrl+A, Backspace), each key timed from its \`keydown\` to the last DOM change (a MutationObserver) and to the frame after it (\`requestAnimationFrame\`), the page quiet for 150 ms between keys. Filter: the first status box on and off; sort: Name, Name again, ID; pages: Next, Next, Previous; tabs: group 2, back to group 1 (cached), twice. Memory after \`HeapProfiler.collectGarbage\`: the JS heap plus the wasm linear memory; the renderer process's PSS.`,
     "",

@@ -168,7 +168,10 @@ const STD = new Set(["core", "alloc", "std"]);
  */
 export function crateOf(name) {
   const n = cleanName(name);
-  if (/^__wbg|^__wbindgen|^__externref|^wasm_bindgen/.test(n)) return "wasm_bindgen";
+  if (/^__wbg|^__wbindgen|^__externref|^wasm_bindgen|externref shim|multivalue shim|^intounderlying|^mounthandle_|^__original_main/.test(n)) return "wasm_bindgen";
+  // Inherent methods of primitive types (`<str>::to_lowercase`, `<[T]>::sort`) are core's.
+  if (/^<(str|char|bool|[iuf](8|16|32|64|128|size)|\[|\(|&|\*)/.test(n) && !n.includes(" as ")) return "core";
+  if (/^func(\[\d+\])?$/.test(n)) return "(unnamed: made by wasm-opt)";
   const lead = (s) => /^[&*\s]*(?:mut |dyn |const )?([A-Za-z_][A-Za-z0-9_]*)::/.exec(s)?.[1] ?? null;
   if (n.startsWith("<")) {
     // Split `<A as B>` at the top level.
@@ -188,7 +191,6 @@ export function crateOf(name) {
   const m = lead(n);
   if (m) return m;
   if (/^(memcpy|memset|memmove|memcmp|bcmp|strlen|__rust|rust_|dlmalloc|__rdl|__rg)/.test(n)) return "std";
-  if (/^func\[\d+\]$/.test(n)) return "(unnamed)";
   return "(other)";
 }
 
