@@ -15,6 +15,7 @@ const n = (x) => x.toLocaleString("en-GB");
 function category(url) {
   const p = new URL(url).pathname;
   if (p.startsWith("/api/")) return "api";
+  if (p === "/favicon.ico") return "host";
   if (/^\/dashboard\/assets\/(plain|styles)\.js$/.test(p) || !p.startsWith("/dashboard/")) return "code";
   return "host";
 }
