@@ -123,7 +123,7 @@ function machine() {
     node: process.version,
     commit: `${git(["rev-parse", "--short", "HEAD"])}${git(["status", "--porcelain", "--untracked-files=no"]) ? " (with uncommitted changes)" : ""}`,
     branch: git(["rev-parse", "--abbrev-ref", "HEAD"]),
-    appCommit: git(["log", "-1", "--format=%h %cs %s", "--", "src", "model", "style", "index.html", "Cargo.toml", "Cargo.lock", "Trunk.toml"]),
+    appCommit: git(["log", "-1", "--format=%h (%cs)", "--", "src", "model", "style", "index.html", "Cargo.toml", "Cargo.lock", "Trunk.toml"]),
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     loadBefore: os.loadavg().map((x) => x.toFixed(2)).join(" "),
   };

@@ -47,6 +47,7 @@ function figures(visits) {
     sort: summary(all((v) => v.sort ?? []).map((k) => k.frame)),
     paging: summary(all((v) => v.paging ?? []).map((k) => k.frame)),
     tabCached: summary(all((v) => (v.tabs ?? []).filter((t) => t.group === 1)).map((t) => t.readyFrame)),
+    tabCachedSettled: summary(all((v) => (v.tabs ?? []).filter((t) => t.group === 1)).map((t) => t.dom)),
     tabOther: summary(all((v) => (v.tabs ?? []).filter((t) => t.group !== 1 && !t.cached)).map((t) => t.readyFrame)),
     memLoad: mem("memoryAfterLoad", "total"),
     memUse: mem("memoryAfterUse", "total"),
@@ -131,7 +132,7 @@ export function writeReport(results, file) {
   out.push(`- **Machine:** ${i.cpu}, ${i.cores} cores, ${i.memoryGiB} GiB; ${i.os}; ${i.chromium} (headless), Node ${i.node}; load average ${i.loadBefore} before, ${i.loadAfter} after.`);
   out.push(`- **Build:** ${i.branch} at ${i.commit}, ${i.date}; the app's sources (src/, model/, style/) last changed in ${i.appCommit ?? "?"}; the run took ${Math.round(i.durationS / 60)} min.`);
   out.push(
-    `- **What is measured:** group 1 grown to N services (\`bench/generate.py\`), opened at \`/dashboard/services?group=1\` (the app mounted by \`embed.js\` in \`bench/host/\`) and \`/dashboard/plain?group=1\`, 1280×800. Typing: ${results.queries.map((q) => `"${q}"`).join(", ")}, a key at a time (each query cleared again with Ctrl+A, Backspace), each key timed from its \`keydown\` to the last DOM change (a MutationObserver) and to the frame after it (\`requestAnimationFrame\`), the page quiet for 150 ms between keys. Filter: the first status box on and off; sort: Name, Name again, ID; pages: Next, Next, Previous; tabs: group 2, back to group 1 (cached), twice. Memory after \`HeapProfiler.collectGarbage\`: the JS heap plus the wasm linear memory; the renderer process's PSS.`,
+    `- **What is measured:** group 1 grown to N services (\`bench/generate.py\`), opened at \`/dashboard/services?group=1\` (the app mounted by \`embed.js\` in \`bench/host/\`) and \`/dashboard/plain?group=1\`, 1280×800. Typing: ${results.queries.map((q) => `"${q}"`).join(", ")}, a key at a time (each query cleared again with Ctrl+A, Backspace), each key timed from its \`keydown\` to the last DOM change (a MutationObserver) and to the frame after it (\`requestAnimationFrame\`), the page quiet for 150 ms between keys. Filter: the first status box on and off; sort: Name, Name again, ID; pages: Next, Next, Previous; tabs: group 2, back to group 1 (cached, shown at once; both pages then fetch the group again and show the answer), twice. Memory after \`HeapProfiler.collectGarbage\`: the JS heap plus the wasm linear memory; the renderer process's PSS.`,
     "",
   );
 
@@ -160,6 +161,10 @@ export function writeReport(results, file) {
     .map(({ entry, app, plain }) => `${n(entry.size)}: ${entry.rounds} visit(s) of each page, ${app.keyCount} / ${plain.keyCount} keystrokes (app / plain), of which ${app.keysNoChange} / ${plain.keysNoChange} changed nothing in the DOM (a space; left out of the keystroke figures)${app.keysTimedOut ? `, ${app.keysTimedOut} app keystroke(s) timed out` : ""}`)
     .join("; ");
   out.push(`Samples: ${counts}. DOM nodes after use: ${bySize.map(({ entry, app, plain }) => `${n(entry.size)}: ${app.nodes ?? "—"} / ${plain.nodes ?? "—"}`).join("; ")}.`, "");
+  out.push(
+    `After a cached tab switch both pages fetch the group again in the background. When that answer lands the app rebuilds the list once more (its last DOM change: ${bySize.map(({ entry, app }) => `${ms(app.tabCachedSettled.median)} ms at ${n(entry.size)}`).join(", ")}, medians after the click), while the plain page's keyed rows find nothing to change (${bySize.map(({ entry, plain }) => `${ms(plain.tabCachedSettled.median)} ms`).join(", ")}).`,
+    "",
+  );
   const notes = bySize.flatMap(({ entry, app, plain }) => [
     ...app.notes.map((x) => `- ${n(entry.size)}, app: ${x}`),
     ...plain.notes.map((x) => `- ${n(entry.size)}, plain JS: ${x}`),
