@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use services_model::{LogLine, Run, RunStatus, RunTrigger, Status, UtcTime};
+use services_model::{LogLine, Run, RunStatus, RunTrigger, Status};
 use utoipa::ToSchema;
 
 /// Optional overrides for a manual run.
@@ -165,13 +165,12 @@ pub async fn list_runs(
 ) -> Result<Json<RunList>, ApiError> {
     let id = params::id(&id, "service")?;
     let since = match params::query_value(&query.unwrap_or_default(), "since") {
-        Some(text) => UtcTime::parse_rfc3339(&text)
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "since must be an RFC 3339 time such as 2026-11-27T09:00:00Z, not \"{text}\"."
-                ))
-            })?
-            .to_string(),
+        Some(text) => clock::parse(&text).map(clock::format).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "since must be an RFC 3339 time such as 2026-11-27T09:00:00Z, not \"{}\".",
+                params::shorten(&text)
+            ))
+        })?,
         None => clock::format(clock::now_unix() - 24 * 3600),
     };
     let items = state
