@@ -155,7 +155,7 @@ pub fn mount<S: Clone + Send + Sync + 'static>(
 
 /// A file under the public URL, or a 404.
 async fn asset(State(site): State<Arc<Site>>, request: Request) -> Response {
-    let path = request.uri().path().trim_start_matches('/').to_string();
+    let path = decoded_path(&request);
     serve_file(&site, &path, request)
         .await
         .unwrap_or_else(|| no_such_asset().into_response())
@@ -163,7 +163,7 @@ async fn asset(State(site): State<Arc<Site>>, request: Request) -> Response {
 
 /// With the files at the root: a file when there is one, else the page.
 async fn root_file(State(site): State<Arc<Site>>, request: Request) -> Response {
-    let path = request.uri().path().trim_start_matches('/').to_string();
+    let path = decoded_path(&request);
     let headers = request.headers().clone();
     match serve_file(&site, &path, request).await {
         Some(response) => response,
@@ -173,6 +173,15 @@ async fn root_file(State(site): State<Arc<Site>>, request: Request) -> Response 
 
 async fn index_page(State(site): State<Arc<Site>>, request: Request) -> Response {
     revalidated(&site.index, request.headers()).unwrap_or_else(not_built_page)
+}
+
+/// The request's path without its leading `/`, percent-decoded (empty when not UTF-8).
+fn decoded_path(request: &Request) -> String {
+    let raw = request.uri().path().trim_start_matches('/');
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map(|p| p.into_owned())
+        .unwrap_or_default()
 }
 
 async fn serve_file(site: &Site, path: &str, request: Request) -> Option<Response> {
@@ -188,9 +197,10 @@ async fn serve_file(site: &Site, path: &str, request: Request) -> Option<Respons
             .ok()?
             .map(Body::new);
         if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+            // The same URL answers brotli, gzip or plain bytes depending on the request.
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
             return Some(response);
         }
         return None;
