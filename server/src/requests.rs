@@ -1,8 +1,9 @@
 //! What every request passes through, outermost first: a request id (`X-Request-Id`, kept when
 //! the client sent a sane one, else a UUID; echoed on the answer), the request log (tower-http's
 //! `TraceLayer`: one line per answer with the id, method, path, status and latency), metrics,
-//! compression of answers the client accepts (gzip or brotli, unless already encoded), the
-//! handler deadline (504 JSON), a catch for panics (500 JSON, logged), and the client address.
+//! a 414 for URIs over 8 KiB, compression of answers the client accepts (gzip or brotli, unless
+//! already encoded), the handler deadline (504 JSON), a catch for panics (500 JSON, logged), and
+//! the client address.
 
 use crate::error::ApiError;
 use crate::{metrics, rate_limit, Config};
@@ -29,7 +30,6 @@ pub fn layers(router: Router, config: &Config, metrics: Arc<metrics::Metrics>) -
     router.layer(
         ServiceBuilder::new()
             .layer(from_fn(drop_odd_request_id))
-            .layer(from_fn(refuse_long_uris))
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
             .layer(
                 TraceLayer::new_for_http()
@@ -55,6 +55,7 @@ pub fn layers(router: Router, config: &Config, metrics: Arc<metrics::Metrics>) -
             )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(from_fn_with_state(metrics, metrics::track))
+            .layer(from_fn(refuse_long_uris))
             .layer(CompressionLayer::new())
             .layer(from_fn_with_state(config.request_timeout, deadline))
             .layer(CatchPanicLayer::custom(panic_answer))
