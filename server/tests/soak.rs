@@ -61,6 +61,8 @@ struct Ledger {
     server_errors: Vec<String>,
     interrupted: u64,
     latencies_ms: Vec<f64>,
+    /// From the first request to the last answer (or the kill).
+    elapsed: Duration,
 }
 
 struct Load {
@@ -317,6 +319,10 @@ async fn run_load(
     for task in tasks {
         task.await.unwrap();
     }
+    load.ledger.lock().unwrap().elapsed = match kill_at {
+        Some(at) => at,
+        None => started.elapsed(),
+    };
     load
 }
 
@@ -386,7 +392,7 @@ async fn verify(base: &str, token: &str, load: &Load) -> usize {
     checked
 }
 
-fn report(phase: &str, clients: u64, seconds: u64, load: &Load, verified: usize, integrity: &str) {
+fn report(phase: &str, clients: u64, load: &Load, verified: usize, integrity: &str) {
     let ledger = load.ledger.lock().unwrap();
     let mut latencies = ledger.latencies_ms.clone();
     latencies.sort_by(f64::total_cmp);
@@ -398,11 +404,12 @@ fn report(phase: &str, clients: u64, seconds: u64, load: &Load, verified: usize,
     };
     let answered = latencies.len() as f64;
     println!(
-        "soak {phase}: {clients} clients x {seconds} s: {} answered ({:.0}/s), {} interrupted by the kill; \
+        "soak {phase}: {clients} clients for {:.1} s: {} answered ({:.0}/s), {} interrupted by the kill; \
          by kind {:?}; by status {:?}; 5xx {}; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; \
          acknowledged writes verified {verified} ({} clones kept, {} removals, {} runs; {} ids reused after a removal); integrity_check {integrity}",
+        ledger.elapsed.as_secs_f64(),
         latencies.len(),
-        answered / seconds as f64,
+        answered / ledger.elapsed.as_secs_f64(),
         ledger.interrupted,
         ledger.counts,
         ledger.statuses,
@@ -447,7 +454,7 @@ async fn mixed_load_loses_nothing_even_when_the_process_is_killed() {
     server.kill();
     let check = integrity(&db);
     assert_eq!(check, "ok");
-    report("steady", clients, seconds, &load, verified, &check);
+    report("steady", clients, &load, verified, &check);
 
     // Phase 2: SIGKILL halfway, then start again on the same file.
     let db = dir.path().join("killed.sqlite3");
@@ -473,5 +480,11 @@ async fn mixed_load_loses_nothing_even_when_the_process_is_killed() {
     assert_eq!(check, "ok", "the file survived the kill");
     let restarted = start(&db, &dist);
     let verified = verify(&restarted.url, &tokens[0], &load).await;
-    report("killed", clients, seconds, &load, verified, &check);
+    report(
+        "killed (SIGKILL at half time)",
+        clients,
+        &load,
+        verified,
+        &check,
+    );
 }
