@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -65,7 +65,7 @@ fn wait<K: Hash + Eq + Clone>(
     limiter
         .check_key(key)
         .err()
-        .map(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+        .map(|not_until| not_until.wait_time_from(limiter.clock().now()))
 }
 
 fn seconds(wait: Duration) -> u64 {

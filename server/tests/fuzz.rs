@@ -268,7 +268,7 @@ fn no_generated_request_gets_a_5xx_or_stops_the_server() {
     let client = reqwest::Client::new();
     let base = t.server.url();
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-        cases: 400,
+        cases: 1000,
         failure_persistence: None,
         ..ProptestConfig::default()
     });

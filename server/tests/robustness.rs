@@ -10,7 +10,7 @@ async fn odd_requests_get_4xx_json_never_5xx() {
     let t = TestServer::start().await;
     let service = t.a_service("active").await;
     let odd = common::corpus::odd_requests(service, &t.admin());
-    assert_eq!(odd.len(), 10 * 8 * 10);
+    assert_eq!(odd.len(), 12 * 8 * 10);
     for request in &odd {
         common::corpus::send(&t.client, &t.server.url(), request).await;
     }

@@ -52,6 +52,8 @@ struct Ledger {
     /// rename that was sent but never answered.
     alive: HashMap<u64, (String, Option<String>)>,
     removed: HashSet<u64>,
+    /// Removals sent and not answered (the kill cut them off): they may or may not have happened.
+    removing: HashSet<u64>,
     /// How often each id was handed out by a clone: SQLite reuses the id of a removed service
     /// that had the largest id, and then an acknowledged removal and a new clone share it.
     handed_out: HashMap<u64, u32>,
@@ -247,6 +249,7 @@ async fn client_loop(load: Arc<Load>, index: u64, until: Instant) {
             }
             _ if !mine.is_empty() => {
                 let id = mine.swap_remove(dice.roll(mine.len() as u64) as usize);
+                load.ledger.lock().unwrap().removing.insert(id);
                 let path = format!("/api/v1/services/{id}");
                 match send(
                     &load,
@@ -261,11 +264,14 @@ async fn client_loop(load: Arc<Load>, index: u64, until: Instant) {
                 {
                     Outcome::Answered(204, _) => {
                         let mut ledger = load.ledger.lock().unwrap();
+                        ledger.removing.remove(&id);
                         ledger.alive.remove(&id);
                         ledger.removed.insert(id);
                     }
                     Outcome::Interrupted => return,
-                    Outcome::Answered(..) => {}
+                    Outcome::Answered(..) => {
+                        load.ledger.lock().unwrap().removing.remove(&id);
+                    }
                 }
             }
             _ => {}
@@ -335,11 +341,12 @@ fn integrity(db: &Path) -> String {
 /// Checks every acknowledged write through the API of a running server; returns how many.
 async fn verify(base: &str, token: &str, load: &Load) -> usize {
     let http = reqwest::Client::new();
-    let (alive, removed, handed_out, runs) = {
+    let (alive, removed, removing, handed_out, runs) = {
         let ledger = load.ledger.lock().unwrap();
         (
             ledger.alive.clone(),
             ledger.removed.clone(),
+            ledger.removing.clone(),
             ledger.handed_out.clone(),
             ledger.runs.clone(),
         )
@@ -355,6 +362,9 @@ async fn verify(base: &str, token: &str, load: &Load) -> usize {
             .send()
             .await
             .unwrap();
+        if reply.status() == 404 && removing.contains(id) {
+            continue; // its removal was in flight when the server died, and happened
+        }
         assert_eq!(reply.status(), 200, "acknowledged clone {id} is missing");
         let body: serde_json::Value = reply.json().await.unwrap();
         let found = body["name"].as_str().unwrap();

@@ -1,10 +1,10 @@
 //! Company groups and the services list of one group.
 
-use super::params;
+use super::params::{self, PathText};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorResponse};
 use crate::{clock, repo, AppState};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::Json;
 use serde::Serialize;
 use services_model::{
@@ -59,7 +59,7 @@ pub struct ServiceList {
 pub async fn list_services(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     RawQuery(query): RawQuery,
 ) -> Result<Json<ServiceList>, ApiError> {
     let id = params::id(&id, "company group")?;

@@ -1,6 +1,25 @@
 //! Path and query parameters, with 400s that say what was wrong.
 
 use crate::error::ApiError;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+
+/// A route's one path parameter, as text (the handler parses it with [`id`]). A segment that
+/// does not decode to UTF-8 (`%FF`) is a JSON 400 like every other bad id.
+pub struct PathText(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathText {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(text)) => Ok(PathText(text)),
+            Err(_) => Err(ApiError::bad_request(
+                "The id in the address must be a positive whole number.",
+            )),
+        }
+    }
+}
 
 /// The largest id SQLite can hold.
 pub const MAX_ID: u64 = i64::MAX as u64;

@@ -1,11 +1,11 @@
 //! Running a service manually, its recent runs, and a run's log.
 
 use super::json::JsonBody;
-use super::params;
+use super::params::{self, PathText};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorResponse};
 use crate::{clock, repo, AppState};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -82,7 +82,7 @@ fn validate(request: RunRequest) -> Result<(Vec<String>, Option<u32>), ApiError>
 pub async fn start_run(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     headers: HeaderMap,
     JsonBody(request): JsonBody<RunRequest>,
 ) -> Result<Response, ApiError> {
@@ -160,7 +160,7 @@ pub struct RunList {
 pub async fn list_runs(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     RawQuery(query): RawQuery,
 ) -> Result<Json<RunList>, ApiError> {
     let id = params::id(&id, "service")?;
@@ -208,7 +208,7 @@ pub struct LogPage {
 pub async fn run_log(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     RawQuery(query): RawQuery,
 ) -> Result<Json<LogPage>, ApiError> {
     let id = params::id(&id, "run")?;

@@ -33,7 +33,7 @@ pub fn reported(service: u64, admin: &str) -> Vec<Odd> {
     ]
 }
 
-/// Every odd id on every route with every odd body: 10 × 8 × 10 requests.
+/// Every odd id on every route with every odd body: 12 × 8 × 10 requests.
 pub fn odd_requests(service: u64, admin: &str) -> Vec<Odd> {
     let service = service.to_string();
     let ids = [
@@ -42,6 +42,8 @@ pub fn odd_requests(service: u64, admin: &str) -> Vec<Odd> {
         "18446744073709551616",
         "%00",
         "%F0%9F%98%80",
+        "%FF",
+        "%C3%28",
         "1e3",
         "+1",
         " 1",
