@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing the services list needs, and only what is missing:
 # the pinned Rust toolchain with the wasm32 target, trunk, wasm-bindgen-cli at exactly the
-# version in Cargo.lock, wasm-opt (npm binaryen@132), Chromium and ChromeDriver.
+# version in Cargo.lock, wasm-opt (npm binaryen@132), Chromium and ChromeDriver, and brotli.
 # Idempotent: a second run only checks. Called by `make setup`, `make run` and `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,7 +87,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt_install chromium chromium-driver
 fi
 
-# 6. Every crate, so trunk's offline build finds them.
+# 6. brotli, with which the build precompresses its hashed files (scripts/post-build.sh).
+if ! command -v brotli >/dev/null; then
+  apt_install brotli
+fi
+
+# 7. Every crate, so trunk's offline build finds them.
 cargo fetch --quiet
 
 say "ready: $(rustup run "$TOOLCHAIN" rustc --version), $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null)"
