@@ -19,7 +19,7 @@ PUBLIC_URL ?= /static/services-list/
 # the same server under its other name (localhost), a second origin.
 FRAME_ANCESTORS ?= 'self' http://localhost:$(lastword $(subst :, ,$(ADDR)))
 
-.PHONY: help setup dist run run-postgres stop-postgres release-server bench-api test test-native test-browser test-e2e lint fmt clean-counts
+.PHONY: help setup dist run run-postgres stop-postgres release-server bench-api test test-native test-browser test-e2e soak lint fmt clean-counts bench
 
 help:
 	@echo "make run    build the SPA and serve it with the API on http://$(ADDR)/ (demo data in SQLite $(DB));"
@@ -29,6 +29,8 @@ help:
 	@echo "make test   lint, then the three test layers: native, browser, end-to-end"
 	@echo "make setup  install the toolchain, trunk, wasm-bindgen-cli, wasm-opt and Chromium if missing"
 	@echo "one layer:  make test-native | make test-browser | make test-e2e"
+	@echo "make bench  speed, size and memory of the release build against a plain-JavaScript page; writes BENCHMARKS.md"
+	@echo "make soak   50 clients x 60 s of mixed load on the release server, twice (once SIGKILLed); see RELIABILITY.md"
 
 setup:
 	@bash scripts/setup.sh
@@ -51,10 +53,6 @@ run-postgres: dist
 stop-postgres:
 	bash scripts/pg-cluster.sh stop $(PG_DIR)
 
-## The server as users run it (the binary tests and the benchmarks use it).
-release-server:
-	cargo build --release -p services-server
-
 ## The list endpoint under load, on SQLite and PostgreSQL; figures into BENCHMARKS.md.
 bench-api:
 	bash scripts/bench-api.sh --write
@@ -65,10 +63,21 @@ test: setup clean-counts lint test-native test-browser test-e2e
 clean-counts:
 	@rm -f target/test-counts.txt
 
+## The release server binary (what users run; no fault injection): the native tests drive it.
+release-server: setup
+	cargo build --release -p services-server
+
 ## 1. model and server on the host; every API test over real HTTP on a temporary SQLite file and
-##    on a throw-away PostgreSQL cluster; the release binary for the tests that start it.
-test-native: setup release-server
+##    on a throw-away PostgreSQL cluster, and the release binary (the robustness corpus, safe
+##    defaults, signals, a few seconds of the soak).
+test-native: release-server
 	@bash scripts/test-layer.sh native cargo test --no-fail-fast -p services-model -p services-server
+
+## The long load: 50 clients x 60 s, steady and then SIGKILLed in the middle (not in make test).
+SOAK_CLIENTS ?= 50
+SOAK_SECONDS ?= 60
+soak: release-server
+	SOAK_CLIENTS=$(SOAK_CLIENTS) SOAK_SECONDS=$(SOAK_SECONDS) cargo test -p services-server --test soak -- --nocapture
 
 ## 2. components mounted in headless Chromium (wasm-bindgen-test; see .cargo/config.toml).
 test-browser: setup
@@ -77,6 +86,14 @@ test-browser: setup
 ## 3. the real server and the built SPA, driven in headless Chromium through chromedriver.
 test-e2e: dist
 	@bash scripts/test-layer.sh e2e cargo test --no-fail-fast -p services-e2e
+
+## Speed, size and memory, not part of `make test`: the release build against the plain-JavaScript
+## baseline (bench/plain/) in headless Chromium at 1,000, 10,000 and 100,000 services. Prints the
+## figures with their ratios and writes them into BENCHMARKS.md (BENCH_SIZES, BENCH_ROUNDS,
+## BENCH_PROFILE=0 and BENCH_OUT=- change what it does; see bench/run.mjs).
+bench: dist
+	cargo build --release -p services-server
+	node bench/run.mjs
 
 lint: setup
 	cargo fmt --all --check

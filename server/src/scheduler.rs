@@ -6,7 +6,7 @@
 
 use crate::db::{Db, DbError};
 use crate::repo::{schedule, services};
-use services_model::{Cron, UtcTime};
+use services_model::{Cron, OffsetDateTime};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,15 +32,20 @@ async fn schedules(db: &Db) -> Result<Vec<(String, Cron)>, DbError> {
 
 /// Queues a run for every active scheduled service due in the minute of `at`, unless it already
 /// has one queued or running, or one for that minute. Returns the services started.
-pub async fn enqueue_due(db: &Db, at: UtcTime) -> Result<Vec<u64>, DbError> {
+pub async fn enqueue_due(db: &Db, at: OffsetDateTime) -> Result<Vec<u64>, DbError> {
     let due: Vec<String> = schedules(db)
         .await?
         .into_iter()
         .filter(|(_, cron)| cron.matches(at))
         .map(|(text, _)| text)
         .collect();
-    let minute = UtcTime::from_unix(at.to_unix().div_euclid(60) * 60);
-    schedule::enqueue_scheduled(db, &due, &minute.to_string()).await
+    let minute = crate::clock::format(at.unix_timestamp().div_euclid(60) * 60);
+    schedule::enqueue_scheduled(db, &due, &minute).await
+}
+
+/// The start of Unix minute `minute`.
+fn minute_start(minute: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(minute * 60).ok()
 }
 
 /// Handles every minute up to `now` (Unix seconds) not handled yet. Returns the services
@@ -57,24 +62,30 @@ pub async fn catch_up(db: &Db, now: i64) -> Result<Vec<u64>, DbError> {
     for (text, cron) in schedules(db).await? {
         if let Some(minute) = (first..=current)
             .rev()
-            .find(|m| cron.matches(UtcTime::from_unix(m * 60)))
+            .find(|m| minute_start(*m).is_some_and(|at| cron.matches(at)))
         {
             by_minute.entry(minute).or_default().push(text);
         }
     }
     let mut started = Vec::new();
     for (minute, crons) in by_minute {
-        let at = UtcTime::from_unix(minute * 60).to_string();
+        let at = crate::clock::format(minute * 60);
         started.extend(schedule::enqueue_scheduled(db, &crons, &at).await?);
     }
     schedule::set_scheduler_last_minute(db, current).await?;
     Ok(started)
 }
 
-/// Wakes just after the start of every minute and queues what is due.
-pub fn spawn(db: Db, wake_worker: Arc<Notify>) -> tokio::task::JoinHandle<()> {
+/// Wakes just after the start of every minute and queues what is due; beats `heartbeat` on
+/// every turn (`/readyz`).
+pub fn spawn(
+    db: Db,
+    wake_worker: Arc<Notify>,
+    heartbeat: crate::health::Heartbeat,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
+            heartbeat.beat();
             let now = crate::clock::now_millis();
             let next_minute = (now / 60_000 + 1) * 60_000 + 50;
             tokio::time::sleep(Duration::from_millis((next_minute - now) as u64)).await;

@@ -71,15 +71,23 @@ impl Worker {
 /// Runs this worker is executing, by id.
 type InFlight = Arc<Mutex<HashSet<u64>>>;
 
-/// Starts the worker of instance `owner`; `wake` tells it a run was queued.
-pub fn spawn(db: Db, settings: RunSettings, wake: Arc<Notify>, owner: Arc<str>) -> Worker {
+/// Starts the worker of instance `owner`; `wake` tells it a run was queued; it beats
+/// `heartbeat` on every turn of its loop (`/readyz`).
+pub fn spawn(
+    db: Db,
+    settings: RunSettings,
+    wake: Arc<Notify>,
+    owner: Arc<str>,
+    heartbeat: crate::health::Heartbeat,
+) -> Worker {
     let (stop, mut stopping) = watch::channel(None::<Duration>);
-    let task = tokio::spawn(async move {
+    let task = heartbeat.clone().watch(tokio::spawn(async move {
         let slots = Arc::new(Semaphore::new(settings.concurrency.max(1)));
         let in_flight: InFlight = Arc::default();
         let mut running = JoinSet::new();
         let mut recovery = tokio::time::interval((settings.lease / 2).max(Duration::from_secs(1)));
         loop {
+            heartbeat.beat();
             while running.try_join_next().is_some() {}
             tokio::select! {
                 _ = stopping.changed() => break,
@@ -136,7 +144,7 @@ pub fn spawn(db: Db, settings: RunSettings, wake: Arc<Notify>, owner: Arc<str>) 
                 }
             }
         }
-    });
+    }));
     Worker { stop, task }
 }
 

@@ -22,7 +22,7 @@ fn binary(dir: &Path, args: &[&str]) -> tokio::process::Command {
 
 async fn users_and_tokens(location: &Location) -> (i64, i64) {
     let db = Db::open(location).await.unwrap();
-    let counts = services_server::with_reader!(&db, |pool| {
+    let counts = services_server::with_pool!(&db, read, |pool| {
         let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(pool)
             .await

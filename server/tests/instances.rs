@@ -9,7 +9,7 @@ use common::process::{command, test_binary, ServerProcess};
 use common::{call, demo_admin_and_active_services, wait_for_run};
 use reqwest::Method;
 use serde_json::Value;
-use services_model::UtcTime;
+use services_model::parse_rfc3339;
 use services_server::db::{Db, Location};
 use services_server::scheduler;
 use std::collections::{HashMap, HashSet};
@@ -149,9 +149,9 @@ async fn due_services_are_queued_once_however_many_instances_tick() {
     let one = Db::open(&Location::Postgres(url.clone())).await.unwrap();
     let two = Db::open(&Location::Postgres(url.clone())).await.unwrap();
     let mut queued: HashMap<u64, usize> = HashMap::new();
-    let monday = UtcTime::parse_rfc3339("2026-11-30T00:00:00Z")
+    let monday = parse_rfc3339("2026-11-30T00:00:00Z")
         .unwrap()
-        .to_unix();
+        .unix_timestamp();
     for minute in [0, 5, 15, 60, 120, 150] {
         let now = monday + minute * 60 + 1;
         let (x, y) = tokio::join!(
@@ -170,7 +170,7 @@ async fn due_services_are_queued_once_however_many_instances_tick() {
         assert!(scheduler::catch_up(&two, now).await.unwrap().is_empty());
     }
     assert!(!queued.is_empty());
-    let runs: Vec<(i64, String)> = services_server::with_reader!(&one, |pool| {
+    let runs: Vec<(i64, String)> = services_server::with_pool!(&one, read, |pool| {
         sqlx::query_as("SELECT service_id, scheduled_for FROM runs WHERE trigger = 'schedule' AND scheduled_for IS NOT NULL")
             .fetch_all(pool)
             .await

@@ -43,7 +43,7 @@ async fn a_page_is_the_default_and_inputs_are_bounded(store: Store) {
     let many_systems: String = (0..51).map(|i| format!("system=s{i}&")).collect();
     t.get(&format!("/api/v1/company-groups/1/services?{many_systems}"))
         .await
-        .assert_error(400, "bad_request", "at most 50 system values");
+        .assert_error(400, "bad_request", "at most 50 values");
     let eight_words = t
         .get("/api/v1/company-groups/1/services?q=a+b+c+d+e+f+g+h")
         .await;

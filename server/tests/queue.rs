@@ -7,7 +7,7 @@ mod common;
 
 use common::{Store, TestServer};
 use serde_json::{json, Value};
-use services_model::{Cron, LogLevel, Role, RunStatus, RunTrigger, UtcTime};
+use services_model::{parse_rfc3339, Cron, LogLevel, OffsetDateTime, Role, RunStatus, RunTrigger};
 use services_server::{repo, retention, scheduler};
 use std::time::Duration;
 
@@ -97,7 +97,7 @@ async fn concurrent_requests_with_one_key_start_one_run(store: Store) {
 }
 
 /// Active scheduled services of the seed (both companies) whose cron matches `minute`.
-async fn due(t: &TestServer, minute: UtcTime) -> Vec<u64> {
+async fn due(t: &TestServer, minute: OffsetDateTime) -> Vec<u64> {
     let mut due = Vec::new();
     for (company, groups) in [(1, 1..=3), (2, 4..=5)] {
         let token = t.token(company, Role::Admin);
@@ -129,8 +129,11 @@ async fn the_scheduler_catches_up_missed_minutes_once(store: Store) {
     // Slow runs: what the scheduler queued stays live while it looks again.
     let t = TestServer::start_with(store, |c| c.runs.step = Duration::from_secs(60)).await;
     let db = &t.server.db;
-    let start = UtcTime::parse_rfc3339("2026-11-30T01:50:00Z").unwrap(); // a Monday
-    let first = scheduler::catch_up(db, start.to_unix() + 7).await.unwrap();
+    let start = parse_rfc3339("2026-11-30T01:50:00Z").unwrap(); // a Monday
+    let minute_at = |m: i64| OffsetDateTime::from_unix_timestamp(m * 60).unwrap();
+    let first = scheduler::catch_up(db, start.unix_timestamp() + 7)
+        .await
+        .unwrap();
     assert_eq!(
         first,
         due(&t, start).await,
@@ -138,7 +141,7 @@ async fn the_scheduler_catches_up_missed_minutes_once(store: Store) {
     );
     assert!(!first.is_empty());
     assert!(
-        scheduler::catch_up(db, start.to_unix() + 40)
+        scheduler::catch_up(db, start.unix_timestamp() + 40)
             .await
             .unwrap()
             .is_empty(),
@@ -146,15 +149,15 @@ async fn the_scheduler_catches_up_missed_minutes_once(store: Store) {
     );
     // Ten minutes without a tick (a stopped server, a late timer): every service due in them
     // is queued once, for its latest due minute, unless it still has a live run.
-    let later = start.to_unix() + 600;
+    let later = start.unix_timestamp() + 600;
     let mut expected = Vec::new();
     let mut latest = std::collections::HashMap::new();
-    for minute in (start.to_unix() / 60 + 1)..=(later / 60) {
-        for id in due(&t, UtcTime::from_unix(minute * 60)).await {
+    for minute in (start.unix_timestamp() / 60 + 1)..=(later / 60) {
+        for id in due(&t, minute_at(minute)).await {
             if !first.contains(&id) && !expected.contains(&id) {
                 expected.push(id);
             }
-            latest.insert(id, UtcTime::from_unix(minute * 60).to_string());
+            latest.insert(id, services_server::clock::format(minute * 60));
         }
     }
     expected.sort_unstable();
@@ -214,7 +217,7 @@ async fn refuse_final_writes(t: &TestServer, on: bool) {
         (Store::Postgres, false) => &["DROP TRIGGER refuse_finish ON runs"],
     };
     for sql in statements {
-        services_server::with_writer!(&t.server.db, |pool| {
+        services_server::with_pool!(&t.server.db, write, |pool| {
             sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
                 .execute(pool)
                 .await

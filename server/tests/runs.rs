@@ -6,7 +6,7 @@ mod common;
 use common::{Store, TestServer};
 use reqwest::Method;
 use serde_json::{json, Value};
-use services_model::{Cron, UtcTime};
+use services_model::{parse_rfc3339, Cron};
 use services_server::{scheduler, Outcome};
 use std::time::Duration;
 
@@ -276,7 +276,7 @@ async fn runs_default_to_the_last_24_hours(store: Store) {
 async fn the_scheduler_queues_exactly_the_due_active_services_once(store: Store) {
     // Slow runs, so every queued run is still live when the scheduler looks again.
     let t = TestServer::start_with(store, |c| c.runs.step = Duration::from_secs(60)).await;
-    let at = UtcTime::parse_rfc3339("2026-11-30T02:00:00Z").unwrap(); // a Monday, 02:00
+    let at = parse_rfc3339("2026-11-30T02:00:00Z").unwrap(); // a Monday, 02:00
     let mut expected: Vec<u64> = Vec::new();
     for group in 1..=3 {
         for s in t
@@ -327,7 +327,7 @@ async fn a_restart_recovers_runs_that_were_left_running(store: Store) {
     let t = TestServer::start(store).await;
     let service = t.a_service("active").await;
     // What a server killed mid-run leaves behind: a running run whose lease nobody renews.
-    let run: i64 = services_server::with_writer!(&t.server.db, |pool| {
+    let run: i64 = services_server::with_pool!(&t.server.db, write, |pool| {
         sqlx::query_scalar(
             "INSERT INTO runs (service_id, status, trigger, created_at, started_at, lease_owner, lease_expires_at, attempts)
              VALUES ($1, 'running', 'manual', '2026-11-27T10:00:00Z', '2026-11-27T10:00:00Z', 'a-dead-instance', 0, 1)

@@ -271,7 +271,7 @@ async fn delete_removes_the_service_with_its_runs_and_logs(store: Store) {
         .await
         .assert_error(404, "not_found", "does not exist");
     assert!(!t.service_ids(1).await.contains(&id));
-    let (runs, lines): (i64, i64) = services_server::with_reader!(&t.server.db, |pool| {
+    let (runs, lines): (i64, i64) = services_server::with_pool!(&t.server.db, read, |pool| {
         let runs = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE service_id = $1")
             .bind(id as i64)
             .fetch_one(pool)

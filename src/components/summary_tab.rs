@@ -2,14 +2,14 @@ use super::run_log::{RunLog, POLL_EVERY};
 use crate::api;
 use crate::session::Session;
 use leptos::prelude::*;
-use services_model::{Run, UtcTime};
+use services_model::{parse_rfc3339, Run};
 use stylers::style;
 
 fn duration(run: &Run) -> String {
     let parse = |t: &Option<String>| {
         t.as_deref()
-            .and_then(UtcTime::parse_rfc3339)
-            .map(UtcTime::to_unix)
+            .and_then(parse_rfc3339)
+            .map(|t| t.unix_timestamp())
     };
     match (parse(&run.started_at), parse(&run.finished_at)) {
         (Some(a), Some(b)) if b >= a => {

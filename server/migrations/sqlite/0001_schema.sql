@@ -32,6 +32,15 @@ CREATE TABLE demo_credentials (
     token   TEXT NOT NULL
 );
 
+-- Users who sign in with the dashboard's identity provider (JWT): one users row per issuer and
+-- subject, created on their first request. They have no database token (token_hash NULL).
+CREATE TABLE user_identities (
+    issuer  TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    user_id INTEGER NOT NULL UNIQUE REFERENCES users (id) ON DELETE CASCADE,
+    PRIMARY KEY (issuer, subject)
+) WITHOUT ROWID;
+
 CREATE TABLE company_groups (
     id           INTEGER PRIMARY KEY,
     company_id   INTEGER NOT NULL REFERENCES companies (id) ON DELETE CASCADE,

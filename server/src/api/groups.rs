@@ -1,10 +1,10 @@
 //! Company groups and the services list of one group.
 
-use super::params;
+use super::params::{self, PathText};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorResponse};
 use crate::{clock, repo, AppState};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::Json;
 use serde::Serialize;
 use services_model::{
@@ -46,49 +46,8 @@ pub struct ServiceList {
     pub items: Vec<ServiceSummary>,
 }
 
-/// At most this many search words…
-pub const MAX_SEARCH_WORDS: usize = 8;
-/// …of at most this many characters.
-pub const MAX_SEARCH_WORD: usize = 64;
-/// At most this many values per filter, of at most this many characters.
-pub const MAX_FILTER_VALUES: usize = 50;
-pub const MAX_FILTER_VALUE: usize = 200;
 /// The largest `offset`.
 pub const MAX_OFFSET: u64 = 10_000_000;
-
-/// Refuses searches and filters beyond the bounds above, with a 400 that says which.
-fn check_bounds(query: &ListQuery) -> Result<(), ApiError> {
-    let terms = query.search_terms();
-    if terms.len() > MAX_SEARCH_WORDS {
-        return Err(ApiError::bad_request(format!(
-            "Search for at most {MAX_SEARCH_WORDS} words; q has {}.",
-            terms.len()
-        )));
-    }
-    if let Some(long) = terms.iter().find(|t| t.chars().count() > MAX_SEARCH_WORD) {
-        return Err(ApiError::bad_request(format!(
-            "Search words can have at most {MAX_SEARCH_WORD} characters; one has {}.",
-            long.chars().count()
-        )));
-    }
-    for (name, values) in [
-        ("system", &query.source_systems),
-        ("entity", &query.source_entities),
-    ] {
-        if values.len() > MAX_FILTER_VALUES {
-            return Err(ApiError::bad_request(format!(
-                "Give at most {MAX_FILTER_VALUES} {name} values, not {}.",
-                values.len()
-            )));
-        }
-        if values.iter().any(|v| v.chars().count() > MAX_FILTER_VALUE) {
-            return Err(ApiError::bad_request(format!(
-                "A {name} value can have at most {MAX_FILTER_VALUE} characters."
-            )));
-        }
-    }
-    Ok(())
-}
 
 /// A group's services, each with its last run and next scheduled run: one window of those
 /// matching the search and filters, in the requested order, with the total and the facet
@@ -97,10 +56,10 @@ fn check_bounds(query: &ListQuery) -> Result<(), ApiError> {
 #[utoipa::path(get, path = "/api/v1/company-groups/{id}/services", tag = "services",
     params(
         ("id" = u64, Path, description = "Company group id"),
-        ("q" = Option<String>, Query, description = "Search: every word must occur in the id, the type or the name; case-insensitive. At most 8 words of up to 64 characters"),
+        ("q" = Option<String>, Query, description = "Search: every word must occur in the id, the type or the name; case-insensitive. At most 200 characters and 8 words of up to 64 characters"),
         ("status" = Option<Vec<Status>>, Query, description = "Repeatable; any of them"),
-        ("system" = Option<Vec<String>>, Query, description = "Source system; repeatable (at most 50)"),
-        ("entity" = Option<Vec<String>>, Query, description = "Source entity; repeatable (at most 50)"),
+        ("system" = Option<Vec<String>>, Query, description = "Source system; repeatable (at most 50 values of 100 characters)"),
+        ("entity" = Option<Vec<String>>, Query, description = "Source entity; repeatable (at most 50 values of 100 characters)"),
         ("sort" = Option<String>, Query, description = "id, name, status or system; a leading - sorts descending. Default id"),
         ("limit" = Option<u32>, Query, description = "1–1000. Default: a page of 50; without any query parameter, the whole group when it is within the lean limit (deprecated: use /services/lean)"),
         ("offset" = Option<u32>, Query, description = "Skip this many matching services (at most 10,000,000)"),
@@ -110,7 +69,7 @@ fn check_bounds(query: &ListQuery) -> Result<(), ApiError> {
 pub async fn list_services(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     RawQuery(query): RawQuery,
 ) -> Result<Json<ServiceList>, ApiError> {
     let id = params::id(&id, "company group")?;
@@ -118,7 +77,7 @@ pub async fn list_services(
     let limit = params::number::<u64>(&query, "limit", 1, 1000)?;
     let offset = params::number::<u64>(&query, "offset", 0, MAX_OFFSET)?.unwrap_or(0);
     let list_query = ListQuery::from_query(&query);
-    check_bounds(&list_query)?;
+    params::check_list_query(&list_query)?;
     let limit = match limit {
         Some(limit) => limit,
         // The whole group for a bare request (what the SPA read before the lean view), if it is
@@ -174,7 +133,9 @@ pub async fn list_services(
 pub fn next_run_at(service: &services_model::Service, now: i64) -> Option<String> {
     match (&service.trigger, service.status) {
         (Trigger::Schedule { cron }, Status::Active) => {
-            Cron::parse(cron).ok()?.next_after(now).map(clock::format)
+            let now = services_model::OffsetDateTime::from_unix_timestamp(now).ok()?;
+            let next = Cron::parse(cron).ok()?.next_after(now)?;
+            Some(clock::format(next.unix_timestamp()))
         }
         _ => None,
     }

@@ -3,12 +3,12 @@
 //! client accepts) once per group version and kept; the ETag names the version, so a client
 //! that has it gets a 304. Groups over the lean limit answer the `per_query` marker instead.
 
-use super::params;
+use super::params::{self, PathText};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorResponse};
 use crate::{repo, AppState};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use services_model::LeanView;
@@ -106,7 +106,7 @@ impl Default for LeanCache {
 pub async fn lean_services(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let id = params::id(&id, "company group")?;

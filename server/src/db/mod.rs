@@ -281,11 +281,63 @@ macro_rules! with_tx {
     };
 }
 
-/// Runs `$body` with `$pool` bound to the pool that reads: SQLite's read-only connections or
-/// PostgreSQL's pool. The body is compiled once for each store.
+/// A connection of `pool`, recording how long it took to get one (the database-wait metric).
+pub async fn acquire<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+) -> Result<sqlx::pool::PoolConnection<DB>, DbError> {
+    let asked = std::time::Instant::now();
+    let conn = pool.acquire().await?;
+    crate::metrics::db_wait(asked.elapsed());
+    Ok(conn)
+}
+
+/// Runs `$body` with `$conn` bound to a connection that reads (use it as `&mut *$conn`):
+/// SQLite's read-only connections or PostgreSQL's pool. The body is compiled once for each
+/// store; the time waited for the connection is recorded. Needs a function returning
+/// `Result<_, DbError>` (or an error type that converts from it).
 #[macro_export]
 macro_rules! with_reader {
-    ($db:expr, |$pool:ident| $body:expr) => {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite(store) => {
+                let mut held = $crate::db::acquire(&store.read).await?;
+                let $conn = &mut *held;
+                $body
+            }
+            $crate::db::Db::Postgres(store) => {
+                let mut held = $crate::db::acquire(&store.pool).await?;
+                let $conn = &mut *held;
+                $body
+            }
+        }
+    };
+}
+
+/// As [`with_reader!`], with a connection that writes: SQLite's single writer or PostgreSQL's
+/// pool.
+#[macro_export]
+macro_rules! with_writer {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite(store) => {
+                let mut held = $crate::db::acquire(&store.write).await?;
+                let $conn = &mut *held;
+                $body
+            }
+            $crate::db::Db::Postgres(store) => {
+                let mut held = $crate::db::acquire(&store.pool).await?;
+                let $conn = &mut *held;
+                $body
+            }
+        }
+    };
+}
+
+/// Runs `$body` with `$pool` bound to the pool itself, the reading one (`read`) or the writing
+/// one (`write`), for tests and tools that manage connections themselves.
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, read, |$pool:ident| $body:expr) => {
         match $db {
             $crate::db::Db::Sqlite(store) => {
                 let $pool = &store.read;
@@ -297,13 +349,7 @@ macro_rules! with_reader {
             }
         }
     };
-}
-
-/// Runs `$body` with `$pool` bound to the pool that writes: SQLite's single writer or
-/// PostgreSQL's pool. The body is compiled once for each store.
-#[macro_export]
-macro_rules! with_writer {
-    ($db:expr, |$pool:ident| $body:expr) => {
+    ($db:expr, write, |$pool:ident| $body:expr) => {
         match $db {
             $crate::db::Db::Sqlite(store) => {
                 let $pool = &store.write;

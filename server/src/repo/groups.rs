@@ -4,14 +4,14 @@ use services_model::{CompanyGroup, GroupSummary};
 
 /// The company's groups with their sizes (from `service_counts`, not by counting services).
 pub async fn list(db: &Db, company_id: u64) -> Result<Vec<GroupSummary>, DbError> {
-    let groups = with_reader!(db, |pool| {
+    let groups = with_reader!(db, |conn| {
         sqlx::query(
             "SELECT g.id, g.name,
                     CAST(COALESCE((SELECT SUM(c.n) FROM service_counts c WHERE c.group_id = g.id), 0) AS BIGINT) AS size
              FROM company_groups g WHERE g.company_id = $1 ORDER BY g.id",
         )
         .bind(company_id as i64)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|row| -> Result<GroupSummary, sqlx::Error> {
@@ -38,13 +38,13 @@ pub async fn find_versioned(
     company_id: u64,
     id: u64,
 ) -> Result<Option<(CompanyGroup, i64)>, DbError> {
-    let found = with_reader!(db, |pool| {
+    let found = with_reader!(db, |conn| {
         sqlx::query(
             "SELECT id, name, list_version FROM company_groups WHERE id = $1 AND company_id = $2",
         )
         .bind(id as i64)
         .bind(company_id as i64)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?
         .map(|row| -> Result<_, sqlx::Error> {
             Ok((
@@ -61,10 +61,10 @@ pub async fn find_versioned(
 
 /// A group in any company (for operator commands): its company and name.
 pub async fn find_any(db: &Db, id: u64) -> Result<Option<(u64, String)>, DbError> {
-    let found = with_reader!(db, |pool| {
+    let found = with_reader!(db, |conn| {
         sqlx::query("SELECT company_id, name FROM company_groups WHERE id = $1")
             .bind(id as i64)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?
             .map(|row| -> Result<_, sqlx::Error> { Ok((row.id("company_id")?, row.text("name")?)) })
     });
@@ -102,12 +102,12 @@ pub async fn lock(tx: &mut Tx, id: u64) -> Result<bool, DbError> {
 
 /// How many services the group holds.
 pub async fn size(db: &Db, id: u64) -> Result<u64, DbError> {
-    let n: i64 = with_reader!(db, |pool| {
+    let n: i64 = with_reader!(db, |conn| {
         sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM service_counts WHERE group_id = $1",
         )
         .bind(id as i64)
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?
     });
     Ok(n.max(0) as u64)

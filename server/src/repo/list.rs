@@ -206,9 +206,9 @@ async fn search_counts(db: &Db, group_id: u64, terms: &[String]) -> Result<Vec<C
 }
 
 async fn load_combos(db: &Db, sql: &Sql) -> Result<Vec<Combo>, DbError> {
-    Ok(with_reader!(db, |pool| {
+    Ok(with_reader!(db, |conn| {
         built_query!(sql)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?
             .iter()
             .map(|row| -> Result<Combo, sqlx::Error> {

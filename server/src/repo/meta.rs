@@ -3,9 +3,9 @@ use crate::{with_reader, with_tx};
 
 /// The random id the database was given when its schema was made.
 pub async fn database_id(db: &Db) -> Result<String, DbError> {
-    Ok(with_reader!(db, |pool| {
+    Ok(with_reader!(db, |conn| {
         sqlx::query_scalar("SELECT value FROM meta WHERE key = 'database_id'")
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?
     }))
 }
@@ -47,4 +47,13 @@ pub async fn compact_search_index(db: &Db) -> Result<(), DbError> {
             .await?;
     }
     Ok(())
+}
+
+/// `SELECT 1` on the read pool: the store answers (`/readyz`).
+pub async fn ping(db: &Db) -> Result<i64, DbError> {
+    Ok(with_reader!(db, |conn| {
+        sqlx::query_scalar("SELECT CAST(1 AS BIGINT)")
+            .fetch_one(&mut *conn)
+            .await?
+    }))
 }

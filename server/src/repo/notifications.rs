@@ -44,23 +44,23 @@ pub async fn add_email(tx: &mut Tx, group_id: u64, email: &str) -> Result<(), Db
 }
 
 pub async fn exists(db: &Db, company_id: u64, id: u64) -> Result<bool, DbError> {
-    let found: Option<i64> = with_reader!(db, |pool| {
+    let found: Option<i64> = with_reader!(db, |conn| {
         sqlx::query_scalar("SELECT id FROM notification_groups WHERE id = $1 AND company_id = $2")
             .bind(id as i64)
             .bind(company_id as i64)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?
     });
     Ok(found.is_some())
 }
 
 pub async fn list(db: &Db, company_id: u64) -> Result<Vec<NotificationGroup>, DbError> {
-    let (groups, recipients) = with_reader!(db, |pool| {
+    let (groups, recipients) = with_reader!(db, |conn| {
         let groups = sqlx::query(
             "SELECT id, name FROM notification_groups WHERE company_id = $1 ORDER BY id",
         )
         .bind(company_id as i64)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|row| -> Result<NotificationGroup, sqlx::Error> {
@@ -80,7 +80,7 @@ pub async fn list(db: &Db, company_id: u64) -> Result<Vec<NotificationGroup>, Db
              WHERE g.company_id = $1 ORDER BY r.id",
         )
         .bind(company_id as i64)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|row| -> Result<(u64, Recipient), sqlx::Error> {

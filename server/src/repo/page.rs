@@ -61,9 +61,9 @@ pub(super) async fn page(
     sql.bind_int(offset.min(i64::MAX as u64) as i64);
     match db.dialect() {
         Dialect::Sqlite => page_as_json(db, sql, query).await,
-        Dialect::Postgres => Ok(with_reader!(db, |pool| {
+        Dialect::Postgres => Ok(with_reader!(db, |conn| {
             built_query!(sql)
-                .fetch_all(pool)
+                .fetch_all(&mut *conn)
                 .await?
                 .iter()
                 .map(|row| -> Result<_, sqlx::Error> {
@@ -116,8 +116,11 @@ async fn page_as_json(
         ),
         args: inner.args,
     };
-    let json: String = with_reader!(db, |pool| {
-        built_query!(sql).fetch_one(pool).await?.text("page")?
+    let json: String = with_reader!(db, |conn| {
+        built_query!(sql)
+            .fetch_one(&mut *conn)
+            .await?
+            .text("page")?
     });
     let rows: Vec<PageRow> = serde_json::from_str(&json)
         .map_err(|e| DbError::Unusable(format!("a page of the list did not parse: {e}")))?;

@@ -26,12 +26,12 @@ pub async fn claim_next(
              lease_expires_at = $3, attempts = attempts + 1
          WHERE id = ({pick}) RETURNING {COLUMNS}, attempts"
     );
-    let claimed = with_writer!(db, |pool| {
+    let claimed = with_writer!(db, |conn| {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(now)
             .bind(owner)
             .bind(lease_until)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?
             .map(|row| -> Result<_, sqlx::Error> { Ok((run_from_row(&row)?, row.id("attempts")?)) })
     });
@@ -40,7 +40,7 @@ pub async fn claim_next(
 
 /// Extends the lease of a run `owner` still holds; false when it no longer does.
 pub async fn renew(db: &Db, id: u64, owner: &str, lease_until: i64) -> Result<bool, DbError> {
-    let done = with_writer!(db, |pool| {
+    let done = with_writer!(db, |conn| {
         sqlx::query(
             "UPDATE runs SET lease_expires_at = $3
              WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
@@ -48,7 +48,7 @@ pub async fn renew(db: &Db, id: u64, owner: &str, lease_until: i64) -> Result<bo
         .bind(id as i64)
         .bind(owner)
         .bind(lease_until)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?
         .rows_affected()
     });
@@ -63,7 +63,7 @@ pub async fn set_counts(
     pulled: u64,
     pushed: u64,
 ) -> Result<bool, DbError> {
-    let done = with_writer!(db, |pool| {
+    let done = with_writer!(db, |conn| {
         sqlx::query(
             "UPDATE runs SET pulled = $3, pushed = $4
              WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
@@ -72,7 +72,7 @@ pub async fn set_counts(
         .bind(owner)
         .bind(pulled as i64)
         .bind(pushed as i64)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?
         .rows_affected()
     });
@@ -89,7 +89,7 @@ pub async fn finish(
     pushed: u64,
     now: &str,
 ) -> Result<bool, DbError> {
-    let done = with_writer!(db, |pool| {
+    let done = with_writer!(db, |conn| {
         sqlx::query(
             "UPDATE runs SET status = $3, pulled = $4, pushed = $5, finished_at = $6,
                  lease_owner = NULL, lease_expires_at = NULL
@@ -101,7 +101,7 @@ pub async fn finish(
         .bind(pulled as i64)
         .bind(pushed as i64)
         .bind(now)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?
         .rows_affected()
     });
@@ -116,7 +116,7 @@ pub async fn release(
     message: &str,
     now: &str,
 ) -> Result<bool, DbError> {
-    let done = with_writer!(db, |pool| {
+    let done = with_writer!(db, |conn| {
         sqlx::query(
             "UPDATE runs SET status = 'queued', started_at = NULL, lease_owner = NULL,
                  lease_expires_at = NULL
@@ -124,7 +124,7 @@ pub async fn release(
         )
         .bind(id as i64)
         .bind(owner)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?
         .rows_affected()
     });
@@ -150,7 +150,7 @@ pub async fn recover_expired(
     max_attempts: u64,
     now: &str,
 ) -> Result<Vec<Recovered>, DbError> {
-    let (requeued, failed) = with_writer!(db, |pool| {
+    let (requeued, failed) = with_writer!(db, |conn| {
         let failed: Vec<i64> = sqlx::query_scalar(
             "UPDATE runs SET status = 'failed', finished_at = $2, lease_owner = NULL,
                  lease_expires_at = NULL
@@ -160,7 +160,7 @@ pub async fn recover_expired(
         .bind(now_ms)
         .bind(now)
         .bind(max_attempts as i64)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         let requeued: Vec<i64> = sqlx::query_scalar(
             "UPDATE runs SET status = 'queued', started_at = NULL, lease_owner = NULL,
@@ -169,7 +169,7 @@ pub async fn recover_expired(
              RETURNING id",
         )
         .bind(now_ms)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         (requeued, failed)
     });
@@ -199,11 +199,20 @@ pub async fn recover_expired(
     Ok(out)
 }
 
+/// How many runs have each status (metrics).
+pub async fn counts_by_status(db: &Db) -> Result<Vec<(String, i64)>, DbError> {
+    Ok(with_reader!(db, |conn| {
+        sqlx::query_as("SELECT status, COUNT(*) FROM runs GROUP BY status")
+            .fetch_all(&mut *conn)
+            .await?
+    }))
+}
+
 /// Runs waiting to be claimed.
 pub async fn queue_depth(db: &Db) -> Result<u64, DbError> {
-    let n: i64 = with_reader!(db, |pool| {
+    let n: i64 = with_reader!(db, |conn| {
         sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'queued'")
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?
     });
     Ok(n as u64)
@@ -212,7 +221,7 @@ pub async fn queue_depth(db: &Db) -> Result<u64, DbError> {
 /// Deletes up to `batch` finished runs created before `cutoff` (RFC 3339), with their log
 /// lines, keeping each service's latest run (the list shows it). Returns how many went.
 pub async fn purge_before(db: &Db, cutoff: &str, batch: u32) -> Result<u64, DbError> {
-    Ok(with_writer!(db, |pool| {
+    Ok(with_writer!(db, |conn| {
         sqlx::query(
             "DELETE FROM runs WHERE id IN (
                  SELECT r.id FROM runs r
@@ -223,7 +232,7 @@ pub async fn purge_before(db: &Db, cutoff: &str, batch: u32) -> Result<u64, DbEr
         )
         .bind(cutoff)
         .bind(i64::from(batch))
-        .execute(pool)
+        .execute(&mut *conn)
         .await?
         .rows_affected()
     }))

@@ -44,7 +44,7 @@ pub async fn start_manual(db: &Db, new: &NewRun<'_>) -> Result<Started, DbError>
          ON CONFLICT (requested_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING {COLUMNS}"
     );
-    let inserted = with_writer!(db, |pool| {
+    let inserted = with_writer!(db, |conn| {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(new.service_id as i64)
             .bind(new.requested_by as i64)
@@ -53,7 +53,7 @@ pub async fn start_manual(db: &Db, new: &NewRun<'_>) -> Result<Started, DbError>
             .bind(key)
             .bind(hash.clone())
             .bind(new.now)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?
             .map(|row| run_from_row(&row))
     });
@@ -67,11 +67,11 @@ pub async fn start_manual(db: &Db, new: &NewRun<'_>) -> Result<Started, DbError>
         "SELECT {COLUMNS}, request_hash FROM runs WHERE requested_by = $1 AND idempotency_key = $2"
     );
     // The writer: it sees what the insert just conflicted with.
-    let existing = with_writer!(db, |pool| {
+    let existing = with_writer!(db, |conn| {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(new.requested_by as i64)
             .bind(key)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?
             .map(|row| -> Result<_, sqlx::Error> {
                 Ok((run_from_row(&row)?, row.opt_bytes("request_hash")?))
@@ -149,11 +149,11 @@ pub async fn find(db: &Db, company_id: u64, id: u64) -> Result<Option<Run>, DbEr
              (SELECT s.id FROM services s JOIN company_groups g ON g.id = s.group_id
               WHERE g.company_id = $2)"
     );
-    let found = with_reader!(db, |pool| {
+    let found = with_reader!(db, |conn| {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id as i64)
             .bind(company_id as i64)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?
             .map(|row| run_from_row(&row))
     });
@@ -162,10 +162,10 @@ pub async fn find(db: &Db, company_id: u64, id: u64) -> Result<Option<Run>, DbEr
 
 pub async fn find_any(db: &Db, id: u64) -> Result<Option<Run>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM runs WHERE id = $1");
-    let found = with_reader!(db, |pool| {
+    let found = with_reader!(db, |conn| {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id as i64)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?
             .map(|row| run_from_row(&row))
     });
@@ -177,11 +177,11 @@ pub async fn since(db: &Db, service_id: u64, since: &str) -> Result<Vec<Run>, Db
     let sql = format!(
         "SELECT {COLUMNS} FROM runs WHERE service_id = $1 AND created_at >= $2 ORDER BY id DESC"
     );
-    Ok(with_reader!(db, |pool| {
+    Ok(with_reader!(db, |conn| {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(service_id as i64)
             .bind(since)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?
             .iter()
             .map(run_from_row)
@@ -191,13 +191,13 @@ pub async fn since(db: &Db, service_id: u64, since: &str) -> Result<Vec<Run>, Db
 
 /// The service's latest run, as the list shows it.
 pub async fn last_of(db: &Db, service_id: u64) -> Result<Option<RunSummary>, DbError> {
-    let found = with_reader!(db, |pool| {
+    let found = with_reader!(db, |conn| {
         sqlx::query(
             "SELECT run_id, status, started_at, finished_at, pulled, pushed
              FROM service_last_runs WHERE service_id = $1",
         )
         .bind(service_id as i64)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?
         .map(|row| last_run_from_row(&row))
     });
@@ -226,13 +226,13 @@ pub async fn append_log(
     message: &str,
     now: &str,
 ) -> Result<u64, DbError> {
-    let seq: i64 = with_writer!(db, |pool| {
+    let seq: i64 = with_writer!(db, |conn| {
         sqlx::query_scalar(APPEND_LOG)
             .bind(run_id as i64)
             .bind(now)
             .bind(level.as_str())
             .bind(message)
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?
     });
     Ok(seq as u64)
@@ -269,7 +269,7 @@ pub async fn log_after(
     after: u64,
     limit: u32,
 ) -> Result<Vec<LogLine>, DbError> {
-    Ok(with_reader!(db, |pool| {
+    Ok(with_reader!(db, |conn| {
         sqlx::query(
             "SELECT seq, at, level, message FROM run_log_lines
              WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
@@ -277,7 +277,7 @@ pub async fn log_after(
         .bind(run_id as i64)
         .bind(after.min(i64::MAX as u64) as i64)
         .bind(i64::from(limit))
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|row| -> Result<LogLine, sqlx::Error> {

@@ -31,9 +31,9 @@ pub async fn enqueue_scheduled(
          ON CONFLICT (service_id, scheduled_for) WHERE scheduled_for IS NOT NULL DO NOTHING
          RETURNING service_id",
     );
-    let mut started: Vec<u64> = with_writer!(db, |pool| {
+    let mut started: Vec<u64> = with_writer!(db, |conn| {
         built_query!(sql)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?
             .iter()
             .map(|row| row.id("service_id"))
@@ -46,24 +46,24 @@ pub async fn enqueue_scheduled(
 /// The scheduler's progress: the last minute (Unix minutes) it queued runs for, starting at
 /// `initial` on a new database.
 pub async fn scheduler_last_minute(db: &Db, initial: i64) -> Result<i64, DbError> {
-    Ok(with_writer!(db, |pool| {
+    Ok(with_writer!(db, |conn| {
         sqlx::query(
             "INSERT INTO scheduler_state (id, last_minute) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
         )
         .bind(initial)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
         sqlx::query_scalar::<_, i64>("SELECT last_minute FROM scheduler_state WHERE id = 1")
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?
     }))
 }
 
 pub async fn set_scheduler_last_minute(db: &Db, minute: i64) -> Result<(), DbError> {
-    with_writer!(db, |pool| {
+    with_writer!(db, |conn| {
         sqlx::query("UPDATE scheduler_state SET last_minute = $1 WHERE id = 1 AND last_minute < $1")
             .bind(minute)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?
             .rows_affected()
     });

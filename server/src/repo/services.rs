@@ -23,10 +23,10 @@ const INSERT_COLUMNS: &str = "group_id, name, name_lower, service_type, status, 
 /// Every service of a group, in id order (the lean view, tests).
 pub async fn in_group(db: &Db, group_id: u64) -> Result<Vec<Service>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM services s WHERE s.group_id = $1 ORDER BY s.id");
-    let services = with_reader!(db, |pool| {
+    let services = with_reader!(db, |conn| {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(group_id as i64)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?
             .iter()
             .map(|row| Ok(record_from_row(row)?.service))
@@ -40,11 +40,11 @@ pub async fn find(db: &Db, company_id: u64, id: u64) -> Result<Option<ServiceRec
         "SELECT {COLUMNS} FROM services s JOIN company_groups g ON g.id = s.group_id
          WHERE s.id = $1 AND g.company_id = $2"
     );
-    let found = with_reader!(db, |pool| {
+    let found = with_reader!(db, |conn| {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id as i64)
             .bind(company_id as i64)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?
             .map(|row| record_from_row(&row))
     });
@@ -75,10 +75,10 @@ pub async fn find_in(
 /// Loads a service regardless of company: for the worker and scheduler, never for requests.
 pub async fn find_any(db: &Db, id: u64) -> Result<Option<Service>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM services s WHERE s.id = $1");
-    let found = with_reader!(db, |pool| {
+    let found = with_reader!(db, |conn| {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id as i64)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?
             .map(|row| record_from_row(&row).map(|r| r.service))
     });
@@ -168,7 +168,7 @@ pub async fn update(
     notes: Option<&str>,
     now: &str,
 ) -> Result<bool, DbError> {
-    let done = with_writer!(db, |pool| {
+    let done = with_writer!(db, |conn| {
         sqlx::query(
             "UPDATE services SET name = COALESCE($2, name), name_lower = COALESCE($3, name_lower),
                  status = COALESCE($4, status), notes = COALESCE($5, notes), updated_at = $6
@@ -180,7 +180,7 @@ pub async fn update(
         .bind(status.map(Status::as_str))
         .bind(notes)
         .bind(now)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?
         .rows_affected()
     });
@@ -194,7 +194,7 @@ pub async fn set_alerts(
     group_id: Option<u64>,
     now: &str,
 ) -> Result<(), DbError> {
-    with_writer!(db, |pool| {
+    with_writer!(db, |conn| {
         sqlx::query(
             "UPDATE services SET alerts_enabled = $2, alert_group_id = $3, updated_at = $4 WHERE id = $1",
         )
@@ -202,7 +202,7 @@ pub async fn set_alerts(
         .bind(enabled)
         .bind(group_id.map(|g| g as i64))
         .bind(now)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?
         .rows_affected()
     });
@@ -211,10 +211,10 @@ pub async fn set_alerts(
 
 /// Removes a service with its runs and their logs.
 pub async fn delete(db: &Db, id: u64) -> Result<bool, DbError> {
-    let done = with_writer!(db, |pool| {
+    let done = with_writer!(db, |conn| {
         sqlx::query("DELETE FROM services WHERE id = $1")
             .bind(id as i64)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?
             .rows_affected()
     });
@@ -233,12 +233,12 @@ pub async fn names_in_group(tx: &mut Tx, group_id: u64) -> Result<Vec<String>, D
 /// The distinct cron expressions of active scheduled services, across all companies: what the
 /// scheduler evaluates each minute.
 pub async fn active_schedules(db: &Db) -> Result<Vec<String>, DbError> {
-    Ok(with_reader!(db, |pool| {
+    Ok(with_reader!(db, |conn| {
         sqlx::query_scalar(
             "SELECT DISTINCT trigger_cron FROM services
              WHERE status = 'active' AND trigger_kind = 'schedule' AND trigger_cron IS NOT NULL",
         )
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
     }))
 }

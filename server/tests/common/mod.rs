@@ -3,6 +3,8 @@
 //! client for it. `on_both_stores!` runs each test on both.
 #![allow(dead_code)]
 
+pub mod binary;
+pub mod corpus;
 pub mod postgres;
 pub mod process;
 
@@ -311,4 +313,30 @@ pub async fn demo_admin_and_active_services(location: &Location) -> (String, Vec
         .collect();
     db.close().await;
     (token, services)
+}
+
+/// Takes every connection of the pool that reads (token checks, readiness), and gives them back
+/// after `how_long` (await the handle for that).
+pub async fn hold_readers(
+    db: &services_server::db::Db,
+    how_long: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    let db = db.clone();
+    let (taken, all_taken) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(async move {
+        services_server::with_pool!(&db, read, |pool| {
+            // Until none is left (the server keeps some for itself, e.g. its LISTEN connection).
+            let mut held = Vec::new();
+            while let Ok(Ok(conn)) =
+                tokio::time::timeout(std::time::Duration::from_millis(300), pool.acquire()).await
+            {
+                held.push(conn);
+            }
+            let _ = taken.send(());
+            tokio::time::sleep(how_long).await;
+            drop(held);
+        })
+    });
+    let _ = all_taken.await;
+    task
 }
