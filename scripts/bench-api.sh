@@ -62,10 +62,11 @@ wait_ready() { # url
   echo "the server did not start" >&2; return 1
 }
 
-rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+# The server's own memory (anonymous pages: heap, stacks, caches). Its resident size also counts
+# the database file once per memory-mapped connection: that is the shared page cache.
+rss_kib() { awk '/^RssAnon/ { print $2 }' "/proc/$1/status"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 TICK=$(getconf CLK_TCK)
-hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 
 # One wrk run; prints "req/s|p50|p99|errors|server CPU µs per request".
 measure() { # pid token url [lua script]
