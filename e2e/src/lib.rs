@@ -403,6 +403,61 @@ impl Harness {
             .unwrap_or_else(|e| panic!("{expression}: {e}"))
     }
 
+    /// Starts recording what goes wrong in the page from now on: `console.error` (where a Rust
+    /// panic is reported), uncaught errors and unhandled promise rejections. Read them with
+    /// [`Harness::page_errors`]. A page load forgets them, so call it after navigating.
+    pub async fn watch_errors(&self) {
+        self.browser
+            .execute(
+                "if (!window.__pwErrors) {
+                   window.__pwErrors = [];
+                   const original = console.error;
+                   console.error = (...args) => { window.__pwErrors.push(args.map(String).join(' ')); original.apply(console, args); };
+                   addEventListener('error', (e) => window.__pwErrors.push('error: ' + e.message));
+                   addEventListener('unhandledrejection', (e) => window.__pwErrors.push('rejection: ' + e.reason));
+                 }",
+                vec![],
+            )
+            .await
+            .expect("the error watch is installed");
+    }
+
+    /// What [`Harness::watch_errors`] has recorded.
+    pub async fn page_errors(&self) -> Vec<String> {
+        let errors = self
+            .eval("window.__pwErrors || ['watch_errors was not called']")
+            .await;
+        serde_json::from_value(errors).expect("a list of errors")
+    }
+
+    /// The element that has focus, described as `tag "name"` (its aria-label or text, at most 60
+    /// characters), or `body` when focus fell to the page.
+    pub async fn focused(&self) -> String {
+        let described = self
+            .eval(
+                "(() => { const e = document.activeElement;
+                   if (!e || e === document.body) return 'body';
+                   const name = (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 60);
+                   return e.tagName.toLowerCase() + ' \"' + name + '\"'; })()",
+            )
+            .await;
+        described.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Marks the element that has focus, so [`Harness::focus_kept`] can tell whether that very
+    /// element (not a new one that looks the same) still has focus.
+    pub async fn mark_focused(&self) {
+        self.eval("document.querySelectorAll('[data-test-focus]').forEach(e => e.removeAttribute('data-test-focus')) || (document.activeElement && document.activeElement.setAttribute('data-test-focus', ''), true)")
+            .await;
+    }
+
+    /// Whether the element marked by [`Harness::mark_focused`] still has focus.
+    pub async fn focus_kept(&self) -> bool {
+        self.eval("!!document.activeElement && document.activeElement.hasAttribute('data-test-focus') && document.activeElement.isConnected")
+            .await
+            == serde_json::Value::Bool(true)
+    }
+
     /// Ends the browser session, chromedriver and the server.
     pub async fn stop(mut self) {
         let _ = self.browser.close().await;

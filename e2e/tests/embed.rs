@@ -273,6 +273,42 @@ async fn a_deep_link_under_the_base_path_opens_the_service_in_the_dashboard() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn embedded_the_slash_shortcut_works_only_inside_the_app_and_the_title_stays_the_hosts() {
+    let h = Harness::start().await;
+    h.open(HOST).await;
+    wait_for_rows(&h, ROWS).await;
+    let title = h.eval("document.title").await;
+    // Focus on the host's own content: `/` is the host's key.
+    h.eval("document.getElementById('toggle-mount').focus() || true")
+        .await;
+    h.browser
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("/")
+        .await
+        .unwrap();
+    assert_eq!(h.eval("document.activeElement.id").await, "toggle-mount");
+    // Focus inside the app: `/` goes to its search.
+    h.eval("document.querySelector('#services-root button[aria-controls=filter-panel]').focus() || true")
+        .await;
+    h.browser
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("/")
+        .await
+        .unwrap();
+    assert_eq!(h.eval("document.activeElement.id").await, "service-search");
+    // Moving around inside the app leaves the host's title alone.
+    click(&h, "#services-root #services-panel a.name").await;
+    wait_for_service_page(&h).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(h.eval("document.title").await, title);
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_expired_token_is_renewed_by_the_host_and_the_user_notices_nothing() {
     let h = Harness::start().await;
     h.open("/dashboard/assets/dashboard.css").await;
