@@ -2,9 +2,12 @@
 //! search, filters and sorting mean exactly the same thing on both sides. No web dependencies.
 
 pub mod account;
+pub mod api;
+pub mod cache;
 pub mod cron;
 pub mod embed;
 pub mod highlight;
+pub mod index;
 pub mod query;
 mod query_string;
 pub mod run;
@@ -12,7 +15,10 @@ pub mod service;
 pub mod time;
 
 pub use account::{Company, Me, Role};
+pub use api::{LogPage, RunRequest, ServiceList, ServicePatch};
+pub use cache::{Changes, Edit, EditTicket, GroupData, ListCache, LoadTicket};
 pub use cron::{Cron, CronError};
+pub use index::{Hits, IndexPage, SearchIndex};
 pub use query::{
     FacetCount, Facets, Filter, ListPage, ListQuery, Page, Sort, SortDirection, SortKey,
     DEFAULT_PAGE_SIZE, PAGE_SIZES,
