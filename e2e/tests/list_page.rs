@@ -6,7 +6,7 @@ use fantoccini::Locator;
 use services_e2e::Harness;
 
 const ROW_IDS: &str = "#services-panel span.id";
-const STATUS: &str = "#services-panel p[role=status]";
+const STATUS: &str = "#services-panel p.count";
 
 /// Ids the API lists for group 1 with these list parameters.
 async fn api_ids(h: &Harness, params: &str) -> Vec<String> {

@@ -7,8 +7,8 @@
 
 use crate::api::ServiceList;
 use crate::index::SearchIndex;
-use crate::service::{CompanyGroup, GroupSummary, Service, ServiceDetail, ServiceSummary, Status};
-use std::collections::HashMap;
+use crate::service::{CompanyGroup, GroupSummary, ServiceDetail, ServiceSummary, Status};
+use std::collections::{HashMap, HashSet};
 
 /// A change made before the server confirms it. (Bulk edits and favourites will add kinds.)
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,9 +186,9 @@ impl ListCache {
         {
             return Changes::none(group);
         }
-        let before: HashMap<u64, ServiceSummary> = self.shown_all(group);
+        let old = self.data.remove(&group);
         let mut items = list.items;
-        if let Some(old) = self.data.get(&group) {
+        if let Some(old) = &old {
             let newer = |at: Option<&u64>| at.is_some_and(|t| *t > ticket.started);
             items.retain(|s| !newer(old.removed.get(&s.service.id)));
             for item in &mut items {
@@ -198,8 +198,7 @@ impl ListCache {
                     }
                 }
             }
-            let listed: std::collections::HashSet<u64> =
-                items.iter().map(|s| s.service.id).collect();
+            let listed: HashSet<u64> = items.iter().map(|s| s.service.id).collect();
             for local in &old.base {
                 let id = local.service.id;
                 if newer(old.touched.get(&id)) && !listed.contains(&id) {
@@ -207,7 +206,21 @@ impl ListCache {
                 }
             }
         }
-        let (touched, removed) = match self.data.remove(&group) {
+        // What changed, by the base (pending edits apply the same on both sides).
+        let mut changes = Changes::none(group);
+        let now: HashSet<u64> = items.iter().map(|s| s.service.id).collect();
+        for s in &items {
+            match old.as_ref().and_then(|o| o.base_of(s.service.id)) {
+                None => changes.added.push(s.service.id),
+                Some(before) if before != s => changes.updated.push(s.service.id),
+                Some(_) => {}
+            }
+        }
+        if let Some(old) = &old {
+            changes.removed = old.ids().filter(|id| !now.contains(id)).collect();
+            changes.removed.sort_unstable();
+        }
+        let (touched, removed) = match old {
             Some(old) => (
                 keep_after(old.touched, ticket.started),
                 keep_after(old.removed, ticket.started),
@@ -221,40 +234,25 @@ impl ListCache {
             touched,
             removed,
             loaded_at: ticket.started,
-            index: SearchIndex::default(),
+            index: SearchIndex::new(items.iter().map(|s| &s.service)),
         };
         data.set_base(items);
         self.data.insert(group, data);
-        let ids: Vec<u64> = self.data[&group].ids().collect();
-        let shown: Vec<ServiceSummary> =
-            ids.iter().filter_map(|id| self.shown(group, *id)).collect();
-        let data = self.data.get_mut(&group).expect("just inserted");
-        data.index = SearchIndex::new(shown.iter().map(|s| &s.service));
-        let mut changes = Changes::none(group);
-        for s in &shown {
-            match before.get(&s.service.id) {
-                None => changes.added.push(s.service.id),
-                Some(old) if old != s => changes.updated.push(s.service.id),
-                Some(_) => {}
+        // Pending edits show on top of the new base, in the index too.
+        let edited: Vec<u64> = self
+            .pending
+            .iter()
+            .filter(|(t, _)| t.group == group)
+            .map(|(t, _)| t.id)
+            .collect();
+        for id in edited {
+            if let Some(shown) = self.shown(group, id) {
+                if let Some(data) = self.data.get_mut(&group) {
+                    data.index.upsert(&shown.service);
+                }
             }
         }
-        let now: std::collections::HashSet<u64> = ids.into_iter().collect();
-        changes.removed = before
-            .keys()
-            .filter(|id| !now.contains(id))
-            .copied()
-            .collect();
-        changes.removed.sort_unstable();
         changes
-    }
-
-    fn shown_all(&self, group: u64) -> HashMap<u64, ServiceSummary> {
-        let Some(data) = self.data.get(&group) else {
-            return HashMap::new();
-        };
-        data.ids()
-            .filter_map(|id| self.shown(group, id).map(|s| (id, s)))
-            .collect()
     }
 
     /// Re-reads one service as shown into the index, and says whether it changed.
@@ -386,20 +384,11 @@ pub fn summary_of(detail: &ServiceDetail) -> ServiceSummary {
     }
 }
 
-/// The detail of a service with `service` in place of its own fields (what a confirmed edit of
-/// a row means for an open service page).
-pub fn with_service(detail: &ServiceDetail, service: &Service) -> ServiceDetail {
-    ServiceDetail {
-        service: service.clone(),
-        ..detail.clone()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::query::Facets;
-    use crate::service::{AlertSettings, Endpoint, ServiceType, Trigger};
+    use crate::service::{AlertSettings, Endpoint, Service, ServiceType, Trigger};
 
     fn service(id: u64, group: u64, status: Status) -> Service {
         Service {

@@ -374,7 +374,7 @@ mod tests {
             id,
             group_id: 1,
             name: name.into(),
-            service_type: if id % 5 == 0 {
+            service_type: if id.is_multiple_of(5) {
                 ServiceType::Sweeper
             } else {
                 ServiceType::Standard

@@ -1,3 +1,4 @@
+use crate::format::role_label;
 use crate::state::RowContext;
 use leptos::html;
 use leptos::prelude::*;
@@ -62,7 +63,9 @@ fn items(service: &Service, can_manage: bool, role: &str) -> Vec<Item> {
 /// menu, `aria-disabled`, with the reason.
 #[component]
 pub fn ActionsMenu(
-    service: Service,
+    /// The service as shown now: the items follow its status.
+    #[prop(into)]
+    service: Signal<Service>,
     #[prop(into)] on_action: Callback<(MenuAction, u64)>,
 ) -> impl IntoView {
     let styler_class = style! {
@@ -129,24 +132,18 @@ pub fn ActionsMenu(
         }
     };
     let rows = expect_context::<RowContext>();
-    let id = service.id;
-    let name = format!("Actions for {} (ID {id})", service.name);
+    let id = service.with_untracked(|s| s.id);
+    let name =
+        Signal::derive(move || service.with(|s| format!("Actions for {} (ID {id})", s.name)));
     let menu_id = format!("actions-menu-{id}");
     let is_open = move || rows.open_menu.get() == Some(id);
     let button_ref = NodeRef::<html::Button>::new();
     let menu_ref = NodeRef::<html::Ul>::new();
     let focus_at = RwSignal::new(0usize);
-    let service = StoredValue::new(service);
     let menu_items = Memo::new(move |_| {
         let role = rows.role.get();
         service
-            .with_value(|s| {
-                items(
-                    s,
-                    role.can_manage_services(),
-                    &role.as_str().replace('_', "-"),
-                )
-            })
+            .with(|s| items(s, role.can_manage_services(), role_label(role)))
             .into_iter()
             .map(|i| (i.action, i.label, i.blocked))
             .collect::<Vec<_>>()
@@ -238,7 +235,7 @@ pub fn ActionsMenu(
             <button
                 type="button"
                 node_ref=button_ref
-                aria-label=name.clone()
+                aria-label=name
                 aria-haspopup="menu"
                 aria-expanded=move || is_open().to_string()
                 aria-controls=move || is_open().then(|| menu_id.clone())
@@ -257,7 +254,7 @@ pub fn ActionsMenu(
                 <ul
                     role="menu"
                     id=format!("actions-menu-{id}")
-                    aria-label=name.clone()
+                    aria-label=name
                     node_ref=menu_ref
                     on:keydown=on_menu_keydown
                 >

@@ -1,7 +1,8 @@
 use super::actions_menu::{ActionsMenu, MenuAction};
 use super::highlight::Highlight;
+use crate::store::RowHandle;
 use leptos::prelude::*;
-use services_model::{ServiceSummary, ServiceType, Status};
+use services_model::{Service, ServiceType, Status};
 use stylers::style;
 use wasm_bindgen::JsCast;
 
@@ -43,11 +44,13 @@ fn bell(on: bool, scope: &'static str) -> impl IntoView {
     }
 }
 
-/// One service, as a table row or a card. A click anywhere on it (outside its own controls)
-/// opens the service; keyboard users use the name link. No interactive element nests another.
+/// One service, as a table row or a card. Every field follows the row's signal, so a change to
+/// the service updates the row in place (focus and any open menu stay). A click anywhere on it
+/// (outside its own controls) opens the service; keyboard users use the name link. No
+/// interactive element nests another.
 #[component]
 pub fn ServiceRow(
-    summary: ServiceSummary,
+    row: RowHandle,
     layout: RowLayout,
     #[prop(into)] terms: Signal<Vec<String>>,
     #[prop(into)] on_action: Callback<(MenuAction, u64)>,
@@ -194,24 +197,28 @@ pub fn ServiceRow(
             cursor: help;
         }
         span.cron {
+            display: none;
             position: absolute;
             left: 0;
             top: calc(100% + 4px);
             z-index: 5;
-            white-space: nowrap;
+            width: max-content;
+            max-width: min(18rem, 80vw);
             padding: var(--pw-space-1) var(--pw-space-2);
             border-radius: 4px;
             background: var(--pw-color-text);
             color: var(--pw-color-bg);
             font-family: monospace;
             font-size: var(--pw-font-size-small);
-            visibility: hidden;
         }
         span.schedule:hover span.cron {
-            visibility: visible;
+            display: block;
         }
         span.schedule:focus span.cron {
-            visibility: visible;
+            display: block;
+        }
+        span.dismissed span.cron {
+            display: none;
         }
         a.alerts {
             color: var(--pw-color-text);
@@ -227,31 +234,32 @@ pub fn ServiceRow(
             text-align: right;
         }
     };
-    let s = summary.service;
-    let id = s.id;
-    let status_word = match s.status {
-        Status::Active => "Active",
-        Status::Inactive => "Inactive",
+    let id = row.id;
+    let service = {
+        let summary = row.summary.clone();
+        Memo::new(move |_| summary.with(|s| s.service.clone()))
     };
-    let status_icon = match s.status {
-        Status::Active => "●",
-        Status::Inactive => "○",
+    let field = move |read: fn(&Service) -> String| Signal::derive(move || service.with(read));
+    let is_active = move || service.with(|s| s.status == Status::Active);
+    let status_word = move || if is_active() { "Active" } else { "Inactive" };
+    let status_icon = move || if is_active() { "●" } else { "○" };
+    let type_word = field(|s| match s.service_type {
+        ServiceType::Standard => "Standard".into(),
+        ServiceType::Sweeper => "Sweeper".into(),
+    });
+    let name = field(|s| s.name.clone());
+    let alerts_on = move || service.with(|s| s.alerts_enabled);
+    let alerts_text = move || if alerts_on() { "On" } else { "Off" };
+    let alerts_label = move || {
+        format!(
+            "Alerts {}: alert settings for {}",
+            alerts_text().to_lowercase(),
+            name.get()
+        )
     };
-    let is_active = s.status == Status::Active;
-    let type_word = match s.service_type {
-        ServiceType::Standard => "Standard",
-        ServiceType::Sweeper => "Sweeper",
-    };
-    let schedule = s.trigger.describe();
-    let cron = s.trigger.cron().map(str::to_string);
-    let alerts_text = if s.alerts_enabled { "On" } else { "Off" };
-    let alerts_label = format!(
-        "Alerts {}: alert settings for {}",
-        alerts_text.to_lowercase(),
-        s.name
-    );
+    let (source, destination) =
+        service.with_untracked(|s| (s.source.clone(), s.destination.clone()));
     let copied = RwSignal::new(false);
-    let id_text = id.to_string();
     let copy = move |_| {
         let text = id.to_string();
         let clipboard = window().navigator().clipboard();
@@ -279,63 +287,46 @@ pub fn ServiceRow(
 
     let rows = expect_context::<crate::state::RowContext>();
     let highlighted = move || rows.highlight.get() == Some(id);
-    let link_ref = NodeRef::<leptos::html::A>::new();
-    Effect::new(move |_| {
-        if let Some(link) = link_ref.get() {
-            if rows.highlight.get_untracked() == Some(id) {
-                let _ = link.focus();
-            }
-        }
-    });
-    let name_link = {
-        let name = s.name.clone();
-        view! { class = styler_class, <a class="name" href=crate::config::href(&service_href(id)) node_ref=link_ref><Highlight text=name terms=terms/></a> }
+    let name_link = view! { class = styler_class,
+        <a class="name" href=crate::config::href(&service_href(id))><Highlight text=name terms=terms/></a>
     };
-    let id_cell = {
-        let id_text = id_text.clone();
-        view! { class = styler_class,
-            <span class="id-cell">
-                <span class="id"><Highlight text=id_text terms=terms/></span>
-                <button type="button" class="copy" aria-label=format!("Copy ID {id}") on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
-            </span>
-        }
+    let id_cell = view! { class = styler_class,
+        <span class="id-cell">
+            <span class="id"><Highlight text=id.to_string() terms=terms/></span>
+            <button type="button" class="copy" aria-label=format!("Copy ID {id}") on:click=copy>
+                {move || if copied.get() { "Copied" } else { "Copy" }}
+            </button>
+        </span>
     };
     let status_cell = view! { class = styler_class,
-        <span class="status" class:active=is_active class:inactive=!is_active>
+        <span class="status" class:active=is_active class:inactive=move || !is_active()>
             <span aria-hidden="true">{status_icon}</span>{status_word}
         </span>
     };
     let flow = view! { class = styler_class,
         <span class="flow">
-            {badge(&s.source.system, styler_class)}
-            {format!("{} {}", s.source.system, s.source.entity)}
+            {badge(&source.system, styler_class)}
+            {format!("{} {}", source.system, source.entity)}
             <span aria-hidden="true">"→"</span>
             <span class="visually-hidden">"to"</span>
-            {badge(&s.destination.system, styler_class)}
-            {format!("{} {}", s.destination.system, s.destination.entity)}
+            {badge(&destination.system, styler_class)}
+            {format!("{} {}", destination.system, destination.entity)}
         </span>
     };
-    let schedule_cell = match cron {
-        Some(cron) => view! { class = styler_class,
-            <span class="schedule" tabindex="0">{schedule}<span class="cron">{format!("Cron (UTC): {cron}")}</span></span>
-        }
-        .into_any(),
-        None => view! { <span>{schedule}</span> }.into_any(),
-    };
+    let schedule_cell =
+        view! { class = styler_class, <Schedule service=service scope=styler_class/> };
     let alerts = view! { class = styler_class,
         <a class="alerts" href=crate::config::href(&format!("{}?tab=alerts", service_href(id))) aria-label=alerts_label>
-            {bell(s.alerts_enabled, styler_class)}
+            {move || bell(alerts_on(), styler_class)}
             {alerts_text}
         </a>
     };
-    let menu = view! { <ActionsMenu service=s.clone() on_action=on_action/> };
+    let menu = view! { <ActionsMenu service=service on_action=on_action/> };
 
     match layout {
         RowLayout::Table => view! { class = styler_class,
-            <tr on:click=open_unless_control class:highlighted=highlighted>
-                <td><span class="flow">{badge(&s.source.system, styler_class)}{s.source.system.clone()}</span></td>
+            <tr data-row-id=id on:click=open_unless_control class:highlighted=highlighted>
+                <td><span class="flow">{badge(&source.system, styler_class)}{source.system.clone()}</span></td>
                 <td>{id_cell}</td>
                 <td>{status_cell}</td>
                 <td><Highlight text=type_word terms=terms/></td>
@@ -348,9 +339,9 @@ pub fn ServiceRow(
         }
         .into_any(),
         RowLayout::Card => view! { class = styler_class,
-            <li class="card" on:click=open_unless_control class:highlighted=highlighted>
+            <li class="card" data-row-id=id on:click=open_unless_control class:highlighted=highlighted>
                 <div class="card-head">
-                    <p class="source">{badge(&s.source.system, styler_class)}{s.source.system.clone()}</p>
+                    <p class="source">{badge(&source.system, styler_class)}{source.system.clone()}</p>
                     {menu}
                 </div>
                 <h3>{name_link}</h3>
@@ -365,5 +356,40 @@ pub fn ServiceRow(
             </li>
         }
         .into_any(),
+    }
+}
+
+/// The schedule in words; for a cron schedule, focusable, with the expression in a tooltip that
+/// shows on hover and focus, `Esc` hides, and screen readers get as the description.
+#[component]
+fn Schedule(service: Memo<Service>, scope: &'static str) -> impl IntoView {
+    let words = move || service.with(|s| s.trigger.describe());
+    let cron = move || service.with(|s| s.trigger.cron().map(str::to_string));
+    let tip_id = service.with_untracked(|s| format!("cron-{}", s.id));
+    let dismissed = RwSignal::new(false);
+    move || match cron() {
+        Some(cron) => {
+            let (tip, described_by) = (tip_id.clone(), tip_id.clone());
+            view! { class = scope,
+                <span
+                    class="schedule"
+                    class:dismissed=move || dismissed.get()
+                    tabindex="0"
+                    aria-describedby=described_by
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            dismissed.set(true);
+                        }
+                    }
+                    on:blur=move |_| dismissed.set(false)
+                    on:mouseleave=move |_| dismissed.set(false)
+                >
+                    {words}
+                    <span class="cron" id=tip role="tooltip">{format!("Cron (UTC): {cron}")}</span>
+                </span>
+            }
+            .into_any()
+        }
+        None => view! { <span>{words}</span> }.into_any(),
     }
 }

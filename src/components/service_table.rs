@@ -1,13 +1,16 @@
 use super::actions_menu::MenuAction;
 use super::service_row::{RowLayout, ServiceRow};
+use crate::store::RowHandle;
 use leptos::prelude::*;
-use services_model::{ListQuery, ServiceSummary, SortDirection, SortKey};
+use services_model::{ListQuery, SortDirection, SortKey};
 use stylers::style;
 
 /// The services as a table (900 px and wider), with sortable headers carrying `aria-sort`.
 #[component]
 pub fn ServiceTable(
-    #[prop(into)] items: Signal<Vec<ServiceSummary>>,
+    /// The rows of the page, in order; keyed by id, so a row stays put while it changes.
+    #[prop(into)]
+    rows: Signal<Vec<RowHandle>>,
     #[prop(into)] query: Signal<ListQuery>,
     #[prop(into)] on_query: Callback<ListQuery>,
     #[prop(into)] terms: Signal<Vec<String>>,
@@ -87,11 +90,11 @@ pub fn ServiceTable(
             </thead>
             <tbody>
                 <For
-                    each=move || items.get()
-                    key=|s| (s.service.id, s.service.updated_at.clone(), s.service.name.clone(), s.service.status)
-                    children=move |summary| {
-                        view! { <ServiceRow summary=summary layout=RowLayout::Table terms=terms on_action=on_action on_open=on_open/> }
-                    }
+                    each=move || rows.get()
+                key=|row| row.id
+                children=move |row| {
+                    view! { <ServiceRow row=row layout=RowLayout::Table terms=terms on_action=on_action on_open=on_open/> }
+                }
                 />
             </tbody>
         </table>
