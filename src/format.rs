@@ -1,6 +1,6 @@
 //! How the UI writes times, durations and roles, in one place.
 
-use services_model::{Role, Run, UtcTime};
+use services_model::{Role, Run, Trigger, UtcTime};
 
 /// An RFC 3339 UTC time as the tables show it: `2026-11-27 09:15:02`.
 pub fn timestamp(rfc3339: &str) -> String {
@@ -36,4 +36,24 @@ pub fn run_duration(run: &Run) -> String {
         (Some(_), None) => "running".into(),
         _ => "—".into(),
     }
+}
+
+thread_local! {
+    static SCHEDULES: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// A trigger in words ("Every 15 minutes", "Webhook"). Groups share a handful of schedules, so
+/// each cron expression is described once.
+pub fn schedule(trigger: &Trigger) -> String {
+    let Some(cron) = trigger.cron() else {
+        return trigger.describe();
+    };
+    SCHEDULES.with(|known| {
+        known
+            .borrow_mut()
+            .entry(cron.to_string())
+            .or_insert_with(|| trigger.describe())
+            .clone()
+    })
 }

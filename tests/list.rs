@@ -140,11 +140,13 @@ fn group_list(items: Vec<ServiceSummary>) -> ServiceList {
 }
 
 /// The list of group 1 with its data, a query signal it drives, and the store.
-fn mount_list() -> (Element, impl Drop, RwSignal<ListQuery>) {
+fn mount_list() -> (Element, impl Drop, RwSignal<ListQuery>, ServicesStore) {
     let query = RwSignal::new(ListQuery::default());
+    let store = RwSignal::new_local(None::<ServicesStore>);
     let (root, handle) = mount(move || {
-        let store = provide_store();
-        store.receive(group_list(sample()));
+        let s = provide_store();
+        s.receive(group_list(sample()));
+        store.set(Some(s));
         view! {
             <ServicesList
                 group=Signal::stored(Some(1u64))
@@ -157,7 +159,7 @@ fn mount_list() -> (Element, impl Drop, RwSignal<ListQuery>) {
             />
         }
     });
-    (root, handle, query)
+    (root, handle, query, store.get_untracked().unwrap())
 }
 
 fn row_ids(root: &Element) -> Vec<String> {
@@ -175,7 +177,7 @@ async fn type_search(root: &Element, text: &str) {
 
 #[wasm_bindgen_test]
 async fn search_narrows_by_id_type_and_name_case_insensitively() {
-    let (root, _h, query) = mount_list();
+    let (root, _h, query, _) = mount_list();
     tick().await;
     assert_eq!(row_ids(&root), vec!["2001", "2002", "2003", "3104"]);
     assert_eq!(texts(&root, "p.count"), vec!["4 services"]);
@@ -217,7 +219,7 @@ async fn search_narrows_by_id_type_and_name_case_insensitively() {
 
 #[wasm_bindgen_test]
 async fn slash_focuses_the_search_from_anywhere() {
-    let (root, _h, _query) = mount_list();
+    let (root, _h, _query, _) = mount_list();
     tick().await;
     let body = document().body().unwrap();
     body.focus().ok();
@@ -229,7 +231,7 @@ async fn slash_focuses_the_search_from_anywhere() {
 
 #[wasm_bindgen_test]
 async fn filters_show_counts_chips_and_clear() {
-    let (root, _h, query) = mount_list();
+    let (root, _h, query, _) = mount_list();
     tick().await;
     let toggle = element(&root, "button[aria-controls=filter-panel]");
     assert_eq!(toggle.text_content().unwrap(), "Filters");
@@ -526,24 +528,7 @@ async fn an_empty_group_says_so_and_loading_shows_skeleton_rows() {
 
 #[wasm_bindgen_test]
 async fn a_changed_service_updates_its_row_in_place() {
-    let store = RwSignal::new_local(None::<ServicesStore>);
-    let query = RwSignal::new(ListQuery::default());
-    let (root, _h) = mount(move || {
-        let s = provide_store();
-        s.receive(group_list(sample()));
-        store.set(Some(s));
-        view! {
-            <ServicesList
-                group=Signal::stored(Some(1u64))
-                query=query
-                on_query=move |(q, _replace): (ListQuery, bool)| query.set(q)
-                group_name="Retail UK"
-                on_action=|_| {}
-                on_open=|_| {}
-                on_retry=|_| {}
-            />
-        }
-    });
+    let (root, _h, query, store) = mount_list();
     tick().await;
     // Rows are table rows or cards, depending on the test window's width.
     let first: Element = root.query_selector("[data-row-id]").unwrap().unwrap();
@@ -559,7 +544,7 @@ async fn a_changed_service_updates_its_row_in_place() {
     let mut items = sample();
     items[0].service.status = Status::Inactive;
     items[0].service.name = "Shopify orders (paused)".into();
-    store.get_untracked().unwrap().receive(group_list(items));
+    store.receive(group_list(items));
     tick().await;
     let now: Element = root.query_selector("[data-row-id]").unwrap().unwrap();
     assert!(now.is_same_node(Some(&first)), "the same row element");

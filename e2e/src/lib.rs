@@ -209,6 +209,79 @@ impl Harness {
         }
     }
 
+    /// Polls the location (path and query) until `check` accepts it, and returns it. The list
+    /// writes a typed search into the URL once typing pauses.
+    pub async fn wait_for_location(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let location = self.location().await;
+            if check(&location) {
+                return location;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the location is {location}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits for a button with exactly this (whitespace-normalised) text.
+    pub async fn button(&self, text: &str) -> Element {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&format!(
+                "//button[normalize-space(.)='{text}']"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("no button {text}: {e}"))
+    }
+
+    /// Waits for a toast containing `part`, and returns its text.
+    pub async fn toast(&self, part: &str) -> String {
+        let texts = self
+            .wait_for_texts("div[aria-live=polite] div", part, |t| {
+                t.iter().any(|x| x.contains(part))
+            })
+            .await;
+        texts.into_iter().find(|t| t.contains(part)).unwrap()
+    }
+
+    /// Polls a JavaScript expression until it is `true`.
+    pub async fn wait_until(&self, what: &str, expression: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        while self.eval(expression).await != serde_json::Value::Bool(true) {
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}: {expression}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Sends keys (text, or a `fantoccini::key::Key` as a string) to the focused element.
+    pub async fn press(&self, keys: &str) {
+        self.browser
+            .active_element()
+            .await
+            .expect("an active element")
+            .send_keys(keys)
+            .await
+            .expect("the keys are sent");
+    }
+
+    /// Follows the service page's "← Back to services" link.
+    pub async fn back_to_services(&self) {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::LinkText("← Back to services"))
+            .await
+            .expect("the link back to the list")
+            .click()
+            .await
+            .expect("the link clicks");
+    }
+
     /// Waits for an element to exist.
     pub async fn find(&self, css: &str) -> Element {
         self.browser
@@ -420,6 +493,12 @@ impl Harness {
             )
             .await
             .expect("the error watch is installed");
+    }
+
+    /// Fails if [`Harness::watch_errors`] recorded anything.
+    pub async fn assert_no_page_errors(&self, what: &str) {
+        let errors = self.page_errors().await;
+        assert!(errors.is_empty(), "{what}: {errors:#?}");
     }
 
     /// What [`Harness::watch_errors`] has recorded.

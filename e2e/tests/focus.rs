@@ -3,7 +3,6 @@
 //! page's heading, set the title and announce it; the `/` shortcut can be turned off.
 
 use fantoccini::key::Key;
-use fantoccini::Locator;
 use services_e2e::Harness;
 use std::time::Duration;
 
@@ -25,27 +24,6 @@ async fn focus(h: &Harness, css: &str) {
     h.mark_focused().await;
 }
 
-/// Sends keys (a `Key` as a string, or text) to the focused element.
-async fn press(h: &Harness, keys: impl ToString) {
-    h.browser
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(&keys.to_string())
-        .await
-        .unwrap();
-}
-
-async fn wait_until(h: &Harness, what: &str, expression: &str) {
-    for _ in 0..100 {
-        if h.eval(expression).await == serde_json::Value::Bool(true) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting for {what}: {expression}");
-}
-
 /// Notes (in `lost`) a step after which focus is not on the control used.
 async fn check_focus_kept(h: &Harness, after: &str, lost: &mut Vec<String>) {
     if !h.focus_kept().await {
@@ -61,7 +39,7 @@ async fn focus_stays_on_the_control_used_to_sort_page_filter_and_change_a_row() 
 
     // Sort by name from the keyboard.
     focus(&h, "#services-panel th:nth-child(5) button").await;
-    press(&h, Key::Enter).await;
+    h.press(&Key::Enter.to_string()).await;
     let by_name = h.service_ids(1, "sort=name&limit=50").await;
     h.wait_for_texts(ROW_IDS, "sorted by name", |ids| ids == by_name.as_slice())
         .await;
@@ -69,19 +47,19 @@ async fn focus_stays_on_the_control_used_to_sort_page_filter_and_change_a_row() 
 
     // Next page, then back through the page number.
     focus(&h, "nav[aria-label=Pages] li:last-child button").await;
-    press(&h, Key::Enter).await;
+    h.press(&Key::Enter.to_string()).await;
     h.wait_for_texts("button[aria-current=page]", "page 2", |p| p == ["2"])
         .await;
     check_focus_kept(&h, "Next", &mut lost).await;
     focus(&h, "nav[aria-label=Pages] button[aria-label='Page 1']").await;
-    press(&h, Key::Enter).await;
+    h.press(&Key::Enter.to_string()).await;
     h.wait_for_texts("button[aria-current=page]", "page 1", |p| p == ["1"])
         .await;
     check_focus_kept(&h, "a page number", &mut lost).await;
 
     // Another page size, with the arrow keys on the select.
     focus(&h, "nav[aria-label=Pages] select").await;
-    press(&h, Key::Down).await;
+    h.press(&Key::Down.to_string()).await;
     h.wait_for_texts(ROW_IDS, "64 rows on one page", |ids| ids.len() == 64)
         .await;
     assert!(h.location().await.contains("per_page=100"));
@@ -92,20 +70,20 @@ async fn focus_stays_on_the_control_used_to_sort_page_filter_and_change_a_row() 
     let id = &first[0];
     let menu = format!("#services-panel [data-actions-for='{id}'] button[aria-haspopup=menu]");
     focus(&h, &menu).await;
-    press(&h, Key::Enter).await;
+    h.press(&Key::Enter.to_string()).await;
     h.find("[role=menu]").await;
     for _ in 0..3 {
-        press(&h, Key::Down).await;
+        h.press(&Key::Down.to_string()).await;
     }
     let item = h.focused().await;
     assert!(
         item.to_lowercase().contains("activate"),
         "the status item: {item}"
     );
-    press(&h, Key::Enter).await;
+    h.press(&Key::Enter.to_string()).await;
     h.find("[role=dialog]").await;
-    press(&h, Key::Tab).await;
-    press(&h, Key::Enter).await;
+    h.press(&Key::Tab.to_string()).await;
+    h.press(&Key::Enter.to_string()).await;
     h.wait_for_texts("div[aria-live=polite] div", "the change", |t| {
         t.iter().any(|x| x.contains("is now"))
     })
@@ -119,7 +97,7 @@ async fn focus_stays_on_the_control_used_to_sort_page_filter_and_change_a_row() 
         .await
         .unwrap();
     focus(&h, "#filter-panel fieldset input[type=checkbox]").await;
-    press(&h, Key::Space).await;
+    h.press(&Key::Space.to_string()).await;
     h.wait_for_texts("ul.chips button", "the filter chip", |c| c.len() == 1)
         .await;
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -143,7 +121,7 @@ async fn on_a_phone_toggling_a_filter_keeps_focus_in_the_sheet() {
         "#filter-panel fieldset:nth-of-type(2) input[type=checkbox]",
     )
     .await;
-    press(&h, Key::Space).await;
+    h.press(&Key::Space.to_string()).await;
     h.wait_for_texts("ul.chips button", "the filter chip", |c| c.len() == 1)
         .await;
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -172,11 +150,11 @@ async fn a_route_change_sets_the_title_moves_focus_to_the_heading_and_is_announc
     h.wait_for_texts("main h1", "the service page", |t| t == [name.clone()])
         .await;
     let title = serde_json::to_string(&format!("{name} · Services · Patchworks")).unwrap();
-    wait_until(&h, "the title", &format!("document.title === {title}")).await;
+    h.wait_until("the title", &format!("document.title === {title}"))
+        .await;
     assert_eq!(h.focused().await, format!("h1 \"{name}\""));
     let quoted = serde_json::to_string(&name).unwrap();
-    wait_until(
-        &h,
+    h.wait_until(
         "the announcement",
         &format!(
             "document.getElementById('pw-announcer')?.textContent.includes({quoted}) ?? false"
@@ -184,21 +162,11 @@ async fn a_route_change_sets_the_title_moves_focus_to_the_heading_and_is_announc
     )
     .await;
 
-    h.browser
-        .find(Locator::LinkText("← Back to services"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    h.back_to_services().await;
     h.wait_for_texts(ROW_IDS, "the list", |ids| !ids.is_empty())
         .await;
-    wait_until(
-        &h,
-        "the title",
-        "document.title === 'Services · Patchworks'",
-    )
-    .await;
+    h.wait_until("the title", "document.title === 'Services · Patchworks'")
+        .await;
     assert_eq!(h.focused().await, "h1 \"Services\"");
     h.stop().await;
 }
@@ -208,7 +176,7 @@ async fn the_slash_shortcut_can_be_turned_off() {
     let h = Harness::start().await;
     ready(&h, "/?group=1").await;
     h.find("h1").await.click().await.unwrap();
-    press(&h, "/").await;
+    h.press("/").await;
     assert_eq!(h.eval("document.activeElement.id").await, "service-search");
 
     let switch = h
@@ -224,7 +192,7 @@ async fn the_slash_shortcut_can_be_turned_off() {
         Some("false")
     );
     h.find("h1").await.click().await.unwrap();
-    press(&h, "/").await;
+    h.press("/").await;
     assert_ne!(
         h.eval("document.activeElement.id").await,
         "service-search",

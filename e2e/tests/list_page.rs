@@ -44,7 +44,8 @@ async fn search_narrows_as_you_type_and_escape_clears() {
     assert!(!ids.is_empty());
     let status = h.texts(STATUS).await;
     assert_eq!(status, vec![format!("{} of 64 services", expected.len())]);
-    assert!(h.location().await.contains("q=SWEEP"));
+    h.wait_for_location("the search in the URL", |l| l.contains("q=SWEEP"))
+        .await;
     assert!(
         !h.texts("tbody mark").await.is_empty(),
         "matches are highlighted"
@@ -53,7 +54,8 @@ async fn search_narrows_as_you_type_and_escape_clears() {
     search.send_keys(&Key::Escape.to_string()).await.unwrap();
     h.wait_for_texts(ROW_IDS, "all rows again", |ids| ids.len() == 50)
         .await;
-    assert_eq!(h.location().await, "/?group=1");
+    h.wait_for_location("no search in the URL", |l| l == "/?group=1")
+        .await;
 
     // `/` focuses the search from anywhere; the id matches as text.
     h.find("h1").await.click().await.unwrap();

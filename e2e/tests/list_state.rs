@@ -42,25 +42,6 @@ async fn choose(h: &Harness, id: &str, item: &str) {
         .unwrap();
 }
 
-async fn button(h: &Harness, text: &str) -> fantoccini::elements::Element {
-    h.browser
-        .wait()
-        .for_element(Locator::XPath(&format!(
-            "//button[normalize-space(.)='{text}']"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("no button {text}: {e}"))
-}
-
-async fn toast(h: &Harness, part: &str) -> String {
-    let texts = h
-        .wait_for_texts("div[aria-live=polite] div", part, |t| {
-            t.iter().any(|x| x.contains(part))
-        })
-        .await;
-    texts.into_iter().find(|t| t.contains(part)).unwrap()
-}
-
 /// The text of the row with this id, or "" if it is not on the page.
 async fn row_text(h: &Harness, id: &str) -> String {
     h.eval(&format!(
@@ -88,11 +69,6 @@ async fn still_responds(h: &Harness) {
     .await;
 }
 
-async fn no_page_errors(h: &Harness, what: &str) {
-    let errors = h.page_errors().await;
-    assert!(errors.is_empty(), "{what}: {errors:#?}");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_clone_answered_after_leaving_the_list_keeps_the_app_alive() {
     let h = Harness::start().await;
@@ -111,19 +87,14 @@ async fn a_clone_answered_after_leaving_the_list_keeps_the_app_alive() {
     })
     .await;
     tokio::time::sleep(Duration::from_millis(DELAY_MS + 1000)).await;
-    no_page_errors(&h, "the clone's answer after leaving").await;
-    toast(&h, "Cloned").await;
-    h.browser
-        .find(Locator::LinkText("← Back to services"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    h.assert_no_page_errors("the clone's answer after leaving")
+        .await;
+    h.toast("Cloned").await;
+    h.back_to_services().await;
     h.wait_for_texts(COUNT, "the group with its copy", |t| t == ["35 services"])
         .await;
     still_responds(&h).await;
-    no_page_errors(&h, "after going back").await;
+    h.assert_no_page_errors("after going back").await;
     h.stop().await;
 }
 
@@ -141,7 +112,7 @@ async fn a_status_change_answered_after_leaving_the_list_keeps_the_app_alive() {
     h.set_faults(json!([{ "method": "PATCH", "path": "/api/v1/services/*", "delay_ms": DELAY_MS, "times": 1 }]))
         .await;
     choose(&h, &id, item).await;
-    button(&h, item).await.click().await.unwrap();
+    h.button(item).await.click().await.unwrap();
     h.find("#services-panel tbody tr a.name")
         .await
         .click()
@@ -152,20 +123,15 @@ async fn a_status_change_answered_after_leaving_the_list_keeps_the_app_alive() {
     })
     .await;
     tokio::time::sleep(Duration::from_millis(DELAY_MS + 1000)).await;
-    no_page_errors(&h, "the status change's answer after leaving").await;
-    h.browser
-        .find(Locator::LinkText("← Back to services"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    h.assert_no_page_errors("the status change's answer after leaving")
+        .await;
+    h.back_to_services().await;
     h.wait_for_texts(ROW_IDS, "the list again", |t| t.first() == Some(&id))
         .await;
     let row = row_text(&h, &id).await;
     assert_eq!(is_active(&row), now == "Active", "{row}");
     still_responds(&h).await;
-    no_page_errors(&h, "after going back").await;
+    h.assert_no_page_errors("after going back").await;
     h.stop().await;
 }
 
@@ -176,7 +142,7 @@ async fn closing_the_run_dialog_while_the_run_starts_keeps_the_app_alive() {
     h.set_faults(json!([{ "method": "POST", "path": "/api/v1/services/*/runs", "delay_ms": DELAY_MS, "times": 1 }]))
         .await;
     choose(&h, &ids[0], "Run manually").await;
-    button(&h, "Start run").await.click().await.unwrap();
+    h.button("Start run").await.click().await.unwrap();
     h.browser
         .active_element()
         .await
@@ -189,9 +155,10 @@ async fn closing_the_run_dialog_while_the_run_starts_keeps_the_app_alive() {
         "Esc closed the dialog"
     );
     tokio::time::sleep(Duration::from_millis(DELAY_MS + 1000)).await;
-    no_page_errors(&h, "the run's answer after the dialog closed").await;
+    h.assert_no_page_errors("the run's answer after the dialog closed")
+        .await;
     // The run did start, and the user is told so.
-    toast(&h, "started").await;
+    h.toast("started").await;
     still_responds(&h).await;
     h.stop().await;
 }
@@ -209,7 +176,7 @@ async fn closing_the_remove_dialog_while_removing_keeps_the_app_alive() {
         .send_keys(&id)
         .await
         .unwrap();
-    button(&h, "Remove service").await.click().await.unwrap();
+    h.button("Remove service").await.click().await.unwrap();
     h.browser
         .active_element()
         .await
@@ -218,11 +185,12 @@ async fn closing_the_remove_dialog_while_removing_keeps_the_app_alive() {
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(DELAY_MS + 1000)).await;
-    no_page_errors(&h, "the removal's answer after the dialog closed").await;
+    h.assert_no_page_errors("the removal's answer after the dialog closed")
+        .await;
     // The server removed it; the list follows.
     h.wait_for_texts(ROW_IDS, "the row gone", |t| !t.contains(&id))
         .await;
-    toast(&h, "Removed").await;
+    h.toast("Removed").await;
     still_responds(&h).await;
     h.stop().await;
 }
@@ -237,7 +205,7 @@ async fn a_clone_answered_after_a_tab_switch_lands_in_its_own_group() {
     h.find("#group-tab-2").await.click().await.unwrap();
     h.wait_for_texts(COUNT, "group 2", |t| t == ["52 services"])
         .await;
-    toast(&h, "Cloned").await;
+    h.toast("Cloned").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         h.texts(COUNT).await,
@@ -249,7 +217,7 @@ async fn a_clone_answered_after_a_tab_switch_lands_in_its_own_group() {
     h.find("#group-tab-1").await.click().await.unwrap();
     h.wait_for_texts(COUNT, "group 1 with its copy", |t| t == ["65 services"])
         .await;
-    no_page_errors(&h, "the tab switch").await;
+    h.assert_no_page_errors("the tab switch").await;
     h.stop().await;
 }
 
@@ -263,11 +231,11 @@ async fn a_failed_status_change_rolls_back_in_its_own_group_after_a_tab_switch()
     h.set_faults(json!([{ "method": "PATCH", "path": "/api/v1/services/*", "delay_ms": DELAY_MS, "status": 503, "times": 1 }]))
         .await;
     choose(&h, &id, item).await;
-    button(&h, item).await.click().await.unwrap();
+    h.button(item).await.click().await.unwrap();
     h.find("#group-tab-2").await.click().await.unwrap();
     h.wait_for_texts(COUNT, "group 2", |t| t == ["52 services"])
         .await;
-    toast(&h, "Could not").await;
+    h.toast("Could not").await;
     // Group 1 comes back from what the app holds while its reload is slow: rolled back.
     h.set_faults(json!([{ "method": "GET", "path": "/api/v1/company-groups/1/services", "delay_ms": 3000, "times": 1 }]))
         .await;
@@ -280,7 +248,7 @@ async fn a_failed_status_change_rolls_back_in_its_own_group_after_a_tab_switch()
         was_active,
         "the failed change is rolled back: {row}"
     );
-    no_page_errors(&h, "the rollback").await;
+    h.assert_no_page_errors("the rollback").await;
     h.stop().await;
 }
 
@@ -296,7 +264,7 @@ async fn a_reload_while_a_change_is_pending_keeps_the_change() {
     )
     .await;
     choose(&h, &id, item).await;
-    button(&h, item).await.click().await.unwrap();
+    h.button(item).await.click().await.unwrap();
     h.wait_for_texts(ROW_IDS, "the row", |t| t.first() == Some(&id))
         .await;
     assert_ne!(
@@ -317,12 +285,12 @@ async fn a_reload_while_a_change_is_pending_keeps_the_change() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    toast(&h, "is now").await;
+    h.toast("is now").await;
     let row = row_text(&h, &id).await;
     assert_ne!(is_active(&row), was_active, "{row}");
     let (_, service) = h.api("GET", &format!("/api/v1/services/{id}"), None).await;
     assert_eq!(service["status"] == "active", !was_active);
-    no_page_errors(&h, "the reload").await;
+    h.assert_no_page_errors("the reload").await;
     h.stop().await;
 }
 
@@ -333,7 +301,7 @@ async fn group_tab_counts_follow_clones_and_removals() {
     let tab = "#group-tab-3";
     assert!(h.find(tab).await.text().await.unwrap().contains("34"));
     choose(&h, &ids[0], "Clone").await;
-    toast(&h, "Cloned").await;
+    h.toast("Cloned").await;
     h.wait_for_texts(tab, "35 in the tab", |t| t.iter().any(|t| t.contains("35")))
         .await;
     choose(&h, &ids[1], "Remove").await;
@@ -342,8 +310,8 @@ async fn group_tab_counts_follow_clones_and_removals() {
         .send_keys(&ids[1])
         .await
         .unwrap();
-    button(&h, "Remove service").await.click().await.unwrap();
-    toast(&h, "Removed").await;
+    h.button("Remove service").await.click().await.unwrap();
+    h.toast("Removed").await;
     h.wait_for_texts(tab, "34 in the tab again", |t| {
         t.iter().any(|t| t.contains("34"))
     })
@@ -357,7 +325,7 @@ async fn a_cloned_row_takes_focus_once_and_never_again() {
     let ids = ready(&h, "/?group=3").await;
     let name = h.texts("#services-panel tbody tr a.name").await[0].clone();
     choose(&h, &ids[0], "Clone").await;
-    toast(&h, "Cloned").await;
+    h.toast("Cloned").await;
     h.wait_for_texts(ROW_IDS, "one more row", |ids| ids.len() == 35)
         .await;
     assert_eq!(

@@ -11,16 +11,6 @@ use std::time::Duration;
 
 const LOG_LINES: &str = "section ol li";
 
-async fn button(h: &Harness, text: &str) -> fantoccini::elements::Element {
-    h.browser
-        .wait()
-        .for_element(Locator::XPath(&format!(
-            "//button[normalize-space(.)='{text}']"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("no button {text}: {e}"))
-}
-
 async fn an_active_service(h: &Harness) -> u64 {
     let (_, list) = h
         .api(
@@ -47,11 +37,6 @@ async fn open_signed_in(h: &Harness, path: &str) {
     h.sign_in_as("Ada Morgan").await;
 }
 
-async fn no_page_errors(h: &Harness, what: &str) {
-    let errors = h.page_errors().await;
-    assert!(errors.is_empty(), "{what}: {errors:#?}");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn leaving_while_a_log_request_is_out_keeps_the_app_alive() {
     let h = Harness::start_configured(1280, 800, |c| c.runs.step = Duration::from_secs(4)).await;
@@ -69,17 +54,12 @@ async fn leaving_while_a_log_request_is_out_keeps_the_app_alive() {
     let toggle = h.find("section button[aria-pressed]").await;
     toggle.click().await.unwrap();
     toggle.click().await.unwrap();
-    h.browser
-        .find(Locator::LinkText("← Back to services"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    h.back_to_services().await;
     h.wait_for_texts("#services-panel span.id", "the list", |ids| !ids.is_empty())
         .await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    no_page_errors(&h, "the log's answer after leaving").await;
+    h.assert_no_page_errors("the log's answer after leaving")
+        .await;
     let search = h.find("#service-search").await;
     search.send_keys("sweep").await.unwrap();
     h.wait_for_texts("#services-panel p.count", "the search", |t| {
@@ -103,7 +83,7 @@ async fn saving_one_setting_keeps_the_other_unsaved_edits_and_focus() {
         .send_keys("Owner: ops team")
         .await
         .unwrap();
-    let save = button(&h, "Save notes").await;
+    let save = h.button("Save notes").await;
     h.eval("document.evaluate(\"//button[normalize-space(.)='Save notes']\", document, null, 9, null).singleNodeValue.focus() || true")
         .await;
     h.mark_focused().await;

@@ -388,21 +388,12 @@ pub fn summary_of(detail: &ServiceDetail) -> ServiceSummary {
 mod tests {
     use super::*;
     use crate::query::Facets;
-    use crate::service::{AlertSettings, Endpoint, Service, ServiceType, Trigger};
+    use crate::service::{AlertSettings, Service};
 
     fn service(id: u64, group: u64, status: Status) -> Service {
         Service {
-            id,
             group_id: group,
-            name: format!("Service {id}"),
-            service_type: ServiceType::Standard,
-            status,
-            source: Endpoint::new("Shopify", "orders"),
-            destination: Endpoint::new("NetSuite", "orders"),
-            trigger: Trigger::Webhook,
-            alerts_enabled: false,
-            created_at: "2026-01-01T00:00:00Z".into(),
-            updated_at: "2026-01-01T00:00:00Z".into(),
+            ..crate::fixtures::service(id, &format!("Service {id}"), status, "Shopify", "orders")
         }
     }
 

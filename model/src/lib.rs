@@ -6,6 +6,8 @@ pub mod api;
 pub mod cache;
 pub mod cron;
 pub mod embed;
+#[cfg(test)]
+mod fixtures;
 pub mod highlight;
 pub mod index;
 pub mod query;

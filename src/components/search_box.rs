@@ -8,6 +8,9 @@ use stylers::style;
 pub fn SearchBox(
     #[prop(into)] value: Signal<String>,
     #[prop(into)] on_input: Callback<String>,
+    /// Focus left the field.
+    #[prop(optional, into)]
+    on_done: Option<Callback<()>>,
 ) -> impl IntoView {
     let styler_class = style! {
         div {
@@ -73,6 +76,11 @@ pub fn SearchBox(
                     aria-keyshortcuts=move || shortcuts.enabled.get().then_some("/")
                     prop:value=move || value.get()
                     on:input:target=move |ev| on_input.run(ev.target().value())
+                    on:blur=move |_| {
+                        if let Some(done) = on_done {
+                            done.run(());
+                        }
+                    }
                     on:keydown=move |ev| {
                         if ev.key() == "Escape" && !value.with_untracked(String::is_empty) {
                             ev.prevent_default();

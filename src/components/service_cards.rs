@@ -1,5 +1,5 @@
 use super::actions_menu::MenuAction;
-use super::service_row::{RowLayout, ServiceRow};
+use super::service_row::{RowEvents, RowLayout, ServiceRow};
 use crate::store::RowHandle;
 use leptos::prelude::*;
 use services_model::{ListQuery, Sort, SortDirection, SortKey};
@@ -45,6 +45,7 @@ pub fn ServiceCards(
     #[prop(into)] on_open: Callback<u64>,
     #[prop(into)] caption: Signal<String>,
 ) -> impl IntoView {
+    let events = RowEvents { on_open };
     let styler_class = style! {
         label {
             display: flex;
@@ -90,12 +91,18 @@ pub fn ServiceCards(
                     .collect_view()}
             </select>
         </label>
-        <ul aria-label=caption>
+        <ul
+            aria-label=caption
+            on:click=move |ev| events.click(ev)
+            on:keydown=RowEvents::keydown
+            on:focusout=move |ev| RowEvents::left(ev.target(), ev.related_target())
+            on:mouseout=move |ev| RowEvents::left(ev.target(), ev.related_target())
+        >
             <For
                 each=move || rows.get()
                 key=|row| row.id
                 children=move |row| {
-                    view! { <ServiceRow row=row layout=RowLayout::Card terms=terms on_action=on_action on_open=on_open/> }
+                    view! { <ServiceRow row=row layout=RowLayout::Card terms=terms on_action=on_action/> }
                 }
             />
         </ul>

@@ -31,9 +31,15 @@ enum Body {
 pub fn ServicesList(
     #[prop(into)] group: Signal<Option<u64>>,
     #[prop(into)] query: Signal<ListQuery>,
-    /// A new view; `true` when it should replace the current history entry (search typing).
+    /// A new view; `true` when it should replace the current history entry.
     #[prop(into)]
     on_query: Callback<(ListQuery, bool)>,
+    /// The search as typed, key by key; without it, each key is a view replacing the entry.
+    #[prop(optional, into)]
+    on_search: Option<Callback<String>>,
+    /// Focus left the search: what was typed is final for now.
+    #[prop(optional, into)]
+    on_search_done: Option<Callback<()>>,
     #[prop(into)] group_name: Signal<String>,
     #[prop(into)] on_action: Callback<(MenuAction, u64)>,
     #[prop(into)] on_open: Callback<u64>,
@@ -200,9 +206,17 @@ pub fn ServicesList(
         <div class="toolbar">
             <SearchBox
                 value=Signal::derive(move || query.with(|q| q.search.clone()))
+                on_done=move |_| {
+                    if let Some(done) = on_search_done {
+                        done.run(());
+                    }
+                }
                 on_input=move |text: String| {
                     rows_context.focus_request.set(None);
-                    on_query.run((query.get_untracked().with_search(&text), true))
+                    match on_search {
+                        Some(on_search) => on_search.run(text),
+                        None => on_query.run((query.get_untracked().with_search(&text), true)),
+                    }
                 }
             />
             <FilterPanel query=query facets=view.facets on_change=set_query/>

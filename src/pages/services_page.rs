@@ -15,6 +15,8 @@ use stylers::style;
 use wasm_bindgen::JsCast;
 
 const PANEL_ID: &str = "services-panel";
+/// How long typing must pause before the URL takes the search.
+const SEARCH_SETTLES: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The list URL for a group and a view: `/?group=2&q=shop&status=active&page=2`.
 pub fn list_url(group: Option<u64>, query: &ListQuery) -> String {
@@ -81,7 +83,27 @@ pub fn ServicesPage() -> impl IntoView {
     provide_context(FocusFallback(Callback::new(move |_| rows.restore_focus())));
     navigation::page_ready("Services".into());
 
-    let query = Memo::new(move |_| location.search.with(|s| ListQuery::from_query(s)));
+    // The view is the URL's, but for the search being typed: the list follows each key at once
+    // and the URL catches up when typing pauses (the router's work stays off the keystroke).
+    let url_query = Memo::new(move |_| location.search.with(|s| ListQuery::from_query(s)));
+    let typed = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        url_query.track();
+        typed.set(None);
+    });
+    let query = Memo::new(move |_| {
+        let url = url_query.get();
+        match typed.get() {
+            Some(text) if text != url.search => url.with_search(&text),
+            _ => url,
+        }
+    });
+    let url_timer = StoredValue::new_local(None::<TimeoutHandle>);
+    on_cleanup(move || {
+        if let Some(Some(t)) = url_timer.try_update_value(Option::take) {
+            t.clear();
+        }
+    });
     let group_in_url = Memo::new(move |_| {
         location
             .query
@@ -162,9 +184,41 @@ pub fn ServicesPage() -> impl IntoView {
     let on_query = {
         let go = go.clone();
         Callback::new(move |(q, replace): (ListQuery, bool)| {
+            if let Some(t) = url_timer.try_update_value(Option::take).flatten() {
+                t.clear();
+            }
             go(list_url(group_id.get_untracked(), &q), replace);
         })
     };
+    // Typing: the list now, the URL (replacing its entry) once typing pauses, or at once when
+    // focus leaves the search (so a link followed next leaves the right entry behind).
+    let write_url = {
+        let go = go.clone();
+        move || {
+            if let Some(Some(timer)) = url_timer.try_update_value(Option::take) {
+                timer.clear();
+                if let (Some(group), Some(q)) =
+                    (group_id.try_get_untracked(), query.try_get_untracked())
+                {
+                    go(list_url(group, &q), true);
+                }
+            }
+        }
+    };
+    let on_search = {
+        let write_url = write_url.clone();
+        Callback::new(move |text: String| {
+            typed.set(Some(text));
+            let write_url = write_url.clone();
+            let Ok(handle) = set_timeout_with_handle(write_url, SEARCH_SETTLES) else {
+                return;
+            };
+            if let Some(Some(old)) = url_timer.try_update_value(|t| t.replace(handle)) {
+                old.clear();
+            }
+        })
+    };
+    let on_search_done = Callback::new(move |_: ()| write_url());
     let select_group = {
         let go = go.clone();
         Callback::new(move |id: u64| {
@@ -272,6 +326,8 @@ pub fn ServicesPage() -> impl IntoView {
                                 group=group_id
                                 query=query
                                 on_query=on_query
+                                on_search=on_search
+                                on_search_done=on_search_done
                                 group_name=group_name
                                 on_action=on_action
                                 on_open=on_open
