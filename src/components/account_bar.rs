@@ -27,6 +27,7 @@ pub fn AccountBar() -> impl IntoView {
         button[role="switch"] {
             text-decoration: none;
             color: var(--pw-color-text-muted);
+            padding: 0;
         }
     };
     let shortcuts = expect_context::<crate::shortcuts::Shortcuts>();
