@@ -17,7 +17,7 @@ PUBLIC_URL ?= /static/services-list/
 # the same server under its other name (localhost), a second origin.
 FRAME_ANCESTORS ?= 'self' http://localhost:$(lastword $(subst :, ,$(ADDR)))
 
-.PHONY: help setup dist run test test-native test-browser test-e2e lint fmt clean-counts
+.PHONY: help setup dist run release-server test test-native test-browser test-e2e soak lint fmt clean-counts bench
 
 help:
 	@echo "make run    build the SPA and serve it with the API on http://$(ADDR)/ (seeded SQLite in $(DB));"
@@ -25,6 +25,8 @@ help:
 	@echo "make test   lint, then the three test layers: native, browser, end-to-end"
 	@echo "make setup  install the toolchain, trunk, wasm-bindgen-cli, wasm-opt and Chromium if missing"
 	@echo "one layer:  make test-native | make test-browser | make test-e2e"
+	@echo "make bench  speed, size and memory of the release build against a plain-JavaScript page; writes BENCHMARKS.md"
+	@echo "make soak   50 clients x 60 s of mixed load on the release server, twice (once SIGKILLed); see RELIABILITY.md"
 
 setup:
 	@bash scripts/setup.sh
@@ -42,9 +44,20 @@ test: setup clean-counts lint test-native test-browser test-e2e
 clean-counts:
 	@rm -f target/test-counts.txt
 
-## 1. model and server on the host; the server over real HTTP on a temporary SQLite file.
-test-native: setup
+## The release server binary (what users run; no fault injection): the native tests drive it.
+release-server: setup
+	cargo build --release -p services-server
+
+## 1. model and server on the host; the server over real HTTP on a temporary SQLite file, and
+##    the release binary (the robustness corpus, and a few seconds of the soak).
+test-native: release-server
 	@bash scripts/test-layer.sh native cargo test --no-fail-fast -p services-model -p services-server
+
+## The long load: 50 clients x 60 s, steady and then SIGKILLed in the middle (not in make test).
+SOAK_CLIENTS ?= 50
+SOAK_SECONDS ?= 60
+soak: release-server
+	SOAK_CLIENTS=$(SOAK_CLIENTS) SOAK_SECONDS=$(SOAK_SECONDS) cargo test -p services-server --test soak -- --nocapture
 
 ## 2. components mounted in headless Chromium (wasm-bindgen-test; see .cargo/config.toml).
 test-browser: setup
@@ -53,6 +66,14 @@ test-browser: setup
 ## 3. the real server and the built SPA, driven in headless Chromium through chromedriver.
 test-e2e: dist
 	@bash scripts/test-layer.sh e2e cargo test --no-fail-fast -p services-e2e
+
+## Speed, size and memory, not part of `make test`: the release build against the plain-JavaScript
+## baseline (bench/plain/) in headless Chromium at 1,000, 10,000 and 100,000 services. Prints the
+## figures with their ratios and writes them into BENCHMARKS.md (BENCH_SIZES, BENCH_ROUNDS,
+## BENCH_PROFILE=0 and BENCH_OUT=- change what it does; see bench/run.mjs).
+bench: dist
+	cargo build --release -p services-server
+	node bench/run.mjs
 
 lint: setup
 	cargo fmt --all --check

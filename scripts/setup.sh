@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing the services list needs, and only what is missing:
 # the pinned Rust toolchain with the wasm32 target, trunk, wasm-bindgen-cli at exactly the
-# version in Cargo.lock, wasm-opt (npm binaryen@132), Chromium and ChromeDriver.
+# version in Cargo.lock, wasm-opt (npm binaryen@132), Chromium and ChromeDriver, and brotli.
 # Idempotent: a second run only checks. Called by `make setup`, `make run` and `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,16 +66,20 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WBG_VERSION" ] ||
   (cd /tmp && cargo "+$install_toolchain" install wasm-bindgen-cli --version "$WBG_VERSION" --force)
 fi
 
-# 4. From npm, into .tools/ (one install, so neither package prunes the other): wasm-opt from
-#    binaryen (Debian's binaryen 108 produces wasm that fails to load) and axe-core, which the
-#    end-to-end accessibility audits inject into pages.
+# 4. From npm, into .tools/ (one install, so no package prunes another): wasm-opt from
+#    binaryen (Debian's binaryen 108 produces wasm that fails to load), axe-core, which the
+#    end-to-end accessibility audits inject into pages, and playwright-core, which `make bench`
+#    drives Chromium with (the machine's Chromium: it never downloads a browser).
 AXE_VERSION=4.11.1
+PLAYWRIGHT_VERSION=1.65.1
+npm_has() { grep -qs "\"version\": \"$2\"" "$TOOLS_DIR/node_modules/$1/package.json"; }
 if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION" ||
-   ! grep -qs "\"version\": \"$AXE_VERSION\"" "$TOOLS_DIR/node_modules/axe-core/package.json"; then
+   ! npm_has axe-core "$AXE_VERSION" || ! npm_has playwright-core "$PLAYWRIGHT_VERSION"; then
   command -v npm >/dev/null || apt_install nodejs npm
-  say "installing binaryen@$BINARYEN_VERSION and axe-core@$AXE_VERSION into .tools/"
+  say "installing binaryen@$BINARYEN_VERSION, axe-core@$AXE_VERSION and playwright-core@$PLAYWRIGHT_VERSION into .tools/"
   mkdir -p "$TOOLS_DIR"
-  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" "axe-core@$AXE_VERSION"
+  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent --save-exact \
+    "binaryen@$BINARYEN_VERSION" "axe-core@$AXE_VERSION" "playwright-core@$PLAYWRIGHT_VERSION"
 fi
 
 # 5. Chromium and ChromeDriver for the browser and end-to-end tests.
@@ -83,7 +87,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt_install chromium chromium-driver
 fi
 
-# 6. Every crate, so trunk's offline build finds them.
+# 6. brotli, with which the build precompresses its hashed files (scripts/post-build.sh).
+if ! command -v brotli >/dev/null; then
+  apt_install brotli
+fi
+
+# 7. Every crate, so trunk's offline build finds them.
 cargo fetch --quiet
 
 say "ready: $(rustup run "$TOOLCHAIN" rustc --version), $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null)"

@@ -1,6 +1,6 @@
 //! How the UI writes times, durations and roles, in one place.
 
-use services_model::{Role, Run, Trigger, UtcTime};
+use services_model::{parse_rfc3339, Role, Run, Trigger};
 
 /// An RFC 3339 UTC time as the tables show it: `2026-11-27 09:15:02`.
 pub fn timestamp(rfc3339: &str) -> String {
@@ -21,8 +21,8 @@ pub fn role_label(role: Role) -> &'static str {
 pub fn run_duration(run: &Run) -> String {
     let parse = |t: &Option<String>| {
         t.as_deref()
-            .and_then(UtcTime::parse_rfc3339)
-            .map(UtcTime::to_unix)
+            .and_then(parse_rfc3339)
+            .map(|t| t.unix_timestamp())
     };
     match (parse(&run.started_at), parse(&run.finished_at)) {
         (Some(a), Some(b)) if b >= a => {

@@ -1,30 +1,23 @@
-//! Standard 5-field cron expressions (minute hour day-of-month month day-of-week), in UTC,
-//! as Patchworks schedules use them. Six- and seven-field forms are not supported.
+//! Service schedules: 5-field cron expressions (minute hour day-of-month month day-of-week) in
+//! UTC, parsed and evaluated by the `croner` crate on the `time` crate's calendar. Crontab's
+//! forms work: numbers, `*`, ranges, steps, lists, names (`MON`, `JAN`) and `7` for Sunday; so do
+//! croner's `L`, `W` and `#`. [`Cron::describe`] puts the common shapes into words, as the list
+//! shows them.
 
-use crate::time::{days_in_month, UtcTime};
+use croner::errors::CronError as CronerError;
+use croner::parser::{CronParser, Seconds, Year};
+use croner::time::{CivilDate, CivilDateTime, CivilTime, CronDateTime, Resolution, Weekday};
+use std::cmp::Ordering;
 use std::fmt;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
-/// The five fields, in order, with their allowed ranges.
-const FIELDS: [(&str, u8, u8); 5] = [
-    ("minute", 0, 59),
-    ("hour", 0, 23),
-    ("day of month", 1, 31),
-    ("month", 1, 12),
-    ("day of week", 0, 6),
-];
-
-/// One comma-separated part of a field: `*`, `5`, `1-5`, each optionally with a `/step`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CronPart {
-    /// `None` means the whole range (`*`).
-    pub range: Option<(u8, u8)>,
-    pub step: u8,
-}
+/// Expressions longer than this are refused before parsing.
+pub const MAX_LENGTH: usize = 200;
 
 /// A parsed, validated cron expression.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cron {
-    pub fields: [Vec<CronPart>; 5],
+    inner: croner::Cron,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,121 +31,125 @@ impl fmt::Display for CronError {
 
 impl std::error::Error for CronError {}
 
+/// A UTC wall-clock time, as croner searches it (the adapter croner asks for to use a date
+/// library other than chrono or jiff).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Utc(PrimitiveDateTime);
+
+impl Utc {
+    fn of(at: OffsetDateTime) -> Utc {
+        let at = at.to_offset(UtcOffset::UTC);
+        Utc(PrimitiveDateTime::new(at.date(), at.time()))
+    }
+
+    /// The minute that contains `at`.
+    fn minute_of(at: OffsetDateTime) -> Utc {
+        let Utc(civil) = Utc::of(at);
+        let minute = Time::from_hms(civil.hour(), civil.minute(), 0).unwrap_or(civil.time());
+        Utc(civil.replace_time(minute))
+    }
+}
+
+impl CronDateTime for Utc {
+    fn to_civil(&self) -> CivilDateTime {
+        let d = self.0;
+        CivilDateTime::new(
+            CivilDate::from_parts_unchecked(
+                d.year(),
+                u32::from(u8::from(d.month())),
+                u32::from(d.day()),
+            ),
+            CivilTime::from_parts_unchecked(
+                u32::from(d.hour()),
+                u32::from(d.minute()),
+                u32::from(d.second()),
+            ),
+        )
+    }
+
+    fn civil_weekday(&self) -> Weekday {
+        Weekday::from_days_from_sunday(u32::from(self.0.weekday().number_days_from_sunday()))
+    }
+
+    fn resolve_civil(&self, civil: CivilDateTime) -> Result<Resolution<Self>, CronerError> {
+        let part = |n: u32| u8::try_from(n).map_err(|_| CronerError::InvalidDate);
+        let month = Month::try_from(part(civil.month())?).map_err(|_| CronerError::InvalidDate)?;
+        let date = Date::from_calendar_date(civil.year(), month, part(civil.day())?)
+            .map_err(|_| CronerError::InvalidDate)?;
+        let time = Time::from_hms(
+            part(civil.hour())?,
+            part(civil.minute())?,
+            part(civil.second())?,
+        )
+        .map_err(|_| CronerError::InvalidTime)?;
+        Ok(Resolution::Single(Utc(PrimitiveDateTime::new(date, time))))
+    }
+
+    fn checked_add_seconds(&self, seconds: i64) -> Option<Self> {
+        self.0
+            .checked_add(time::Duration::seconds(seconds))
+            .map(Utc)
+    }
+
+    fn cmp_instant(&self, other: &Self) -> Ordering {
+        self.cmp(other)
+    }
+}
+
 impl Cron {
     pub fn parse(expression: &str) -> Result<Cron, CronError> {
-        let raw: Vec<&str> = expression.split_whitespace().collect();
-        if raw.len() != 5 {
+        if expression.len() > MAX_LENGTH {
             return Err(CronError(format!(
-                "a schedule needs 5 fields (minute hour day-of-month month day-of-week), found {}",
-                raw.len()
+                "a schedule can have at most {MAX_LENGTH} characters"
             )));
         }
-        let mut fields: [Vec<CronPart>; 5] = Default::default();
-        for (i, text) in raw.iter().enumerate() {
-            fields[i] = parse_field(text, FIELDS[i])?;
+        let fields = expression.split_whitespace().count();
+        if fields != 5 {
+            return Err(CronError(format!(
+                "a schedule needs 5 fields (minute hour day-of-month month day-of-week), found {fields}"
+            )));
         }
-        Ok(Cron { fields })
-    }
-
-    /// The set of allowed values of field `index`, as bits.
-    fn mask(&self, index: usize) -> u64 {
-        let (_, min, max) = FIELDS[index];
-        let mut bits = 0u64;
-        for part in &self.fields[index] {
-            let (from, to) = part.range.unwrap_or((min, max));
-            let mut v = from;
-            while v <= to {
-                bits |= 1 << v;
-                v = match v.checked_add(part.step) {
-                    Some(next) => next,
-                    None => break,
-                };
+        // croner replaces names anywhere in the expression; crontab reads them only in the month
+        // and day-of-week fields.
+        for (field, name) in expression
+            .split_whitespace()
+            .zip(["minute", "hour", "day-of-month"])
+        {
+            let allowed = |c: char| {
+                c.is_ascii_digit()
+                    || "*,-/".contains(c)
+                    || (name == "day-of-month" && "LWlw?".contains(c))
+            };
+            if let Some(c) = field.chars().find(|c| !allowed(*c)) {
+                return Err(CronError(format!(
+                    "the {name} field \"{field}\" can't contain \"{c}\""
+                )));
             }
         }
-        bits
+        CronParser::builder()
+            .seconds(Seconds::Disallowed)
+            .year(Year::Disallowed)
+            .build()
+            .parse(expression)
+            .map(|inner| Cron { inner })
+            .map_err(|e| CronError(format!("\"{expression}\" is not a valid schedule: {e}")))
     }
 
-    /// Whether a field is restricted, i.e. does not start with `*`.
-    fn restricted(&self, index: usize) -> bool {
-        self.fields[index]
-            .first()
-            .is_some_and(|p| p.range.is_some())
+    /// Whether the schedule fires in the minute that contains `at`.
+    pub fn matches(&self, at: OffsetDateTime) -> bool {
+        self.inner
+            .is_time_matching(&Utc::minute_of(at))
+            .unwrap_or(false)
     }
 
-    fn day_matches(&self, year: i32, month: u8, day: u8, masks: &[u64; 5]) -> bool {
-        if masks[3] & (1 << month) == 0 {
-            return false;
-        }
-        let weekday = UtcTime {
-            year,
-            month,
-            day,
-            hour: 0,
-            minute: 0,
-            second: 0,
-        }
-        .weekday();
-        let by_dom = masks[2] & (1 << day) != 0;
-        let by_dow = masks[4] & (1 << weekday) != 0;
-        // Cron's rule: when both day fields are restricted, either may match.
-        match (self.restricted(2), self.restricted(4)) {
-            (true, true) => by_dom || by_dow,
-            _ => by_dom && by_dow,
-        }
-    }
-
-    /// Whether the schedule fires in the minute that contains `time`.
-    pub fn matches(&self, time: UtcTime) -> bool {
-        let masks = self.masks();
-        masks[0] & (1 << time.minute) != 0
-            && masks[1] & (1 << time.hour) != 0
-            && self.day_matches(time.year, time.month, time.day, &masks)
-    }
-
-    fn masks(&self) -> [u64; 5] {
-        [0, 1, 2, 3, 4].map(|i| self.mask(i))
-    }
-
-    /// The first minute strictly after `after` (Unix seconds) when the schedule fires, within
-    /// the next five years; `None` for schedules that never fire (e.g. 30 February).
-    pub fn next_after(&self, after: i64) -> Option<i64> {
-        let masks = self.masks();
-        let start = UtcTime::from_unix(after.div_euclid(60) * 60 + 60);
-        let mut day = UtcTime {
-            hour: 0,
-            minute: 0,
-            second: 0,
-            ..start
-        };
-        for _ in 0..(5 * 366) {
-            if self.day_matches(day.year, day.month, day.day, &masks) {
-                let first_day =
-                    day.year == start.year && day.month == start.month && day.day == start.day;
-                for hour in 0..24u8 {
-                    if masks[1] & (1 << hour) == 0 || (first_day && hour < start.hour) {
-                        continue;
-                    }
-                    for minute in 0..60u8 {
-                        if masks[0] & (1 << minute) == 0 {
-                            continue;
-                        }
-                        if first_day && hour == start.hour && minute < start.minute {
-                            continue;
-                        }
-                        return Some(
-                            UtcTime {
-                                hour,
-                                minute,
-                                ..day
-                            }
-                            .to_unix(),
-                        );
-                    }
-                }
-            }
-            day = next_day(day);
-        }
-        None
+    /// The first minute strictly after `after` when the schedule fires, in UTC; `None` for
+    /// schedules that never fire (e.g. 30 February).
+    pub fn next_after(&self, after: OffsetDateTime) -> Option<OffsetDateTime> {
+        let next = self
+            .inner
+            .find_next_occurrence(&Utc::of(after), false)
+            .ok()?;
+        Some(next.0.assume_utc())
     }
 }
 
@@ -166,48 +163,55 @@ const WEEKDAYS: [&str; 7] = [
     "Saturdays",
 ];
 
+/// `Some(n)` when `values` are exactly `min, min+n, min+2n, …` up to `max` (`*/n`); `n` is 1
+/// for the whole range.
+fn every(values: &[u16], min: u16, max: u16) -> Option<u16> {
+    let step = match values {
+        [first, second, ..] if *first == min => second - first,
+        _ => return None,
+    };
+    let expected = (min..=max).step_by(usize::from(step));
+    (values.iter().copied().eq(expected)).then_some(step)
+}
+
+fn single(values: &[u16]) -> Option<u16> {
+    match values {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+fn plural(n: u16, unit: &str) -> String {
+    if n == 1 {
+        format!("Every {unit}")
+    } else {
+        format!("Every {n} {unit}s")
+    }
+}
+
 impl Cron {
     /// The schedule in words, as the list shows it: "Every 15 minutes", "Daily at 02:00 UTC".
     /// Falls back to "Custom schedule" for shapes it does not put into words.
     pub fn describe(&self) -> String {
-        let single = |i: usize| match self.fields[i].as_slice() {
-            [CronPart {
-                range: Some((a, b)),
-                step: 1,
-            }] if a == b => Some(*a),
-            _ => None,
-        };
-        let every = |i: usize| match self.fields[i].as_slice() {
-            [CronPart { range: None, step }] => Some(*step),
-            _ => None,
-        };
-        let singles = |i: usize| -> Option<Vec<u8>> {
-            self.fields[i]
-                .iter()
-                .map(|p| match p {
-                    CronPart {
-                        range: Some((a, b)),
-                        step: 1,
-                    } if a == b => Some(*a),
-                    _ => None,
-                })
-                .collect()
-        };
-        let any_day = every(2) == Some(1) && every(3) == Some(1);
-        let all_week = every(4) == Some(1);
-        let plural = |n: u8, unit: &str| {
-            if n == 1 {
-                format!("Every {unit}")
-            } else {
-                format!("Every {n} {unit}s")
-            }
-        };
+        let p = &self.inner.pattern;
+        if p.days.has_modifiers() || p.days_of_week.has_modifiers() || p.matches_dom_and_dow() {
+            return "Custom schedule".into();
+        }
+        let minutes = p.minutes.values();
+        let hours = p.hours.values();
+        let days = p.days.values();
+        let months = p.months.values();
+        let mut weekdays = p.days_of_week.values();
+        weekdays.retain(|d| *d < 7);
+        weekdays.dedup();
+        let any_day = every(&days, 1, 31) == Some(1) && every(&months, 1, 12) == Some(1);
+        let all_week = every(&weekdays, 0, 6) == Some(1);
 
-        if any_day && all_week && every(1) == Some(1) {
-            if let Some(n) = every(0) {
+        if any_day && all_week && every(&hours, 0, 23) == Some(1) {
+            if let Some(n) = every(&minutes, 0, 59) {
                 return plural(n, "minute");
             }
-            if let Some(m) = single(0) {
+            if let Some(m) = single(&minutes) {
                 return if m == 0 {
                     "Every hour".into()
                 } else {
@@ -216,7 +220,7 @@ impl Cron {
             }
         }
         if any_day && all_week {
-            if let (Some(m), Some(n)) = (single(0), every(1)) {
+            if let (Some(m), Some(n)) = (single(&minutes), every(&hours, 0, 23)) {
                 let base = plural(n, "hour");
                 return if m == 0 {
                     base
@@ -225,9 +229,12 @@ impl Cron {
                 };
             }
         }
-        let (Some(minute), Some(hours)) = (single(0), singles(1)) else {
+        let Some(minute) = single(&minutes) else {
             return "Custom schedule".into();
         };
+        if hours.is_empty() || hours.len() > 4 {
+            return "Custom schedule".into();
+        }
         let times: Vec<String> = hours
             .iter()
             .map(|h| format!("{h:02}:{minute:02}"))
@@ -237,98 +244,32 @@ impl Cron {
             [init @ .., last] => format!("{} and {last}", init.join(", ")),
             [] => return "Custom schedule".into(),
         };
-        let days = if any_day && all_week {
-            Some(if times.len() == 2 {
-                "Twice daily".to_string()
-            } else {
-                "Daily".to_string()
-            })
+        let when = if any_day && all_week {
+            Some(
+                if times.len() == 2 {
+                    "Twice daily"
+                } else {
+                    "Daily"
+                }
+                .to_string(),
+            )
         } else if any_day {
-            match self.fields[4].as_slice() {
-                [CronPart {
-                    range: Some((1, 5)),
-                    step: 1,
-                }] => Some("Weekdays".into()),
-                _ => singles(4).map(|days| {
-                    let names: Vec<&str> = days.iter().map(|d| WEEKDAYS[*d as usize]).collect();
-                    names.join(", ")
-                }),
+            if weekdays == [1, 2, 3, 4, 5] {
+                Some("Weekdays".into())
+            } else {
+                let names: Vec<&str> = weekdays.iter().map(|d| WEEKDAYS[*d as usize]).collect();
+                Some(names.join(", "))
             }
-        } else if all_week && every(3) == Some(1) {
-            single(2).map(|d| format!("Monthly on day {d}"))
+        } else if all_week && every(&months, 1, 12) == Some(1) {
+            single(&days).map(|d| format!("Monthly on day {d}"))
         } else {
             None
         };
-        match days {
-            Some(days) => format!("{days} at {at} UTC"),
+        match when {
+            Some(when) => format!("{when} at {at} UTC"),
             None => "Custom schedule".into(),
         }
     }
-}
-
-fn next_day(t: UtcTime) -> UtcTime {
-    if t.day < days_in_month(t.year, t.month) {
-        UtcTime {
-            day: t.day + 1,
-            ..t
-        }
-    } else if t.month < 12 {
-        UtcTime {
-            month: t.month + 1,
-            day: 1,
-            ..t
-        }
-    } else {
-        UtcTime {
-            year: t.year + 1,
-            month: 1,
-            day: 1,
-            ..t
-        }
-    }
-}
-
-fn parse_field(text: &str, (name, min, max): (&str, u8, u8)) -> Result<Vec<CronPart>, CronError> {
-    let bad = |why: &str| CronError(format!("{name} field \"{text}\": {why}"));
-    let number = |s: &str| -> Result<u8, CronError> {
-        let n: u8 = s
-            .parse()
-            .map_err(|_| bad(&format!("\"{s}\" is not a number")))?;
-        if n < min || n > max {
-            return Err(bad(&format!("{n} is outside {min}-{max}")));
-        }
-        Ok(n)
-    };
-    text.split(',')
-        .map(|part| {
-            let (base, step) = match part.split_once('/') {
-                Some((base, step)) => {
-                    let step: u8 = step
-                        .parse()
-                        .map_err(|_| bad(&format!("step \"{step}\" is not a number")))?;
-                    if step == 0 {
-                        return Err(bad("a step must be at least 1"));
-                    }
-                    (base, step)
-                }
-                None => (part, 1),
-            };
-            let range = if base == "*" {
-                None
-            } else if let Some((from, to)) = base.split_once('-') {
-                let (from, to) = (number(from)?, number(to)?);
-                if from > to {
-                    return Err(bad(&format!("range {from}-{to} runs backwards")));
-                }
-                Some((from, to))
-            } else {
-                let n = number(base)?;
-                // "5/15" means "from 5 to the end, every 15".
-                Some((n, if step > 1 { max } else { n }))
-            };
-            Ok(CronPart { range, step })
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -336,7 +277,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn accepts_common_schedules() {
+    fn accepts_crontab_schedules_with_names_and_seven_for_sunday() {
         for ok in [
             "*/15 * * * *",
             "0 2 * * *",
@@ -344,35 +285,67 @@ mod tests {
             "0 0 1 * *",
             "0 */2 * * *",
             "5,35 9-17 * 1,6 0",
+            "0 0 * * 7",
+            "0 0 * * SUN",
+            "0 9 * * MON-FRI",
+            "0 9 * * mon,wed",
+            "0 0 1 JAN *",
+            "0 12 * * 5-7",
         ] {
-            assert!(Cron::parse(ok).is_ok(), "{ok} should parse");
+            assert!(
+                Cron::parse(ok).is_ok(),
+                "{ok} should parse: {:?}",
+                Cron::parse(ok)
+            );
         }
     }
 
     #[test]
     fn rejects_wrong_field_count_and_out_of_range_values() {
         assert!(Cron::parse("* * * *").unwrap_err().0.contains("5 fields"));
-        assert!(Cron::parse("0 0 * * * *").is_err());
-        assert!(Cron::parse("60 * * * *").unwrap_err().0.contains("minute"));
-        assert!(Cron::parse("0 24 * * *").unwrap_err().0.contains("hour"));
-        assert!(Cron::parse("0 0 0 * *").is_err());
-        assert!(Cron::parse("0 0 * 13 *").is_err());
-        assert!(Cron::parse("0 0 * * 7").is_err());
-        assert!(Cron::parse("*/0 * * * *").unwrap_err().0.contains("step"));
-        assert!(Cron::parse("5-1 * * * *")
+        assert!(Cron::parse("0 0 * * * *")
             .unwrap_err()
             .0
-            .contains("backwards"));
-        assert!(Cron::parse("MON * * * *").is_err());
+            .contains("5 fields"));
+        assert!(Cron::parse("").unwrap_err().0.contains("5 fields"));
+        for bad in [
+            "60 * * * *",
+            "0 24 * * *",
+            "0 0 0 * *",
+            "0 0 * 13 *",
+            "0 0 * * 8",
+            "*/0 * * * *",
+            "5-1 * * * *",
+            "MON * * * *",
+            "a b c d e",
+            "é * * * *",
+        ] {
+            assert!(Cron::parse(bad).is_err(), "{bad} should be refused");
+        }
+        assert!(Cron::parse(&format!("0 0 * * {}", "1,".repeat(200)))
+            .unwrap_err()
+            .0
+            .contains("at most"));
     }
 
-    fn at(text: &str) -> i64 {
-        UtcTime::parse_rfc3339(text).unwrap().to_unix()
+    fn at(text: &str) -> OffsetDateTime {
+        crate::parse_rfc3339(text).unwrap()
     }
 
     fn next(cron: &str, after: &str) -> String {
-        let n = Cron::parse(cron).unwrap().next_after(at(after)).unwrap();
-        UtcTime::from_unix(n).to_string()
+        let next = Cron::parse(cron).unwrap().next_after(at(after)).unwrap();
+        let expected_offset = next.offset();
+        assert_eq!(expected_offset, UtcOffset::UTC);
+        let (d, t) = (next.date(), next.time());
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            d.year(),
+            u8::from(d.month()),
+            d.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
     }
 
     #[test]
@@ -413,10 +386,23 @@ mod tests {
             "2026-11-29T00:00:00Z"
         );
         assert_eq!(
+            next("0 0 1 * 7", "2026-11-27T00:00:00Z"),
+            "2026-11-29T00:00:00Z"
+        );
+        assert_eq!(
             next("0 1,13 * * *", "2026-11-27T01:00:00Z"),
             "2026-11-27T13:00:00Z"
         );
-        assert_eq!(Cron::parse("0 0 30 2 *").unwrap().next_after(0), None);
+        assert_eq!(
+            next("0 9 * * SAT", "2026-11-27T10:00:00Z"),
+            "2026-11-28T09:00:00Z"
+        );
+        assert_eq!(
+            Cron::parse("0 0 30 2 *")
+                .unwrap()
+                .next_after(at("1970-01-01T00:00:00Z")),
+            None
+        );
     }
 
     #[test]
@@ -434,46 +420,27 @@ mod tests {
             "Daily at 06:00, 12:00 and 18:00 UTC"
         );
         assert_eq!(words("30 6 * * 1-5"), "Weekdays at 06:30 UTC");
+        assert_eq!(words("30 6 * * MON-FRI"), "Weekdays at 06:30 UTC");
         assert_eq!(words("0 0 * * 0"), "Sundays at 00:00 UTC");
+        assert_eq!(words("0 0 * * 7"), "Sundays at 00:00 UTC");
+        assert_eq!(words("0 0 * * SUN"), "Sundays at 00:00 UTC");
         assert_eq!(words("0 9 * * 1,3"), "Mondays, Wednesdays at 09:00 UTC");
         assert_eq!(words("0 0 1 * *"), "Monthly on day 1 at 00:00 UTC");
         assert_eq!(words("*/5 9-17 * * 1-5"), "Custom schedule");
         assert_eq!(words("0 0 1 6 *"), "Custom schedule");
+        assert_eq!(words("0 9-17 * * *"), "Custom schedule");
+        assert_eq!(words("0 0 L * *"), "Custom schedule");
     }
 
     #[test]
     fn matches_the_minute() {
         let cron = Cron::parse("*/15 9-17 * * 1-5").unwrap();
-        let t = |s: &str| UtcTime::parse_rfc3339(s).unwrap();
-        assert!(cron.matches(t("2026-11-27T09:45:30Z")));
-        assert!(!cron.matches(t("2026-11-27T09:46:00Z")));
-        assert!(!cron.matches(t("2026-11-27T18:00:00Z")));
-        assert!(!cron.matches(t("2026-11-28T10:00:00Z")), "a Saturday");
-    }
-
-    #[test]
-    fn parses_parts() {
-        let cron = Cron::parse("*/15 9-17 * * 1").unwrap();
-        assert_eq!(
-            cron.fields[0],
-            vec![CronPart {
-                range: None,
-                step: 15
-            }]
-        );
-        assert_eq!(
-            cron.fields[1],
-            vec![CronPart {
-                range: Some((9, 17)),
-                step: 1
-            }]
-        );
-        assert_eq!(
-            cron.fields[4],
-            vec![CronPart {
-                range: Some((1, 1)),
-                step: 1
-            }]
-        );
+        assert!(cron.matches(at("2026-11-27T09:45:30Z")));
+        assert!(cron.matches(at("2026-11-27T09:45:00.999Z")));
+        assert!(!cron.matches(at("2026-11-27T09:46:00Z")));
+        assert!(!cron.matches(at("2026-11-27T18:00:00Z")));
+        assert!(!cron.matches(at("2026-11-28T10:00:00Z")), "a Saturday");
+        let sundays = Cron::parse("0 0 * * 7").unwrap();
+        assert!(sundays.matches(at("2026-11-29T00:00:00Z")), "7 is Sunday");
     }
 }

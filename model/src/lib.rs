@@ -14,13 +14,22 @@ pub mod query;
 mod query_string;
 pub mod run;
 pub mod service;
-pub mod time;
 
 pub use account::{Company, Me, Role};
 pub use api::{LogPage, RunRequest, ServiceList, ServicePatch};
 pub use cache::{Changes, Edit, EditTicket, GroupData, ListCache, LoadTicket};
 pub use cron::{Cron, CronError};
 pub use index::{Hits, IndexPage, SearchIndex};
+/// An instant with its UTC offset (the `time` crate); [`parse_rfc3339`] reads one.
+pub use time::OffsetDateTime;
+
+/// An RFC 3339 time such as `2026-11-27T14:25:00Z` or `2026-11-27T15:25:00.5+01:00`, in UTC;
+/// `None` for anything else.
+pub fn parse_rfc3339(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.to_offset(time::UtcOffset::UTC))
+}
 pub use query::{
     FacetCount, Facets, Filter, ListPage, ListQuery, Page, Sort, SortDirection, SortKey,
     DEFAULT_PAGE_SIZE, PAGE_SIZES,
@@ -30,4 +39,3 @@ pub use service::{
     validate_name, AlertSettings, CompanyGroup, Endpoint, GroupSummary, NotificationGroup,
     Recipient, Service, ServiceDetail, ServiceSummary, ServiceType, Status, SystemInfo, Trigger,
 };
-pub use time::UtcTime;

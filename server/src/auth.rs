@@ -1,11 +1,14 @@
-//! Bearer tokens: `pw_<user id>_<secret>`. Only a SHA-256 of each token is stored; a presented
-//! token is hashed and compared in constant time. Tokens are never logged.
+//! Bearer tokens. Database tokens, `pw_<user id>_<secret>` (demo users and service accounts):
+//! only a SHA-256 of each is stored; a presented token is checked for its shape first, then
+//! hashed and compared in constant time. JWTs from the dashboard's identity provider: see
+//! [`crate::jwt`]. Tokens are never logged.
 
 use crate::error::ApiError;
-use crate::{repo, AppState};
+use crate::rate_limit::ClientIp;
+use crate::{jwt, repo, AppState};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use services_model::Role;
@@ -67,44 +70,127 @@ fn unauthorized() -> ApiError {
     )
 }
 
-/// Middleware for `/api/v1`: checks the bearer token and records the caller.
+fn refused(reason: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        format!("Sign in again: {reason}."),
+    )
+}
+
+/// The user id of a well-formed database token, `pw_<id>_<secret>`: the id a whole number from
+/// 1 to SQLite's largest integer (no sign, no leading zero), the secret 16–256 characters of
+/// `A-Z a-z 0-9 _ -`. Anything else is refused without a database lookup.
+pub fn database_token_user(token: &str) -> Option<u64> {
+    let (id, secret) = token.strip_prefix("pw_")?.split_once('_')?;
+    if id.is_empty()
+        || id.len() > 19
+        || id.starts_with('0')
+        || !id.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let id: u64 = id.parse().ok().filter(|id| *id <= i64::MAX as u64)?;
+    let secret_ok = (16..=256).contains(&secret.len())
+        && secret
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+    secret_ok.then_some(id)
+}
+
+/// The token of an `Authorization: Bearer <token>` header, if the request has one.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
+enum Refusal {
+    /// The credentials are bad; the reason is for the client.
+    Bad(ApiError),
+    /// The server could not check them.
+    Failed(ApiError),
+}
+
+async fn identify(state: &AppState, token: &str) -> Result<CurrentUser, Refusal> {
+    if let Some(user_id) = database_token_user(token) {
+        let presented = hash_token(token);
+        let credentials = state
+            .db
+            .call(move |conn| repo::users::credentials(conn, user_id))
+            .await
+            .map_err(|e| Refusal::Failed(e.into()))?
+            .ok_or(Refusal::Bad(unauthorized()))?;
+        let matches = credentials.token_hash.len() == presented.len()
+            && bool::from(
+                credentials
+                    .token_hash
+                    .as_slice()
+                    .ct_eq(presented.as_slice()),
+            );
+        if !matches {
+            return Err(Refusal::Bad(unauthorized()));
+        }
+        return Ok(CurrentUser {
+            user_id: credentials.user_id,
+            company_id: credentials.company_id,
+            role: credentials.role,
+        });
+    }
+    if !jwt::looks_like_jwt(token) {
+        return Err(Refusal::Bad(unauthorized()));
+    }
+    let Some(verifier) = &state.jwt else {
+        return Err(Refusal::Bad(refused(
+            "this server does not accept identity-provider tokens (JWTs)",
+        )));
+    };
+    let identity = verifier
+        .verify(token)
+        .map_err(|reason| Refusal::Bad(refused(&reason)))?;
+    let user_id = state
+        .jwt_users
+        .user_id(&state.db, &identity)
+        .await
+        .map_err(|e| Refusal::Failed(e.into()))?
+        .ok_or_else(|| {
+            Refusal::Bad(refused(&format!(
+                "the token's company {} does not exist here",
+                identity.company_id
+            )))
+        })?;
+    Ok(CurrentUser {
+        user_id,
+        company_id: identity.company_id,
+        role: identity.role,
+    })
+}
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Middleware for `/api/v1`: checks the bearer token (a database token or a JWT) and records
+/// the caller. A client over its failed sign-in limit is refused first; changes count against
+/// the write limits.
 pub async fn authenticate(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let token = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or_else(unauthorized)?
-        .to_string();
-    let user_id = token
-        .strip_prefix("pw_")
-        .and_then(|rest| rest.split_once('_'))
-        .and_then(|(id, _)| id.parse::<u64>().ok())
-        .ok_or_else(unauthorized)?;
-    let presented = hash_token(&token);
-    let credentials = state
-        .db
-        .call(move |conn| repo::users::credentials(conn, user_id))
-        .await?
-        .ok_or_else(unauthorized)?;
-    if !bool::from(
-        credentials
-            .token_hash
-            .as_slice()
-            .ct_eq(presented.as_slice()),
-    ) {
-        return Err(unauthorized());
+    let token = bearer(request.headers()).ok_or_else(unauthorized)?;
+    state.limits.check_sign_in(client)?;
+    let user = match identify(&state, &token).await {
+        Ok(user) => user,
+        Err(Refusal::Bad(error)) => return Err(state.limits.failed_sign_in(client, error)),
+        Err(Refusal::Failed(error)) => return Err(error),
+    };
+    if is_write(request.method()) {
+        state.limits.write(client, user.user_id)?;
     }
-    request.extensions_mut().insert(CurrentUser {
-        user_id: credentials.user_id,
-        company_id: credentials.company_id,
-        role: credentials.role,
-    });
+    request.extensions_mut().insert(user);
     Ok(next.run(request).await)
 }
 
@@ -119,5 +205,34 @@ mod tests {
         assert_ne!(a, demo_token(2, "ben@northwind.example"));
         assert!(a.starts_with("pw_1_") && a.len() == 5 + 32);
         assert_eq!(hash_token(&a).len(), 32);
+        assert_eq!(database_token_user(&a), Some(1));
+    }
+
+    #[test]
+    fn database_tokens_are_checked_for_shape_before_any_lookup() {
+        let secret = "4b33edb61b233f5b93908e2d77d7347f";
+        assert_eq!(database_token_user(&format!("pw_42_{secret}")), Some(42));
+        assert_eq!(
+            database_token_user(&format!("pw_9223372036854775807_{secret}")),
+            Some(i64::MAX as u64)
+        );
+        for bad in [
+            format!("pw_9223372036854775808_{secret}"),
+            format!("pw_18446744073709551615_{secret}"),
+            "pw_18446744073709551615_x".to_string(),
+            format!("pw_0_{secret}"),
+            format!("pw_01_{secret}"),
+            format!("pw_+1_{secret}"),
+            format!("pw_-1_{secret}"),
+            format!("pw__{secret}"),
+            "pw_1_short".to_string(),
+            format!("pw_1_{secret}!"),
+            format!("pw_1_{}", "a".repeat(257)),
+            format!("PW_1_{secret}"),
+            format!("pw_1{secret}"),
+            "pw_1_é4b33edb61b233f5b93908e2d77d734".to_string(),
+        ] {
+            assert_eq!(database_token_user(&bad), None, "{bad}");
+        }
     }
 }

@@ -5,7 +5,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Migrations in order; the database's `user_version` says how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_user_identities.sql"),
+];
 
 /// A shared connection. Queries run on tokio's blocking pool so they never stall the executor.
 #[derive(Clone)]
@@ -58,9 +61,11 @@ impl Db {
         F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
     {
         let db = self.0.clone();
+        let asked = std::time::Instant::now();
         tokio::task::spawn_blocking(move || {
             // A panic while holding the lock poisons it; the connection itself is still usable.
             let mut conn = db.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            crate::metrics::db_wait(asked.elapsed());
             work(&mut conn).map_err(DbError::from)
         })
         .await

@@ -1,7 +1,7 @@
-//! Fault injection for resilience tests, off unless the server is started with
-//! `--fault-injection`. Rules, set at run time through `PUT /api/test/faults`, make matching API
-//! requests wait, answer with a chosen status, or answer with a malformed body, all through the
-//! real stack.
+//! Fault injection for resilience tests: compiled only with the `fault-injection` build feature
+//! (release builds leave it out), and off unless the server is started with `--fault-injection`.
+//! Rules, set at run time through `PUT /api/test/faults`, make matching API requests wait,
+//! answer with a chosen status or a malformed body, or panic, all through the real stack.
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -36,6 +36,9 @@ pub struct FaultRule {
     /// Apply to this many requests, then stop; forever when left out.
     #[serde(default)]
     pub times: Option<u32>,
+    /// Panic in the handler instead of answering (to test the server's panic handling).
+    #[serde(default)]
+    pub panic: bool,
 }
 
 impl FaultRule {
@@ -90,6 +93,9 @@ pub async fn inject(State(state): State<AppState>, request: Request, next: Next)
     };
     if let Some(ms) = rule.delay_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    if rule.panic {
+        panic!("injected panic for {}", request.uri().path());
     }
     let status = rule.status.and_then(|s| StatusCode::from_u16(s).ok());
     if rule.malformed {
@@ -169,6 +175,7 @@ mod tests {
             delay_ms: None,
             malformed: false,
             times,
+            panic: false,
         }
     }
 

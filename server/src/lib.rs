@@ -7,11 +7,19 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod example_host;
+#[cfg(feature = "fault-injection")]
 pub mod faults;
+pub mod health;
+pub mod jwt;
+pub mod jwt_users;
+pub mod metrics;
+pub mod rate_limit;
 pub mod repo;
+pub mod requests;
 pub mod scheduler;
 pub mod security;
 pub mod seed;
+pub mod serve;
 pub mod spa;
 pub mod systems;
 pub mod worker;
@@ -20,6 +28,7 @@ use db::{Db, DbError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, Notify};
 pub use worker::{Outcome, RunSettings};
@@ -39,7 +48,9 @@ pub struct Config {
     pub scheduler: bool,
     /// How the worker executes runs.
     pub runs: RunSettings,
-    /// Serve `/api/test/faults` and apply its rules (for resilience tests only).
+    /// Serve `/api/test/faults` and apply its rules (for resilience tests only; the
+    /// `fault-injection` build feature, which release builds leave out).
+    #[cfg(feature = "fault-injection")]
     pub fault_injection: bool,
     /// Serve `/api/demo/users`: the demo users and their tokens, for the standalone sign-in.
     pub demo_sign_in: bool,
@@ -48,10 +59,25 @@ pub struct Config {
     pub frame_ancestors: String,
     /// Serve the example host page in this folder at `/dashboard` (demos and e2e tests).
     pub example_host: Option<PathBuf>,
+    /// Accept JWTs from the dashboard's identity provider; off when `None`.
+    pub jwt: Option<jwt::JwtSettings>,
+    /// Failed sign-ins and writes allowed per minute.
+    pub limits: rate_limit::LimitSettings,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind a proxy).
+    pub trust_forwarded_for: bool,
+    /// Header-read deadline and the cap on open connections.
+    pub connections: serve::ConnectionLimits,
+    /// How long a request may take before it is answered 504.
+    pub request_timeout: Duration,
+    /// Serve `/metrics` on the main address to requests with this bearer token.
+    pub metrics_token: Option<String>,
+    /// Serve `/metrics`, `/healthz` and `/readyz` without a token on this second address.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Config {
-    /// A server for tests: a free port, the given database, quick runs that succeed, no scheduler.
+    /// A server for tests: a free port, the given database, quick runs that succeed, no
+    /// scheduler, no rate limits (the tests of the limits set their own).
     pub fn for_tests(db_path: PathBuf, dist_dir: PathBuf) -> Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -64,10 +90,22 @@ impl Config {
                 outcome: Outcome::Ok,
                 concurrency: 4,
             },
+            #[cfg(feature = "fault-injection")]
             fault_injection: false,
             demo_sign_in: false,
             frame_ancestors: "'self'".into(),
             example_host: None,
+            jwt: None,
+            limits: rate_limit::LimitSettings {
+                auth_failures_per_minute: 0,
+                writes_per_minute_per_user: 0,
+                writes_per_minute_per_client: 0,
+            },
+            trust_forwarded_for: false,
+            connections: serve::ConnectionLimits::default(),
+            request_timeout: Duration::from_secs(30),
+            metrics_token: None,
+            metrics_addr: None,
         }
     }
 }
@@ -78,18 +116,39 @@ pub struct AppState {
     /// Tells the worker a run was queued.
     pub wake_worker: Arc<Notify>,
     /// Set when fault injection is on.
+    #[cfg(feature = "fault-injection")]
     pub faults: Option<faults::Faults>,
     pub demo_sign_in: bool,
-    /// Content-Security-Policy violations browsers reported.
+    /// Content-Security-Policy violations browsers reported (the latest few).
     pub csp_reports: security::CspReports,
     /// The origins that may frame the app and hand it a token (from `frame-ancestors`).
     pub parent_origins: Arc<[String]>,
+    pub limits: rate_limit::Limits,
+    pub jwt: Option<Arc<jwt::JwtVerifier>>,
+    pub jwt_users: jwt_users::JwtUsers,
+    pub health: health::Health,
+}
+
+impl AppState {
+    /// Whether `/api/test/…` is served (fault-injection builds started with it on).
+    pub fn test_routes(&self) -> bool {
+        #[cfg(feature = "fault-injection")]
+        {
+            self.faults.is_some()
+        }
+        #[cfg(not(feature = "fault-injection"))]
+        {
+            false
+        }
+    }
 }
 
 #[derive(Debug)]
 pub enum StartError {
     Db(DbError),
     Bind(SocketAddr, std::io::Error),
+    /// A setting that can't work, e.g. an unreadable JWKS file.
+    Config(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -97,23 +156,42 @@ impl std::fmt::Display for StartError {
         match self {
             StartError::Db(e) => write!(f, "{e}"),
             StartError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
+            StartError::Config(e) => write!(f, "{e}"),
         }
     }
 }
 
 impl std::error::Error for StartError {}
 
-/// The whole application: `/api`, the example host when configured, and the SPA, whose files are
-/// served under `public_url` (see [`spa::public_url`]).
-pub fn app(state: AppState, config: &Config, public_url: &str) -> axum::Router {
+/// The whole application: `/api`, health, metrics (with a token), the example host when
+/// configured, and the SPA, whose files are served under `public_url` (see
+/// [`spa::public_url`]); wrapped in the request layers of [`requests`].
+pub fn app(
+    state: AppState,
+    config: &Config,
+    public_url: &str,
+    metrics: Arc<metrics::Metrics>,
+) -> axum::Router {
     let csp = security::content_security_policy(&config.dist_dir, &config.frame_ancestors);
     let headers = Arc::new(security::SecurityHeaders {
         csp: axum::http::HeaderValue::from_str(&csp)
             .unwrap_or_else(|_| axum::http::HeaderValue::from_static("default-src 'self'")),
     });
     let mut router = axum::Router::new()
+        .merge(health::routes())
         .merge(security::routes(&state))
         .merge(api::routes(&state));
+    router = match &config.metrics_token {
+        Some(token) => router.route(
+            "/metrics",
+            axum::routing::get(metrics::serve_metrics).with_state(metrics::MetricsAccess {
+                metrics: metrics.clone(),
+                db: state.db.clone(),
+                token: Some(token.as_str().into()),
+            }),
+        ),
+        None => router.route("/metrics", axum::routing::any(metrics::not_here)),
+    };
     if let Some(dir) = &config.example_host {
         router = router.merge(example_host::routes(
             dir.clone(),
@@ -121,24 +199,42 @@ pub fn app(state: AppState, config: &Config, public_url: &str) -> axum::Router {
             &config.frame_ancestors,
         ));
     }
-    spa::mount(router, &config.dist_dir, public_url)
+    let router = spa::mount(router, &config.dist_dir, public_url)
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
             headers,
             security::add_headers,
-        ))
+        ));
+    requests::layers(router, config, metrics)
+}
+
+/// The second listener (`--metrics-addr`): metrics without a token, and the health checks.
+fn internal_app(state: AppState, metrics: Arc<metrics::Metrics>) -> axum::Router {
+    let access = metrics::MetricsAccess {
+        metrics,
+        db: state.db.clone(),
+        token: None,
+    };
+    axum::Router::new()
+        .route(
+            "/metrics",
+            axum::routing::get(metrics::serve_metrics).with_state(access),
+        )
+        .merge(health::routes().with_state(state))
 }
 
 /// A server running in the background of the current tokio runtime.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where `--metrics-addr` listens, when set.
+    pub metrics_addr: Option<SocketAddr>,
     /// Where the SPA's files are served: `/static/services-list/`, or `/` (see
     /// [`spa::public_url`]).
     pub public_url: String,
     pub seeded: bool,
     pub db: Db,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    shutdown: Vec<oneshot::Sender<()>>,
+    tasks: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
     background: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -149,20 +245,34 @@ impl Running {
 
     /// Stops accepting connections, lets in-flight requests finish, and waits.
     pub async fn stop(mut self) -> std::io::Result<()> {
-        if let Some(tx) = self.shutdown.take() {
+        for tx in self.shutdown.drain(..) {
             let _ = tx.send(());
         }
         for task in &self.background {
             task.abort();
         }
-        self.task
-            .await
-            .map_err(|e| std::io::Error::other(e.to_string()))?
+        for task in self.tasks.drain(..) {
+            task.await
+                .map_err(|e| std::io::Error::other(e.to_string()))??;
+        }
+        Ok(())
     }
 }
 
+/// How long the worker may go without a turn of its loop and still count as alive (a long run
+/// holds every slot).
+pub const WORKER_MAX_SILENCE: Duration = Duration::from_secs(300);
+/// The scheduler wakes once a minute.
+pub const SCHEDULER_MAX_SILENCE: Duration = Duration::from_secs(150);
+
 /// Opens the database (migrating and seeding it) and starts serving.
 pub async fn start(config: Config) -> Result<Running, StartError> {
+    let jwt = match &config.jwt {
+        Some(settings) => Some(Arc::new(
+            jwt::JwtVerifier::new(settings.clone()).map_err(StartError::Config)?,
+        )),
+        None => None,
+    };
     let db = Db::open(&config.db_path).map_err(StartError::Db)?;
     let seeded = if config.seed {
         db.call(|conn| seed::seed_if_empty(conn, clock::now_unix()))
@@ -177,40 +287,90 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.addr, e))?;
+    let internal_listener = match config.metrics_addr {
+        Some(at) => Some(
+            TcpListener::bind(at)
+                .await
+                .map_err(|e| StartError::Bind(at, e))?,
+        ),
+        None => None,
+    };
     let wake_worker = Arc::new(Notify::new());
-    let mut background = vec![worker::spawn(
+    let worker_beat = health::Heartbeat::new("worker", WORKER_MAX_SILENCE);
+    let mut loops = vec![worker_beat.clone()];
+    let mut background = vec![worker_beat.watch(worker::spawn(
         db.clone(),
         config.runs.clone(),
         wake_worker.clone(),
-    )];
+        worker_beat.clone(),
+    ))];
     if config.scheduler {
-        background.push(scheduler::spawn(db.clone(), wake_worker.clone()));
+        let beat = health::Heartbeat::new("scheduler", SCHEDULER_MAX_SILENCE);
+        loops.push(beat.clone());
+        background.push(beat.watch(scheduler::spawn(
+            db.clone(),
+            wake_worker.clone(),
+            beat.clone(),
+        )));
+    }
+    let limits = rate_limit::Limits::new(config.limits);
+    background.push(limits.spawn_cleanup());
+    if let Some(verifier) = &jwt {
+        background.push(verifier.spawn_reload(Duration::from_secs(30)));
     }
     let state = AppState {
         db: db.clone(),
         wake_worker,
+        #[cfg(feature = "fault-injection")]
         faults: config.fault_injection.then(faults::Faults::default),
         demo_sign_in: config.demo_sign_in,
         csp_reports: security::CspReports::default(),
         parent_origins: api::embed::parent_origins(&config.frame_ancestors).into(),
+        limits,
+        jwt,
+        jwt_users: jwt_users::JwtUsers::default(),
+        health: health::Health {
+            loops: loops.into(),
+        },
     };
     let public_url = spa::public_url(&config.dist_dir);
-    let app = app(state, &config, &public_url);
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
+    let metrics = metrics::Metrics::new(api::route_templates(), &public_url);
+    let mut shutdown = Vec::new();
+    let mut tasks = Vec::new();
+    let mut metrics_addr = None;
+    if let Some(listener) = internal_listener {
+        metrics_addr = listener.local_addr().ok();
+        let internal = internal_app(state.clone(), metrics.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        shutdown.push(tx);
+        tasks.push(tokio::spawn(serve::serve(
+            listener,
+            internal,
+            config.connections,
+            async {
                 let _ = rx.await;
-            })
-            .await
-    });
+            },
+        )));
+    }
+    let app = app(state, &config, &public_url, metrics);
+    let (tx, rx) = oneshot::channel::<()>();
+    shutdown.push(tx);
+    tasks.push(tokio::spawn(serve::serve(
+        listener,
+        app,
+        config.connections,
+        async {
+            let _ = rx.await;
+        },
+    )));
     Ok(Running {
         addr,
+        metrics_addr,
         public_url,
         seeded,
         db,
-        shutdown: Some(tx),
-        task,
+        shutdown,
+        tasks,
         background,
     })
 }

@@ -1,4 +1,7 @@
 use clap::Parser;
+use services_server::jwt::{ClaimNames, JwtSettings};
+use services_server::rate_limit::LimitSettings;
+use services_server::serve::ConnectionLimits;
 use services_server::{seed, start, Config, Outcome, RunSettings};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -30,7 +33,9 @@ struct Args {
     /// How runs end.
     #[arg(long, env = "SERVICES_RUN_OUTCOME", value_enum, default_value_t = Outcome::Mixed)]
     run_outcome: Outcome,
-    /// Serve /api/test/faults to inject failures (tests only; never in production).
+    /// Serve /api/test/faults to inject failures (test builds only: the `fault-injection`
+    /// feature, which release builds leave out).
+    #[cfg(feature = "fault-injection")]
     #[arg(long, env = "SERVICES_FAULT_INJECTION")]
     fault_injection: bool,
     /// Let the standalone app list the demo users and sign in as any of them (demos only).
@@ -43,16 +48,113 @@ struct Args {
     /// examples/dashboard.
     #[arg(long, env = "SERVICES_EXAMPLE_HOST")]
     example_host: Option<PathBuf>,
+    /// Accept JWTs signed by the dashboard's identity provider, with the public keys in this
+    /// JSON Web Key Set file (RS256 and ES256 keys; re-read when it changes).
+    #[arg(long, env = "SERVICES_JWKS_FILE", requires_all = ["jwt_issuer", "jwt_audience"])]
+    jwks_file: Option<PathBuf>,
+    /// The `iss` JWTs must carry.
+    #[arg(long, env = "SERVICES_JWT_ISSUER")]
+    jwt_issuer: Option<String>,
+    /// A value JWTs' `aud` must contain.
+    #[arg(long, env = "SERVICES_JWT_AUDIENCE")]
+    jwt_audience: Option<String>,
+    /// Clock skew allowed on `exp` and `nbf`, in seconds (at most 300).
+    #[arg(long, env = "SERVICES_JWT_LEEWAY_SECS", default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(0..=300))]
+    jwt_leeway_secs: u64,
+    /// The claim holding the user's id at the identity provider.
+    #[arg(long, env = "SERVICES_JWT_CLAIM_SUBJECT", default_value = "sub")]
+    jwt_claim_subject: String,
+    /// The claim holding the company id (a number or a string of digits).
+    #[arg(long, env = "SERVICES_JWT_CLAIM_COMPANY", default_value = "company_id")]
+    jwt_claim_company: String,
+    /// The claim holding the role: admin, manager, user or read_only.
+    #[arg(long, env = "SERVICES_JWT_CLAIM_ROLE", default_value = "role")]
+    jwt_claim_role: String,
+    /// The claim holding the user's display name (optional in tokens).
+    #[arg(long, env = "SERVICES_JWT_CLAIM_NAME", default_value = "name")]
+    jwt_claim_name: String,
+    /// The claim holding the user's email (optional in tokens).
+    #[arg(long, env = "SERVICES_JWT_CLAIM_EMAIL", default_value = "email")]
+    jwt_claim_email: String,
+    /// Requests with a bad token allowed per client address per minute before 429s (0: no limit).
+    #[arg(long, env = "SERVICES_AUTH_FAILURES_PER_MINUTE", default_value_t = 30)]
+    auth_failures_per_minute: u32,
+    /// Changes (POST, PATCH, PUT, DELETE) allowed per user per minute (0: no limit).
+    #[arg(
+        long,
+        env = "SERVICES_WRITES_PER_MINUTE_PER_USER",
+        default_value_t = 120
+    )]
+    writes_per_minute_per_user: u32,
+    /// Changes and CSP reports allowed per client address per minute (0: no limit).
+    #[arg(
+        long,
+        env = "SERVICES_WRITES_PER_MINUTE_PER_CLIENT",
+        default_value_t = 600
+    )]
+    writes_per_minute_per_client: u32,
+    /// Behind a reverse proxy: take the client address from the last X-Forwarded-For entry.
+    #[arg(long, env = "SERVICES_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+    /// Seconds a client has to send a request's headers before the connection is closed.
+    #[arg(long, env = "SERVICES_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout_secs: u64,
+    /// Seconds a request may take before it is answered 504.
+    #[arg(long, env = "SERVICES_REQUEST_TIMEOUT_SECS", default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout_secs: u64,
+    /// Connections open at once; more wait.
+    #[arg(long, env = "SERVICES_MAX_CONNECTIONS", default_value_t = 1024,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: u64,
+    /// Serve GET /metrics on the main address to requests with `Authorization: Bearer <this>`.
+    #[arg(long, env = "SERVICES_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// Serve /metrics (no token), /healthz and /readyz on this second address, e.g.
+    /// 127.0.0.1:9090; keep it private to your network.
+    #[arg(long, env = "SERVICES_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
+    /// How the log is written: `text` for people, `json` (one object a line) for collectors.
+    #[arg(long, env = "SERVICES_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
     let args = Args::parse();
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    match args.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
+    }
+    let jwt = args.jwks_file.clone().map(|jwks_file| JwtSettings {
+        jwks_file,
+        issuer: args.jwt_issuer.clone().unwrap_or_default(),
+        audience: args.jwt_audience.clone().unwrap_or_default(),
+        leeway_secs: args.jwt_leeway_secs,
+        claims: ClaimNames {
+            subject: args.jwt_claim_subject.clone(),
+            company: args.jwt_claim_company.clone(),
+            role: args.jwt_claim_role.clone(),
+            name: args.jwt_claim_name.clone(),
+            email: args.jwt_claim_email.clone(),
+        },
+    });
     let config = Config {
         addr: args.addr,
         db_path: args.db.clone(),
@@ -64,10 +166,25 @@ async fn main() -> std::process::ExitCode {
             outcome: args.run_outcome,
             ..RunSettings::default()
         },
+        #[cfg(feature = "fault-injection")]
         fault_injection: args.fault_injection,
         demo_sign_in: args.demo_sign_in,
         frame_ancestors: args.frame_ancestors,
         example_host: args.example_host.clone(),
+        jwt,
+        limits: LimitSettings {
+            auth_failures_per_minute: args.auth_failures_per_minute,
+            writes_per_minute_per_user: args.writes_per_minute_per_user,
+            writes_per_minute_per_client: args.writes_per_minute_per_client,
+        },
+        trust_forwarded_for: args.trust_forwarded_for,
+        connections: ConnectionLimits {
+            header_read_timeout: Duration::from_secs(args.header_read_timeout_secs),
+            max_connections: args.max_connections as usize,
+        },
+        request_timeout: Duration::from_secs(args.request_timeout_secs),
+        metrics_token: args.metrics_token.filter(|t| !t.is_empty()),
+        metrics_addr: args.metrics_addr,
     };
     let server = match start(config).await {
         Ok(server) => server,
@@ -94,8 +211,12 @@ async fn main() -> std::process::ExitCode {
         Ok(_) => {}
         Err(e) => eprintln!("services-server: could not list demo users: {e}"),
     }
+    #[cfg(feature = "fault-injection")]
     if args.fault_injection {
         println!("Fault injection is ON: /api/test/faults changes how the API answers.");
+    }
+    if let Some(addr) = server.metrics_addr {
+        println!("Metrics, health and readiness: http://{addr}/metrics");
     }
     println!("Patchworks services list: {}/", server.url());
     if server.public_url != "/" {

@@ -3,16 +3,16 @@
 use crate::db::Db;
 use crate::{clock, repo};
 use rusqlite::Connection;
-use services_model::{Cron, RunTrigger, UtcTime};
+use services_model::{Cron, OffsetDateTime, RunTrigger};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
 /// Queues a run for every active scheduled service due in the minute of `at`, unless it
 /// already has one queued or running. Returns the services started.
-pub fn enqueue_due(conn: &mut Connection, at: UtcTime) -> rusqlite::Result<Vec<u64>> {
+pub fn enqueue_due(conn: &mut Connection, at: OffsetDateTime) -> rusqlite::Result<Vec<u64>> {
     let tx = conn.transaction()?;
-    let now = at.to_string();
+    let now = clock::format(at.unix_timestamp());
     let mut started = Vec::new();
     for (service_id, cron) in repo::services::active_schedules(&tx)? {
         let Ok(cron) = Cron::parse(&cron) else {
@@ -45,13 +45,20 @@ pub fn enqueue_due(conn: &mut Connection, at: UtcTime) -> rusqlite::Result<Vec<u
 }
 
 /// Wakes at the start of every minute and queues what is due.
-pub fn spawn(db: Db, wake_worker: Arc<Notify>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(
+    db: Db,
+    wake_worker: Arc<Notify>,
+    heartbeat: crate::health::Heartbeat,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
+            heartbeat.beat();
             let now = clock::now_unix();
             let next_minute = (now / 60 + 1) * 60;
             tokio::time::sleep(Duration::from_secs((next_minute - now) as u64)).await;
-            let at = UtcTime::from_unix(next_minute);
+            let Ok(at) = OffsetDateTime::from_unix_timestamp(next_minute) else {
+                continue;
+            };
             match db.call(move |conn| enqueue_due(conn, at)).await {
                 Ok(started) if !started.is_empty() => {
                     tracing::info!(count = started.len(), "scheduled runs queued");

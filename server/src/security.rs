@@ -3,8 +3,10 @@
 //! `Referrer-Policy`, and a configurable `frame-ancestors`. Violations are reported to
 //! `POST /api/csp-reports`.
 
+use crate::error::ApiError;
+use crate::rate_limit::ClientIp;
 use crate::AppState;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -12,6 +14,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -90,39 +93,72 @@ pub async fn add_headers(
     response
 }
 
-/// Violation reports the browser sent, newest last (at most 1,000 kept).
+/// The largest violation report accepted (413 above).
+pub const REPORT_LIMIT: usize = 8 * 1024;
+/// How many reports are kept: the newest, in a ring.
+pub const REPORTS_KEPT: usize = 100;
+
+/// Violation reports the browser sent, oldest first: at most [`REPORTS_KEPT`], each at most
+/// [`REPORT_LIMIT`] bytes.
 #[derive(Clone, Default)]
-pub struct CspReports(Arc<Mutex<Vec<serde_json::Value>>>);
+pub struct CspReports(Arc<Mutex<VecDeque<serde_json::Value>>>);
 
 impl CspReports {
     pub fn list(&self) -> Vec<serde_json::Value> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    fn push(&self, report: serde_json::Value) {
+        let mut reports = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if reports.len() >= REPORTS_KEPT {
+            reports.pop_front();
+        }
+        reports.push_back(report);
     }
 }
 
-/// `POST /api/csp-reports` (what browsers call), and with fault injection on, `GET` for tests.
+/// `POST /api/csp-reports` (what browsers call; no token, at most [`REPORT_LIMIT`] bytes, counted
+/// against the client's write limit), and with fault injection on, `GET /api/test/csp-reports`
+/// for tests.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let router = Router::new().route("/api/csp-reports", post(receive));
-    if state.faults.is_some() {
+    let router = Router::new().route(
+        "/api/csp-reports",
+        post(receive).layer(DefaultBodyLimit::max(REPORT_LIMIT)),
+    );
+    if state.test_routes() {
         router.route("/api/test/csp-reports", axum::routing::get(list))
     } else {
         router
     }
 }
 
-async fn receive(State(state): State<AppState>, body: axum::body::Bytes) -> StatusCode {
+async fn receive(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<StatusCode, ApiError> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("A report can have at most {} KiB.", REPORT_LIMIT / 1024),
+            )
+        } else {
+            ApiError::bad_request("The report could not be read.")
+        }
+    })?;
+    state.limits.client_write(client)?;
     let report: serde_json::Value = serde_json::from_slice(&body)
         .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&body).into_owned()));
     tracing::warn!(%report, "Content-Security-Policy violation");
-    let mut reports = state
-        .csp_reports
-        .0
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    if reports.len() < 1000 {
-        reports.push(report);
-    }
-    StatusCode::NO_CONTENT
+    state.csp_reports.push(report);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn list(State(state): State<AppState>) -> Json<Vec<serde_json::Value>> {
@@ -132,6 +168,18 @@ async fn list(State(state): State<AppState>) -> Json<Vec<serde_json::Value>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_report_ring_keeps_the_newest() {
+        let reports = CspReports::default();
+        for n in 0..REPORTS_KEPT + 5 {
+            reports.push(serde_json::json!(n));
+        }
+        let kept = reports.list();
+        assert_eq!(kept.len(), REPORTS_KEPT);
+        assert_eq!(kept[0], 5);
+        assert_eq!(kept[REPORTS_KEPT - 1], REPORTS_KEPT + 4);
+    }
 
     #[test]
     fn hashes_only_inline_scripts_exactly() {

@@ -36,8 +36,13 @@ impl Default for RunSettings {
     }
 }
 
-/// Starts the worker; `wake` tells it a run was queued.
-pub fn spawn(db: Db, settings: RunSettings, wake: Arc<Notify>) -> tokio::task::JoinHandle<()> {
+/// Starts the worker; `wake` tells it a run was queued; it beats `heartbeat` on every turn.
+pub fn spawn(
+    db: Db,
+    settings: RunSettings,
+    wake: Arc<Notify>,
+    heartbeat: crate::health::Heartbeat,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let now = clock::now();
         match db
@@ -52,6 +57,7 @@ pub fn spawn(db: Db, settings: RunSettings, wake: Arc<Notify>) -> tokio::task::J
         }
         let slots = Arc::new(Semaphore::new(settings.concurrency.max(1)));
         loop {
+            heartbeat.beat();
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 return;
             };

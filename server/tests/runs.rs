@@ -5,7 +5,7 @@ mod common;
 use common::TestServer;
 use reqwest::Method;
 use serde_json::{json, Value};
-use services_model::{Cron, UtcTime};
+use services_model::{parse_rfc3339, Cron};
 use services_server::{scheduler, Outcome};
 use std::time::Duration;
 
@@ -283,7 +283,7 @@ async fn runs_default_to_the_last_24_hours() {
 async fn the_scheduler_queues_exactly_the_due_active_services_once() {
     // Slow runs, so every queued run is still live when the scheduler looks again.
     let t = TestServer::start_with(|c| c.runs.step = Duration::from_secs(60)).await;
-    let at = UtcTime::parse_rfc3339("2026-11-30T02:00:00Z").unwrap(); // a Monday, 02:00
+    let at = parse_rfc3339("2026-11-30T02:00:00Z").unwrap(); // a Monday, 02:00
     let mut expected: Vec<u64> = Vec::new();
     for group in 1..=3 {
         for s in t

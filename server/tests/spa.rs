@@ -403,3 +403,161 @@ async fn by_default_no_parent_may_hand_the_app_a_token() {
         .assert_error(405, "method_not_allowed", "POST");
     t.stop().await;
 }
+
+const WASM: &[u8] =
+    b"\0asm fake module bytes, repeated to be worth compressing; \0asm fake module bytes";
+
+/// A build like trunk's with the post-build hook: hashed files listed as immutable in
+/// build.json, each with its `.br` and `.gz` next to it; embed.js and index.html unhashed.
+fn write_hashed_dist(dir: &Path) {
+    use std::io::Write;
+    write_dist(dir, None);
+    let dist = dir.join("dist");
+    std::fs::write(dist.join("app-1a2b3c_bg.wasm"), WASM).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(WASM).unwrap();
+    std::fs::write(dist.join("app-1a2b3c_bg.wasm.gz"), gz.finish().unwrap()).unwrap();
+    let mut br = Vec::new();
+    brotli::BrotliCompress(&mut &WASM[..], &mut br, &Default::default()).unwrap();
+    std::fs::write(dist.join("app-1a2b3c_bg.wasm.br"), br).unwrap();
+    std::fs::write(dist.join("embed.js"), "export const mountServicesList = 1;").unwrap();
+    std::fs::write(
+        dist.join("build.json"),
+        r#"{"public_url": "/static/services-list/", "immutable": ["app-1a2b3c_bg.wasm", "services-list-abc.js"]}"#,
+    )
+    .unwrap();
+}
+
+async fn fetch_with(
+    t: &TestServer,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let mut request = t.client.get(t.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn hashed_files_are_immutable_and_sent_precompressed_to_clients_that_accept_it() {
+    use std::io::Read;
+    let t = start(write_hashed_dist, |_| {}).await;
+    let path = "/static/services-list/app-1a2b3c_bg.wasm";
+    let (status, headers, body) = fetch_with(&t, path, &[("accept-encoding", "gzip, br")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-encoding"], "br");
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(headers["content-type"], "application/wasm");
+    assert!(headers["vary"]
+        .to_str()
+        .unwrap()
+        .contains("accept-encoding"));
+    let mut decoded = Vec::new();
+    brotli_decompressor::Decompressor::new(&body[..], 4096)
+        .read_to_end(&mut decoded)
+        .unwrap();
+    assert_eq!(decoded, WASM);
+
+    let (_, headers, body) = fetch_with(&t, path, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(headers["content-encoding"], "gzip");
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_end(&mut decoded)
+        .unwrap();
+    assert_eq!(decoded, WASM);
+
+    let (_, headers, body) = fetch_with(&t, path, &[("accept-encoding", "identity")]).await;
+    assert!(headers.get("content-encoding").is_none());
+    assert_eq!(body, WASM);
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_page_embed_js_and_build_json_are_revalidated_with_an_etag() {
+    let t = start(write_hashed_dist, |_| {}).await;
+    for path in [
+        "/",
+        "/services/2001?tab=alerts",
+        "/static/services-list/embed.js",
+        "/static/services-list/build.json",
+        "/static/services-list/public/tokens.css",
+    ] {
+        let (status, headers, body) = fetch_with(&t, path, &[]).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(headers["cache-control"], "no-cache", "{path}");
+        let etag = headers["etag"].to_str().unwrap().to_string();
+        assert!(etag.starts_with("W/\""), "{path}: {etag}");
+        let (status, headers, empty) = fetch_with(&t, path, &[("if-none-match", &etag)]).await;
+        assert_eq!(status, 304, "{path}");
+        assert!(empty.is_empty());
+        assert_eq!(headers["etag"], etag.as_str());
+        let (status, _, again) =
+            fetch_with(&t, path, &[("if-none-match", "W/\"something-else\"")]).await;
+        assert_eq!((status, again), (StatusCode::OK, body), "{path}");
+    }
+    let (_, first, _) = fetch_with(&t, "/static/services-list/embed.js", &[]).await;
+    std::fs::write(
+        t.dir.path().join("dist/embed.js"),
+        "export const mountServicesList = 2;",
+    )
+    .unwrap();
+    let (status, second, body) = fetch_with(
+        &t,
+        "/static/services-list/embed.js",
+        &[("if-none-match", first["etag"].to_str().unwrap())],
+    )
+    .await;
+    assert_eq!(status, 200, "a new build is fetched again");
+    assert_ne!(first["etag"], second["etag"]);
+    assert_eq!(body, b"export const mountServicesList = 2;");
+    let (_, headers, _) = fetch_with(&t, "/", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(headers["cache-control"], "no-cache");
+    t.stop().await;
+}
+
+async fn raw_get(t: &TestServer, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(t.server.addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn percent_encoded_and_dotted_paths_never_leave_the_build_folder() {
+    let t = start(write_hashed_dist, |_| {}).await;
+    std::fs::write(t.dir.path().join("secret.txt"), "not for clients").unwrap();
+    for path in [
+        "/static/services-list/..%2fsecret.txt",
+        "/static/services-list/%2e%2e/secret.txt",
+        "/static/services-list/public/..%2f..%2fsecret.txt",
+        "/static/services-list/%2e%2e%5csecret.txt",
+        "/static/services-list/%00",
+        "/static/services-list/%ff",
+    ] {
+        // Raw, so that no client library resolves the dots before the server sees them.
+        let answer = raw_get(&t, path).await;
+        assert!(answer.starts_with("HTTP/1.1 404"), "{path}: {answer}");
+        assert!(!answer.contains("not for clients"), "{path}");
+    }
+    let (status, _, body) = fetch_with(&t, "/static/services-list/public%2Ftokens.css", &[]).await;
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).into_owned()),
+        (StatusCode::OK, ":root { --a: 1px; }".to_string())
+    );
+    t.stop().await;
+}

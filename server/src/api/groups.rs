@@ -1,10 +1,10 @@
 //! Company groups and the services list of one group.
 
-use super::params;
+use super::params::{self, PathText};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorResponse};
 use crate::{clock, repo, AppState};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::Json;
 use serde::Serialize;
 use services_model::{Cron, GroupSummary, ListQuery, ServiceList, ServiceSummary, Status, Trigger};
@@ -34,10 +34,10 @@ pub async fn list_groups(
 #[utoipa::path(get, path = "/api/v1/company-groups/{id}/services", tag = "services",
     params(
         ("id" = u64, Path, description = "Company group id"),
-        ("q" = Option<String>, Query, description = "Search: every word must occur in the id, the type or the name; case-insensitive"),
+        ("q" = Option<String>, Query, description = "Search: every word must occur in the id, the type or the name; case-insensitive. At most 200 characters and 20 words"),
         ("status" = Option<Vec<Status>>, Query, description = "Repeatable; any of them"),
-        ("system" = Option<Vec<String>>, Query, description = "Source system; repeatable"),
-        ("entity" = Option<Vec<String>>, Query, description = "Source entity; repeatable"),
+        ("system" = Option<Vec<String>>, Query, description = "Source system; repeatable (at most 50 values of 100 characters)"),
+        ("entity" = Option<Vec<String>>, Query, description = "Source entity; repeatable (at most 50 values of 100 characters)"),
         ("sort" = Option<String>, Query, description = "id, name, status or system; a leading - sorts descending. Default id"),
         ("limit" = Option<u32>, Query, description = "1–1000; all when left out"),
         ("offset" = Option<u32>, Query, description = "Skip this many matching services"),
@@ -47,7 +47,7 @@ pub async fn list_groups(
 pub async fn list_services(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     RawQuery(query): RawQuery,
 ) -> Result<Json<ServiceList>, ApiError> {
     let id = params::id(&id, "company group")?;
@@ -55,6 +55,7 @@ pub async fn list_services(
     let limit = params::number::<usize>(&query, "limit", 1, 1000)?;
     let offset = params::number::<usize>(&query, "offset", 0, usize::MAX)?.unwrap_or(0);
     let list_query = ListQuery::from_query(&query);
+    params::check_list_query(&list_query)?;
     let (group, services, last_runs) = state
         .db
         .call(move |conn| {
@@ -93,7 +94,9 @@ pub async fn list_services(
 pub fn next_run_at(service: &services_model::Service, now: i64) -> Option<String> {
     match (&service.trigger, service.status) {
         (Trigger::Schedule { cron }, Status::Active) => {
-            Cron::parse(cron).ok()?.next_after(now).map(clock::format)
+            let now = services_model::OffsetDateTime::from_unix_timestamp(now).ok()?;
+            let next = Cron::parse(cron).ok()?.next_after(now)?;
+            Some(clock::format(next.unix_timestamp()))
         }
         _ => None,
     }

@@ -11,7 +11,7 @@ pub mod runs;
 pub mod services;
 
 use crate::error::ApiError;
-use crate::{auth, faults, AppState};
+use crate::{auth, AppState};
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::http::{Method, StatusCode};
 use axum::routing::{any, get};
@@ -81,6 +81,23 @@ pub fn v1() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
     (authenticated, public, doc)
 }
 
+/// Every API route as a template (`/api/v1/services/{id}`), for labelling metrics.
+pub fn route_templates() -> Vec<String> {
+    let (_, _, doc) = v1();
+    let mut templates: Vec<String> = doc.paths.paths.keys().cloned().collect();
+    templates.extend(
+        [
+            "/api/v1/openapi.json",
+            "/api/csp-reports",
+            "/api/demo/users",
+            "/api/test/faults",
+            "/api/test/csp-reports",
+        ]
+        .map(String::from),
+    );
+    templates
+}
+
 /// Everything under `/api`.
 pub fn routes(state: &AppState) -> Router<AppState> {
     let (v1, public, mut doc) = v1();
@@ -105,20 +122,22 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             auth::authenticate,
         ))
         .merge(public);
+    #[cfg(feature = "fault-injection")]
     if state.faults.is_some() {
-        api = api.merge(faults::routes());
+        api = api.merge(crate::faults::routes());
     }
     if state.demo_sign_in {
         api = api.route("/api/demo/users", get(demo::demo_users));
     }
-    api.route_layer(middleware::from_fn_with_state(
+    #[cfg(feature = "fault-injection")]
+    let api = api.route_layer(middleware::from_fn_with_state(
         state.clone(),
-        faults::inject,
-    ))
-    .route("/api", any(unknown_route))
-    .route("/api/{*rest}", any(unknown_route))
-    .method_not_allowed_fallback(method_not_allowed)
-    .layer(DefaultBodyLimit::max(json::BODY_LIMIT))
+        crate::faults::inject,
+    ));
+    api.route("/api", any(unknown_route))
+        .route("/api/{*rest}", any(unknown_route))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(json::BODY_LIMIT))
 }
 
 async fn unknown_route(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {

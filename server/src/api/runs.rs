@@ -1,16 +1,16 @@
 //! Running a service manually, its recent runs, and a run's log.
 
 use super::json::JsonBody;
-use super::params;
+use super::params::{self, PathText};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorResponse};
 use crate::{clock, repo, AppState};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use services_model::{LogPage, Run, RunRequest, RunTrigger, Status, UtcTime};
+use services_model::{LogPage, Run, RunRequest, RunTrigger, Status};
 use utoipa::ToSchema;
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
@@ -71,7 +71,7 @@ fn validate(request: RunRequest) -> Result<(Vec<String>, Option<u32>), ApiError>
 pub async fn start_run(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     headers: HeaderMap,
     JsonBody(request): JsonBody<RunRequest>,
 ) -> Result<Response, ApiError> {
@@ -149,18 +149,17 @@ pub struct RunList {
 pub async fn list_runs(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     RawQuery(query): RawQuery,
 ) -> Result<Json<RunList>, ApiError> {
     let id = params::id(&id, "service")?;
     let since = match params::query_value(&query.unwrap_or_default(), "since") {
-        Some(text) => UtcTime::parse_rfc3339(&text)
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "since must be an RFC 3339 time such as 2026-11-27T09:00:00Z, not \"{text}\"."
-                ))
-            })?
-            .to_string(),
+        Some(text) => clock::parse(&text).map(clock::format).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "since must be an RFC 3339 time such as 2026-11-27T09:00:00Z, not \"{}\".",
+                params::shorten(&text)
+            ))
+        })?,
         None => clock::format(clock::now_unix() - 24 * 3600),
     };
     let items = state
@@ -186,7 +185,7 @@ pub async fn list_runs(
 pub async fn run_log(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     RawQuery(query): RawQuery,
 ) -> Result<Json<LogPage>, ApiError> {
     let id = params::id(&id, "run")?;

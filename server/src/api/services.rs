@@ -2,12 +2,12 @@
 
 use super::groups::next_run_at;
 use super::json::{self, JsonBody};
-use super::params;
+use super::params::{self, PathText};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorResponse};
 use crate::repo::services::ServiceRecord;
 use crate::{clock, repo, AppState};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use services_model::{validate_name, AlertSettings, Service, ServiceDetail, ServicePatch, Status};
@@ -53,7 +53,7 @@ async fn detail(state: &AppState, record: ServiceRecord) -> Result<ServiceDetail
 pub async fn get_service(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
 ) -> Result<Json<ServiceDetail>, ApiError> {
     let id = params::id(&id, "service")?;
     let record = load(&state, user, id).await?;
@@ -80,7 +80,7 @@ const FIXED_FIELDS: [(&str, &str); 6] = [
 pub async fn patch_service(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     JsonBody(body): JsonBody<serde_json::Value>,
 ) -> Result<Json<ServiceDetail>, ApiError> {
     let id = params::id(&id, "service")?;
@@ -167,7 +167,7 @@ pub fn copy_name(original: &str, taken: &HashSet<String>) -> String {
 pub async fn clone_service(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
 ) -> Result<(StatusCode, Json<ServiceDetail>), ApiError> {
     let id = params::id(&id, "service")?;
     user.require_manage("clone services")?;
@@ -214,7 +214,7 @@ pub async fn clone_service(
 pub async fn delete_service(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
 ) -> Result<StatusCode, ApiError> {
     let id = params::id(&id, "service")?;
     user.require_manage("remove services")?;
@@ -234,7 +234,7 @@ pub async fn delete_service(
 pub async fn get_alerts(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
 ) -> Result<Json<AlertSettings>, ApiError> {
     let id = params::id(&id, "service")?;
     let record = load(&state, user, id).await?;
@@ -254,7 +254,7 @@ pub async fn get_alerts(
 pub async fn put_alerts(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathText(id): PathText,
     JsonBody(settings): JsonBody<AlertSettings>,
 ) -> Result<Json<AlertSettings>, ApiError> {
     let id = params::id(&id, "service")?;

@@ -1,6 +1,9 @@
 //! A real server on a free port with a temporary SQLite file, and an HTTP client for it.
 #![allow(dead_code)]
 
+pub mod binary;
+pub mod corpus;
+
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use services_model::Role;

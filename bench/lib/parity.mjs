@@ -1,0 +1,77 @@
+// Checks that the plain-JavaScript page renders the same DOM as the app, so the browser does the
+// same style, layout and paint work for both: the mount element serialised, one node a line.
+import { CHROMIUM_ARGS } from "./browser.mjs";
+
+/** Runs in the page: the mounted list as lines of tags, sorted attributes, states and text. */
+function serialise(basePath) {
+  const lines = [];
+  const walk = (node, depth) => {
+    let text = "";
+    const flush = () => {
+      if (text !== "") lines.push(`${"  ".repeat(depth)}"${text}"`);
+      text = "";
+    };
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        text += child.data;
+        continue;
+      }
+      if (child.nodeType !== Node.ELEMENT_NODE) continue;
+      flush();
+      const attrs = [];
+      for (const a of child.attributes) {
+        if (a.name.startsWith("data-") && a.name !== "data-actions-for") continue;
+        let value = a.value;
+        if (a.name === "class") value = value.split(/\s+/).filter(Boolean).sort().join(" ");
+        if (a.name === "href" && value.startsWith(basePath)) value = "BASE" + value.slice(basePath.length);
+        attrs.push(`${a.name}="${value}"`);
+      }
+      if (child instanceof HTMLInputElement) attrs.push(`(checked=${child.checked} value="${child.value}")`);
+      if (child instanceof HTMLSelectElement) attrs.push(`(value="${child.value}")`);
+      attrs.sort();
+      lines.push(`${"  ".repeat(depth)}<${child.localName}${attrs.length ? " " + attrs.join(" ") : ""}>`);
+      walk(child, depth + 1);
+    }
+    flush();
+  };
+  walk(document.getElementById("services-root"), 0);
+  return lines;
+}
+
+async function snapshot(browser, url, basePath, harness) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await page.addInitScript({ path: harness });
+    await page.goto(url, { waitUntil: "commit" });
+    // Rows, or the "no matches" state.
+    await page.waitForSelector("#services-panel tbody tr, #services-panel div.empty", { timeout: 60_000 });
+    await page.evaluate(() => window.__bench.settle(400, 10_000));
+    return await page.evaluate(serialise, basePath);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Compares the two pages at a few views; returns [{ view, same, differences, first }]. */
+export async function compareMarkup({ chromium, harness, origin, views }) {
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  const results = [];
+  try {
+    for (const view of views) {
+      const app = await snapshot(browser, `${origin}/dashboard/services${view}`, "/dashboard/services", harness);
+      const plain = await snapshot(browser, `${origin}/dashboard/plain${view}`, "/dashboard/plain", harness);
+      let differences = 0;
+      let first = null;
+      for (let i = 0; i < Math.max(app.length, plain.length); i += 1) {
+        if (app[i] !== plain[i]) {
+          differences += 1;
+          first ??= { line: i + 1, app: app[i] ?? "(end)", plain: plain[i] ?? "(end)", context: app.slice(Math.max(0, i - 3), i) };
+        }
+      }
+      results.push({ view, lines: app.length, same: differences === 0, differences, first });
+    }
+  } finally {
+    await browser.close();
+  }
+  return results;
+}
