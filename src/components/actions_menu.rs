@@ -146,12 +146,7 @@ pub fn ActionsMenu(
         focus_at.set(index);
         rows.open_menu.set(Some(id));
     };
-    let close = Callback::new(move |_: ()| {
-        rows.open_menu.set(None);
-        if let Some(button) = button_ref.get_untracked() {
-            let _ = button.focus();
-        }
-    });
+    let close = Close { rows, button_ref };
     let on_button_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
         "ArrowDown" => {
             ev.prevent_default();
@@ -185,10 +180,28 @@ pub fn ActionsMenu(
             >
                 <span aria-hidden="true">"⋯"</span>
             </button>
-            <Show when=is_open>
-                <MenuList service=service name=name focus_at=focus_at close=close on_action=on_action scope=styler_class/>
-            </Show>
+            {move || {
+                is_open().then(|| {
+                    view! { <MenuList service=service name=name focus_at=focus_at close=close on_action=on_action scope=styler_class/> }
+                })
+            }}
         </div>
+    }
+}
+
+/// Closes the menu and gives focus back to its button.
+#[derive(Clone, Copy)]
+struct Close {
+    rows: RowContext,
+    button_ref: NodeRef<html::Button>,
+}
+
+impl Close {
+    fn run(&self) {
+        self.rows.open_menu.set(None);
+        if let Some(button) = self.button_ref.get_untracked() {
+            let _ = button.focus();
+        }
     }
 }
 
@@ -198,7 +211,7 @@ fn MenuList(
     service: Signal<Service>,
     name: Signal<String>,
     focus_at: RwSignal<usize>,
-    close: Callback<()>,
+    close: Close,
     on_action: Callback<(MenuAction, u64)>,
     scope: &'static str,
 ) -> impl IntoView {
@@ -242,7 +255,7 @@ fn MenuList(
         if blocked.is_some() {
             return;
         }
-        close.run(());
+        close.run();
         on_action.run((action, id));
     };
     let on_menu_keydown = move |ev: KeyboardEvent| {
@@ -254,7 +267,7 @@ fn MenuList(
             "ArrowUp" => focus_at.set((current + n - 1) % n),
             "Home" => focus_at.set(0),
             "End" => focus_at.set(n - 1),
-            "Escape" | "Tab" => close.run(()),
+            "Escape" | "Tab" => close.run(),
             "Enter" | " " => choose(current),
             letter if letter.chars().count() == 1 && letter.chars().all(char::is_alphanumeric) => {
                 let letter = letter.to_lowercase();

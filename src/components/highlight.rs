@@ -1,14 +1,11 @@
-use leptos::prelude::*;
+//! Search matches marked in text, as escaped HTML for an element's `inner_html`: one
+//! `innerHTML` is cheaper than a node per part, and a row's memo changes it only when what is
+//! marked does.
+
 use services_model::highlight::match_ranges;
 
-/// `text` as HTML with the parts that match the search words in `<mark>`, everything escaped:
-/// for an element's `inner_html`. As a memo, the element changes only when what is marked
-/// does, not on every keystroke; and one `innerHTML` is cheaper than a node per part.
-pub fn marked(text: Signal<String>, terms: Signal<Vec<String>>) -> Memo<String> {
-    Memo::new(move |_| text.with(|text| terms.with(|terms| marked_html(text, terms))))
-}
-
-fn marked_html(text: &str, terms: &[String]) -> String {
+/// `text` with the matches of `terms` in `<mark>`, everything escaped.
+pub fn marked_html(text: &str, terms: &[String]) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut at = 0;
     for r in match_ranges(text, terms) {

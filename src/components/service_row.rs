@@ -1,5 +1,5 @@
 use super::actions_menu::{ActionsMenu, MenuAction};
-use super::highlight::{escape_into, marked};
+use super::highlight::{escape_into, marked_html};
 use crate::store::RowHandle;
 use leptos::prelude::*;
 use services_model::{Endpoint, Service, ServiceType, Status, Trigger};
@@ -330,16 +330,27 @@ pub fn ServiceRow(
         let summary = summary.clone();
         Signal::derive(move || summary.with(|s| s.service.clone()))
     };
-    let type_html = marked(type_word, terms);
     let rows = expect_context::<crate::state::RowContext>();
     let highlighted = move || rows.highlight.get() == Some(id);
 
+    // The three searched texts, marked in one memo: the cells change only when their marks do.
+    let marks = Memo::new(move |_| {
+        terms.with(|terms| {
+            (
+                marked_html(&id.to_string(), terms),
+                type_word.with(|t| marked_html(t, terms)),
+                name.with(|n| marked_html(n, terms)),
+            )
+        })
+    });
+    let id_html = move || marks.with(|m| m.0.clone());
+    let type_html = move || marks.with(|m| m.1.clone());
     let name_link = view! { class = styler_class,
-        <a class="name" href=crate::config::href(&service_href(id)) inner_html=marked(name, terms)></a>
+        <a class="name" href=crate::config::href(&service_href(id)) inner_html=move || marks.with(|m| m.2.clone())></a>
     };
     let id_cell = view! { class = styler_class,
         <span class="id-cell">
-            <span class="id" inner_html=marked(Signal::stored(id.to_string()), terms)></span>
+            <span class="id" inner_html=id_html></span>
             <button type="button" class="copy" data-copy=id aria-label=format!("Copy ID {id}")>"Copy"</button>
         </span>
     };
