@@ -7,9 +7,7 @@ use crate::{clock, repo, AppState};
 use axum::extract::{RawQuery, State};
 use axum::Json;
 use serde::Serialize;
-use services_model::{
-    CompanyGroup, Cron, Facets, GroupSummary, ListQuery, ServiceSummary, Status, Trigger,
-};
+use services_model::{Cron, GroupSummary, ListQuery, ServiceList, ServiceSummary, Status, Trigger};
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -29,16 +27,6 @@ pub async fn list_groups(
         .call(move |conn| repo::groups::list(conn, user.company_id))
         .await?;
     Ok(Json(GroupList { items }))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ServiceList {
-    pub group: CompanyGroup,
-    /// How many services match the query, before `limit` and `offset`.
-    pub total: usize,
-    /// Counts per filter value, under the search and the other dimensions' filters.
-    pub facets: Facets,
-    pub items: Vec<ServiceSummary>,
 }
 
 /// A group's services, each with its last run and next scheduled run. The optional parameters
