@@ -7,8 +7,8 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use services_model::{
-    AlertSettings, CompanyGroup, GroupSummary, LogLine, Me, NotificationGroup, Run, RunStatus,
-    ServiceDetail, ServiceSummary, Status,
+    AlertSettings, GroupSummary, LogPage, Me, NotificationGroup, Run, RunRequest, ServiceDetail,
+    ServiceList, ServicePatch,
 };
 use std::fmt;
 use std::rc::Rc;
@@ -73,13 +73,6 @@ struct Items<T> {
     items: Vec<T>,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct ServicePage {
-    pub group: CompanyGroup,
-    pub total: usize,
-    pub items: Vec<ServiceSummary>,
-}
-
 /// A seeded user the standalone sign-in offers, with the token to act as them.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct DemoUser {
@@ -125,8 +118,8 @@ pub async fn company_groups(client: &Client) -> Result<Vec<GroupSummary>, ApiErr
     Ok(list.items)
 }
 
-/// Every service of one group: the page filters, sorts and pages them itself.
-pub async fn group_services(client: &Client, group_id: u64) -> Result<ServicePage, ApiError> {
+/// Every service of one group: the store searches, filters, sorts and pages them itself.
+pub async fn group_services(client: &Client, group_id: u64) -> Result<ServiceList, ApiError> {
     client
         .get(&format!("/company-groups/{group_id}/services"))
         .await
@@ -134,17 +127,6 @@ pub async fn group_services(client: &Client, group_id: u64) -> Result<ServicePag
 
 pub async fn service(client: &Client, id: u64) -> Result<ServiceDetail, ApiError> {
     client.get(&format!("/services/{id}")).await
-}
-
-/// What a PATCH may change.
-#[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct ServicePatch {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
 }
 
 pub async fn update_service(
@@ -172,14 +154,6 @@ pub async fn remove_service(client: &Client, id: u64) -> Result<(), ApiError> {
         .map(|_| ())
 }
 
-/// Optional overrides for a manual run.
-#[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct RunRequest {
-    pub record_ids: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<u32>,
-}
-
 /// Starts a manual run. The same `idempotency_key` never starts a second run, so a repeated
 /// submit (or a retry after a lost answer or a renewed token) returns the first.
 pub async fn start_run(
@@ -205,18 +179,12 @@ pub async fn recent_runs(client: &Client, id: u64) -> Result<Vec<Run>, ApiError>
     Ok(list.items)
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct LogPage {
-    pub run_id: u64,
-    pub status: RunStatus,
-    pub live: bool,
-    pub items: Vec<LogLine>,
-    pub next_after: u64,
-}
+/// The most log lines one request returns (the server's limit); a full page means more follow.
+pub const LOG_PAGE: usize = 500;
 
 pub async fn run_log(client: &Client, run: u64, after: u64) -> Result<LogPage, ApiError> {
     client
-        .get(&format!("/runs/{run}/log?after={after}&limit=500"))
+        .get(&format!("/runs/{run}/log?after={after}&limit={LOG_PAGE}"))
         .await
 }
 

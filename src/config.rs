@@ -3,10 +3,21 @@
 //! so this is page-wide state, set before the app renders.
 
 use services_model::embed::AppConfig;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 thread_local! {
     static CURRENT: RefCell<AppConfig> = RefCell::new(AppConfig::default());
+    static OWNS_PAGE: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Whether the app is the whole document (standalone, or in its own iframe), so it may set the
+/// document's title. Mounted into a host page, the title is the host's.
+pub fn owns_page() -> bool {
+    OWNS_PAGE.with(Cell::get)
+}
+
+pub fn set_owns_page(owns: bool) {
+    OWNS_PAGE.with(|o| o.set(owns));
 }
 
 pub fn set(config: AppConfig) {
@@ -15,6 +26,7 @@ pub fn set(config: AppConfig) {
 
 pub fn reset() {
     set(AppConfig::default());
+    set_owns_page(true);
 }
 
 pub fn api_base() -> String {

@@ -45,7 +45,9 @@ impl MountHandle {
 /// Mounts the services list into `element`. Options: `getToken` (required: a function that
 /// returns the bearer token or a promise of it; asked again when the server refuses the token),
 /// `basePath` (the path the app's routes live under, e.g. `/dashboard/services`; default the
-/// site root) and `apiBase` (default `/api/v1`, same origin).
+/// site root), `apiBase` (default `/api/v1`, same origin) and `keyboardShortcuts` (default
+/// `true`: whether `/` focuses the search, while focus is inside the app, until the user turns
+/// it off or on in the account bar).
 #[wasm_bindgen(js_name = mountServicesList)]
 pub fn mount_services_list(
     element: web_sys::HtmlElement,
@@ -74,18 +76,32 @@ pub fn mount_services_list(
     };
     let app_config = AppConfig::new(text("apiBase")?.as_deref(), text("basePath")?.as_deref())
         .map_err(|e| JsError::new(&e))?;
+    let shortcuts = option("keyboardShortcuts");
+    let keyboard_shortcuts = if shortcuts.is_undefined() || shortcuts.is_null() {
+        true
+    } else {
+        shortcuts
+            .as_bool()
+            .ok_or_else(|| JsError::new("keyboardShortcuts must be true or false."))?
+    };
     if MOUNTED.with(Cell::get) {
         return Err(JsError::new(
             "The services list is already mounted on this page; unmount it first.",
         ));
     }
     config::set(app_config);
+    // The document is the host's: its title stays the host's.
+    config::set_owns_page(false);
     MOUNTED.with(|m| m.set(true));
     let _ = element.class_list().add_1(ROOT_CLASS);
     let provider = TokenProvider::Host(get_token);
     let owner = Owner::new();
-    let app =
-        owner.with(|| leptos::mount::mount_to(element.clone(), move || view! { <App provider/> }));
+    let root = element.clone();
+    let app = owner.with(|| {
+        leptos::mount::mount_to(element.clone(), move || {
+            view! { <App provider root keyboard_shortcuts/> }
+        })
+    });
     Ok(MountHandle {
         element,
         app: Some((owner, Box::new(app))),

@@ -1,4 +1,5 @@
-// The services list for host pages: `mountServicesList(element, { getToken, basePath, apiBase })`.
+// The services list for host pages:
+// `mountServicesList(element, { getToken, basePath, apiBase, keyboardShortcuts })`.
 // scripts/post-build.sh turns this template into dist/embed.js, filling in the build's file names.
 import init, { mountServicesList as mountInWasm } from "./__APP_JS__";
 
@@ -46,6 +47,8 @@ function removeStyles() {
  * - getToken: () => string | Promise<string>, the bearer token; asked again when it expires.
  * - basePath: the path the app's routes live under, e.g. "/dashboard/services" (default "").
  * - apiBase: the API's base URL (default "/api/v1", same origin).
+ * - keyboardShortcuts: whether `/` focuses the search while focus is in the app (default true;
+ *   users can turn it off in the app).
  */
 export async function mountServicesList(element, options = {}) {
   if (!(element instanceof HTMLElement)) {

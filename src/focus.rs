@@ -1,5 +1,6 @@
 //! Keyboard focus helpers for modal surfaces (dialogs, the filter sheet).
 
+use leptos::prelude::Callback;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
@@ -66,3 +67,8 @@ pub fn tab_key_target(key: &str, current: usize, count: usize) -> Option<usize> 
         _ => None,
     }
 }
+
+/// Where focus goes when a dialog closes and the control that opened it has gone meanwhile
+/// (its row was removed, or left the filtered list). A page provides it as context.
+#[derive(Clone, Copy)]
+pub struct FocusFallback(pub Callback<()>);

@@ -32,9 +32,14 @@ impl TokenProvider {
     /// A fresh token, or why there is none (for the console of the host's developers; the user
     /// sees "Your session has expired").
     pub async fn token(&self) -> Result<String, String> {
+        self.token_within(ANSWER_WITHIN_MS).await
+    }
+
+    /// [`TokenProvider::token`], giving up after `ms` milliseconds.
+    pub async fn token_within(&self, ms: i32) -> Result<String, String> {
         let token = match self {
-            TokenProvider::Host(get_token) => within_time(from_function(get_token)).await,
-            TokenProvider::Parent(origins) => within_time(from_parent(origins)).await,
+            TokenProvider::Host(get_token) => within_time(from_function(get_token), ms).await,
+            TokenProvider::Parent(origins) => within_time(from_parent(origins), ms).await,
         }?;
         let token = token.trim().to_string();
         if token.is_empty() {
@@ -83,9 +88,8 @@ async fn from_parent(origins: &[String]) -> Result<String, String> {
                 }
             }
         });
-    window
-        .add_event_listener_with_callback("message", listener.as_ref().unchecked_ref())
-        .map_err(|e| describe(&e))?;
+    // Removed when this future ends, answered or not: also when the time limit drops it.
+    let _listening = Listening::add(&window, "message", listener)?;
     let request = Object::new();
     let _ = Reflect::set(&request, &"type".into(), &TOKEN_REQUEST.into());
     // A target origin that is not the parent's drops the message, so only an allowed parent
@@ -93,12 +97,43 @@ async fn from_parent(origins: &[String]) -> Result<String, String> {
     for origin in origins {
         let _ = parent.post_message(&request, origin);
     }
-    let result = answer
+    answer
         .await
-        .map_err(|_| "the parent did not answer".to_string());
-    let _ =
-        window.remove_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
-    result
+        .map_err(|_| "the parent did not answer".to_string())
+}
+
+/// An event listener on the window for as long as this value lives. Dropping the closure while
+/// it is still registered would make every later event throw.
+struct Listening {
+    window: web_sys::Window,
+    event: &'static str,
+    listener: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl Listening {
+    fn add(
+        window: &web_sys::Window,
+        event: &'static str,
+        listener: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    ) -> Result<Listening, String> {
+        window
+            .add_event_listener_with_callback(event, listener.as_ref().unchecked_ref())
+            .map_err(|e| describe(&e))?;
+        Ok(Listening {
+            window: window.clone(),
+            event,
+            listener,
+        })
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let _ = self.window.remove_event_listener_with_callback(
+            self.event,
+            self.listener.as_ref().unchecked_ref(),
+        );
+    }
 }
 
 fn token_in(data: &JsValue) -> Option<String> {
@@ -109,9 +144,12 @@ fn token_in(data: &JsValue) -> Option<String> {
     Reflect::get(data, &"token".into()).ok()?.as_string()
 }
 
-/// Gives up after [`ANSWER_WITHIN_MS`], and clears its timer either way.
-async fn within_time(work: impl Future<Output = Result<String, String>>) -> Result<String, String> {
-    let (timer, handle) = sleep(ANSWER_WITHIN_MS);
+/// Gives up after `ms` milliseconds, and clears its timer either way.
+async fn within_time(
+    work: impl Future<Output = Result<String, String>>,
+    ms: i32,
+) -> Result<String, String> {
+    let (timer, handle) = sleep(ms);
     let result = match select(Box::pin(work), Box::pin(timer)).await {
         Either::Left((result, _)) => result,
         Either::Right(_) => Err("the host did not answer in time".into()),

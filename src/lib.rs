@@ -1,16 +1,21 @@
 //! The Patchworks services list, a Leptos single-page app. Components live here (not in main.rs)
 //! so browser tests can mount them. [`embed`] is the entry for hosts that mount it themselves.
 
+pub mod announce;
 pub mod api;
 pub mod components;
 pub mod config;
 pub mod embed;
 pub mod focus;
+pub mod format;
 pub mod host_token;
 pub mod media;
+pub mod navigation;
 pub mod pages;
 pub mod session;
+pub mod shortcuts;
 pub mod state;
+pub mod store;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -20,31 +25,42 @@ pub use components::*;
 pub use pages::*;
 
 /// The whole app. `provider` is where an embedded app gets its token; `None` standalone, where
-/// the user signs in as a demo user.
+/// the user signs in as a demo user. `root` is the host's element the app is mounted in (its
+/// keyboard shortcuts listen there only); `keyboard_shortcuts` whether they are on until the
+/// user chooses.
 #[component]
-pub fn App(#[prop(optional)] provider: Option<host_token::TokenProvider>) -> impl IntoView {
+pub fn App(
+    #[prop(optional)] provider: Option<host_token::TokenProvider>,
+    #[prop(optional)] root: Option<web_sys::HtmlElement>,
+    #[prop(default = true)] keyboard_shortcuts: bool,
+) -> impl IntoView {
     let session = session::Session::new(provider);
     provide_context(session);
     provide_context(state::ListReturn(RwSignal::new("/".to_string())));
-    provide_context(components::Toasts::new());
+    let toasts = components::Toasts::new();
+    provide_context(toasts);
+    let store = store::ServicesStore::new(session, toasts);
+    provide_context(store);
+    provide_context(announce::Announcer::new());
+    provide_context(navigation::Navigation::new());
+    provide_context(shortcuts::Shortcuts::new(
+        root.map(Into::into),
+        keyboard_shortcuts,
+    ));
+    // Another user (perhaps of another company) starts afresh; a renewed token does not.
+    Effect::new(move |previous: Option<Option<u64>>| {
+        let user = session.user.with(|u| u.as_ref().map(|u| u.id));
+        if previous.is_some_and(|p| p.is_some() && p != user) {
+            store.reset();
+        }
+        user
+    });
     let signed_in = move || session.token.with(Option::is_some);
     // Ask the server once per sign-in who this is: the role it names decides what the UI offers.
     Effect::new(move |_| {
-        let Some(token) = session.token.get() else {
-            return;
-        };
-        let client = session.client();
-        leptos::task::spawn_local(async move {
-            match api::me(&client).await {
-                Ok(me)
-                    if session.token.try_get_untracked().flatten().as_deref() == Some(&token) =>
-                {
-                    session.user.set(Some(me))
-                }
-                Ok(_) => {}
-                Err(e) => session.check(&e),
-            }
-        });
+        if session.token.with(Option::is_some) {
+            session.load_user();
+        }
     });
     session.connect();
     let signed_out = move || {
@@ -58,6 +74,7 @@ pub fn App(#[prop(optional)] provider: Option<host_token::TokenProvider>) -> imp
         <Router base=config::base_path()>
             <Show when=signed_in fallback=signed_out>
                 <SessionExpired/>
+                <announce::Announcements/>
                 <AccountBar/>
                 <ToastRegion/>
                 <Routes fallback=NotFound>
@@ -73,7 +90,7 @@ pub fn App(#[prop(optional)] provider: Option<host_token::TokenProvider>) -> imp
 fn NotFound() -> impl IntoView {
     view! {
         <main>
-            <h1>"Page not found"</h1>
+            <h1 tabindex="-1">"Page not found"</h1>
             <p><a href=config::href("/")>"Go to the services list"</a></p>
         </main>
     }

@@ -62,6 +62,25 @@ impl Session {
         api::Client::new(token, renew)
     }
 
+    /// Asks the server who holds the token (`GET /me`): the role it names decides what the UI
+    /// offers. An answer for a token that has been replaced meanwhile is dropped.
+    pub fn load_user(&self) {
+        let session = *self;
+        let Some(token) = self.token.get_untracked() else {
+            return;
+        };
+        let client = self.client();
+        leptos::task::spawn_local(async move {
+            match api::me(&client).await {
+                Ok(me) if session.token.try_get_untracked().flatten() == Some(token) => {
+                    session.user.set(Some(me))
+                }
+                Ok(_) => {}
+                Err(e) => session.check(&e),
+            }
+        });
+    }
+
     pub fn sign_in(&self, demo: DemoUser) {
         self.notice.set(None);
         self.user.set(Some(demo.user));
@@ -80,7 +99,11 @@ impl Session {
         if !error.is_unauthorized() {
             return;
         }
-        if self.is_embedded() {
+        // Answers can arrive after the app was unmounted: then there is nobody to tell.
+        let Some(embedded) = self.provider.try_with_value(Option::is_some) else {
+            return;
+        };
+        if embedded {
             self.expired.set(true);
         } else {
             self.sign_out(Some("Your session has expired. Sign in again.".into()));

@@ -2,10 +2,13 @@
 
 use leptos::prelude::*;
 use leptos::task::tick;
+use services_list::session::Session;
 use services_list::state::RowContext;
-use services_list::{ActionsMenu, MenuAction, ServicesList};
+use services_list::store::ServicesStore;
+use services_list::{ActionsMenu, MenuAction, ServicesList, Toasts};
 use services_model::{
-    Endpoint, ListQuery, Role, Service, ServiceSummary, ServiceType, Status, Trigger,
+    CompanyGroup, Endpoint, Facets, ListQuery, Role, Service, ServiceList, ServiceSummary,
+    ServiceType, SortKey, Status, Trigger,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -111,25 +114,52 @@ fn press(target: &Element, key: &str) {
     target.dispatch_event(&event).unwrap();
 }
 
-/// The list with its data, a query signal it drives, and the ids of the rows it shows.
-fn mount_list() -> (Element, impl Drop, RwSignal<ListQuery>) {
+/// A store with no server behind it, in context (with the session and toasts it needs).
+fn provide_store() -> ServicesStore {
+    let session = Session::default();
+    let toasts = Toasts::new();
+    provide_context(session);
+    provide_context(toasts);
+    let store = ServicesStore::new(session, toasts);
+    provide_context(store);
+    provide_context(RowContext::new(Signal::stored(Role::Admin)));
+    store
+}
+
+/// Group 1's services as a load gives them to the store.
+fn group_list(items: Vec<ServiceSummary>) -> ServiceList {
+    ServiceList {
+        group: CompanyGroup {
+            id: 1,
+            name: "Retail UK".into(),
+        },
+        total: items.len(),
+        facets: Facets::default(),
+        items,
+    }
+}
+
+/// The list of group 1 with its data, a query signal it drives, and the store.
+fn mount_list() -> (Element, impl Drop, RwSignal<ListQuery>, ServicesStore) {
     let query = RwSignal::new(ListQuery::default());
+    let store = RwSignal::new_local(None::<ServicesStore>);
     let (root, handle) = mount(move || {
-        provide_context(RowContext::new(Signal::stored(Role::Admin)));
+        let s = provide_store();
+        s.receive(group_list(sample()));
+        store.set(Some(s));
         view! {
             <ServicesList
-                services=Signal::stored(Some(sample()))
-                error=Signal::stored(None::<String>)
-                on_retry=|_| {}
+                group=Signal::stored(Some(1u64))
                 query=query
                 on_query=move |(q, _replace): (ListQuery, bool)| query.set(q)
                 group_name="Retail UK"
                 on_action=|_| {}
                 on_open=|_| {}
+                on_retry=|_| {}
             />
         }
     });
-    (root, handle, query)
+    (root, handle, query, store.get_untracked().unwrap())
 }
 
 fn row_ids(root: &Element) -> Vec<String> {
@@ -147,14 +177,14 @@ async fn type_search(root: &Element, text: &str) {
 
 #[wasm_bindgen_test]
 async fn search_narrows_by_id_type_and_name_case_insensitively() {
-    let (root, _h, query) = mount_list();
+    let (root, _h, query, _) = mount_list();
     tick().await;
     assert_eq!(row_ids(&root), vec!["2001", "2002", "2003", "3104"]);
-    assert_eq!(texts(&root, "[role=status]"), vec!["4 services"]);
+    assert_eq!(texts(&root, "p.count"), vec!["4 services"]);
 
     type_search(&root, "SHOPIFY").await;
     assert_eq!(row_ids(&root), vec!["2001"], "name, any case");
-    assert_eq!(texts(&root, "[role=status]"), vec!["1 of 4 services"]);
+    assert_eq!(texts(&root, "p.count"), vec!["1 of 4 services"]);
     assert_eq!(
         texts(&root, "mark"),
         vec!["Shopify"],
@@ -189,7 +219,7 @@ async fn search_narrows_by_id_type_and_name_case_insensitively() {
 
 #[wasm_bindgen_test]
 async fn slash_focuses_the_search_from_anywhere() {
-    let (root, _h, _query) = mount_list();
+    let (root, _h, _query, _) = mount_list();
     tick().await;
     let body = document().body().unwrap();
     body.focus().ok();
@@ -201,7 +231,7 @@ async fn slash_focuses_the_search_from_anywhere() {
 
 #[wasm_bindgen_test]
 async fn filters_show_counts_chips_and_clear() {
-    let (root, _h, query) = mount_list();
+    let (root, _h, query, _) = mount_list();
     tick().await;
     let toggle = element(&root, "button[aria-controls=filter-panel]");
     assert_eq!(toggle.text_content().unwrap(), "Filters");
@@ -253,7 +283,7 @@ async fn filters_show_counts_chips_and_clear() {
             .as_deref(),
         Some("Remove filter: Source system = Shopify")
     );
-    assert_eq!(texts(&root, "[role=status]"), vec!["2 of 4 services"]);
+    assert_eq!(texts(&root, "p.count"), vec!["2 of 4 services"]);
 
     // The search narrows the counts too.
     type_search(&root, "refunds").await;
@@ -297,7 +327,7 @@ fn mount_menu(
             "orders",
         )
         .service;
-        view! { <ActionsMenu service=s on_action=move |a| chosen.update(|c| c.push(a))/> }
+        view! { <ActionsMenu service=Signal::stored(s) on_action=move |a| chosen.update(|c| c.push(a))/> }
     });
     (root, handle, chosen)
 }
@@ -460,36 +490,89 @@ async fn actions_the_role_or_state_forbids_are_disabled_with_a_reason() {
 
 #[wasm_bindgen_test]
 async fn an_empty_group_says_so_and_loading_shows_skeleton_rows() {
-    let services = RwSignal::new(None::<Vec<ServiceSummary>>);
+    let store = RwSignal::new_local(None::<ServicesStore>);
     let (root, _h) = mount(move || {
-        provide_context(RowContext::new(Signal::stored(Role::Admin)));
+        store.set(Some(provide_store()));
         view! {
             <ServicesList
-                services=services
-                error=Signal::stored(None::<String>)
-                on_retry=|_| {}
+                group=Signal::stored(Some(1u64))
                 query=Signal::stored(ListQuery::default())
                 on_query=|_| {}
                 group_name="Empty"
                 on_action=|_| {}
                 on_open=|_| {}
+                on_retry=|_| {}
             />
         }
     });
     tick().await;
-    assert_eq!(texts(&root, "[role=status]"), vec!["Loading services…"]);
+    assert_eq!(texts(&root, "p.count"), vec!["Loading services…"]);
     assert_eq!(
         root.query_selector_all("div.skeleton div.bar")
             .unwrap()
             .length(),
         6
     );
-    services.set(Some(Vec::new()));
+    store
+        .get_untracked()
+        .unwrap()
+        .receive(group_list(Vec::new()));
     tick().await;
     assert!(root
         .text_content()
         .unwrap()
         .contains("No services in this group yet."));
-    assert_eq!(texts(&root, "[role=status]"), vec!["0 services"]);
+    assert_eq!(texts(&root, "p.count"), vec!["0 services"]);
     assert!(root.query_selector("div.skeleton").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_changed_service_updates_its_row_in_place() {
+    let (root, _h, query, store) = mount_list();
+    tick().await;
+    // Rows are table rows or cards, depending on the test window's width.
+    let first: Element = root.query_selector("[data-row-id]").unwrap().unwrap();
+    let link: HtmlElement = first
+        .query_selector("a.name")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    link.focus().unwrap();
+    assert!(first.text_content().unwrap().contains("●Active"));
+
+    // The server's answer to a reload says 2001 is inactive now and renamed.
+    let mut items = sample();
+    items[0].service.status = Status::Inactive;
+    items[0].service.name = "Shopify orders (paused)".into();
+    store.receive(group_list(items));
+    tick().await;
+    let now: Element = root.query_selector("[data-row-id]").unwrap().unwrap();
+    assert!(now.is_same_node(Some(&first)), "the same row element");
+    let text = now.text_content().unwrap();
+    assert!(
+        text.contains("○Inactive") && text.contains("Shopify orders (paused)"),
+        "{text}"
+    );
+    assert_eq!(
+        document().active_element().unwrap(),
+        link.clone().unchecked_into::<Element>(),
+        "focus stays on its link"
+    );
+
+    // Sorting and typing move rows, never rebuild them.
+    query.update(|q| *q = q.sorted_by(SortKey::Id));
+    tick().await;
+    assert_eq!(row_ids(&root), vec!["3104", "2003", "2002", "2001"]);
+    let moved = root
+        .query_selector("[data-row-id='2001']")
+        .unwrap()
+        .unwrap();
+    assert!(moved.is_same_node(Some(&first)), "2001's row, moved");
+    type_search(&root, "2001").await;
+    assert_eq!(row_ids(&root), vec!["2001"]);
+    assert!(root
+        .query_selector("[data-row-id]")
+        .unwrap()
+        .unwrap()
+        .is_same_node(Some(&first)));
 }

@@ -3,12 +3,17 @@
 use leptos::prelude::*;
 use leptos::task::tick;
 use services_list::api::DemoUser;
+use services_list::host_token::{TokenProvider, TOKEN_ANSWER};
 use services_list::state::RowContext;
-use services_list::{DemoUserList, GroupTabs, LoadError, ServiceTable};
+use services_list::store::RowHandle;
+use services_list::{DemoUserList, GroupTabs, LoadError, ServiceTable, ToastRegion, Toasts};
 use services_model::{
     Company, CompanyGroup, Endpoint, GroupSummary, ListQuery, Me, Role, Service, ServiceSummary,
     ServiceType, Status, Trigger,
 };
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
@@ -138,6 +143,25 @@ async fn group_tabs_arrow_keys_move_focus_without_selecting() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn group_tabs_keep_one_tab_focusable_when_the_group_in_the_url_is_unknown() {
+    let (root, _handle) = mount(move || {
+        view! { <GroupTabs groups=groups() selected=Some(999u64) on_select=|_| {} panel_id="panel"/> }
+    });
+    tick().await;
+    let focusable: Vec<String> = tabs(&root)
+        .into_iter()
+        .filter(|t| t.get_attribute("tabindex").as_deref() == Some("0"))
+        .map(|t| t.text_content().unwrap())
+        .collect();
+    assert_eq!(
+        focusable,
+        vec!["Retail UK, 64 services".to_string()],
+        "Tab still reaches the tablist"
+    );
+    assert!(selected_names(&root).is_empty(), "none is selected");
+}
+
 fn service(id: u64, name: &str, status: Status) -> ServiceSummary {
     ServiceSummary {
         service: Service {
@@ -163,8 +187,8 @@ fn service(id: u64, name: &str, status: Status) -> ServiceSummary {
 #[wasm_bindgen_test]
 async fn service_table_rows_show_every_field_and_sort_headers_say_their_order() {
     let items = RwSignal::new(vec![
-        service(2001, "Shopify orders to NetSuite", Status::Active),
-        service(2002, "Second", Status::Inactive),
+        RowHandle::new(service(2001, "Shopify orders to NetSuite", Status::Active)),
+        RowHandle::new(service(2002, "Second", Status::Inactive)),
     ]);
     let query = RwSignal::new(ListQuery::default());
     let opened = RwSignal::new(None::<u64>);
@@ -172,7 +196,7 @@ async fn service_table_rows_show_every_field_and_sort_headers_say_their_order() 
         provide_context(RowContext::new(Signal::stored(Role::Admin)));
         view! {
             <ServiceTable
-                items=items
+                rows=items
                 query=query
                 on_query=move |q| query.set(q)
                 terms=Signal::stored(Vec::<String>::new())
@@ -306,7 +330,11 @@ async fn service_table_rows_show_every_field_and_sort_headers_say_their_order() 
         Some("descending")
     );
 
-    items.set(vec![service(2003, "Only one", Status::Active)]);
+    items.set(vec![RowHandle::new(service(
+        2003,
+        "Only one",
+        Status::Active,
+    ))]);
     tick().await;
     assert_eq!(root.query_selector_all("tbody tr").unwrap().length(), 1);
     assert!(root.text_content().unwrap().contains("Only one"));
@@ -457,4 +485,108 @@ async fn dialog_traps_tab_cancels_on_escape_and_returns_focus() {
     assert_eq!(cancelled.get_untracked(), 1);
     assert!(root.query_selector("[role=dialog]").unwrap().is_none());
     assert_eq!(focused_text(), "Open", "focus returns to the opener");
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn toasts_go_by_themselves_and_wait_while_pointed_at_or_focused() {
+    let toasts = Rc::new(Cell::new(None::<Toasts>));
+    let held = toasts.clone();
+    let (root, _handle) = mount(move || {
+        let t = Toasts::with_lifetimes(Duration::from_millis(200), Duration::from_millis(400));
+        provide_context(t);
+        held.set(Some(t));
+        view! { <ToastRegion/> }
+    });
+    let toasts = toasts.get().unwrap();
+    let shown = || {
+        let list = root.query_selector_all("div.toast").unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().text_content().unwrap())
+            .collect::<Vec<_>>()
+    };
+
+    // Errors stay longer than messages, but they go too.
+    toasts.error("It broke.");
+    tick().await;
+    sleep(300).await;
+    assert_eq!(shown().len(), 1, "still there after 300 ms");
+    sleep(250).await;
+    assert!(shown().is_empty(), "gone after its 400 ms: {:?}", shown());
+
+    // A toast with a link waits while focus is on the link.
+    toasts.show(
+        "Run 7 started.",
+        Some((
+            "View its log".into(),
+            "/services/1?tab=summary&run=7".into(),
+        )),
+    );
+    tick().await;
+    let link: HtmlElement = root
+        .query_selector("div.toast a")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    link.focus().unwrap();
+    sleep(450).await;
+    assert_eq!(shown().len(), 1, "kept while focused");
+    link.blur().unwrap();
+    sleep(350).await;
+    assert!(shown().is_empty(), "gone once focus left");
+
+    // …and while the pointer is on it.
+    toasts.show("Cloned.", None);
+    tick().await;
+    let toast: Element = root.query_selector("div.toast").unwrap().unwrap();
+    toast
+        .dispatch_event(&web_sys::Event::new("mouseenter").unwrap())
+        .unwrap();
+    sleep(450).await;
+    assert_eq!(shown().len(), 1, "kept while pointed at");
+    toast
+        .dispatch_event(&web_sys::Event::new("mouseleave").unwrap())
+        .unwrap();
+    sleep(350).await;
+    assert!(shown().is_empty(), "gone once the pointer left");
+}
+
+#[wasm_bindgen_test]
+async fn a_token_request_that_times_out_leaves_no_listener_behind() {
+    let provider = TokenProvider::Parent(Rc::new(vec!["https://dashboard.example".into()]));
+    let result = provider.token_within(30).await;
+    assert!(result.is_err(), "nobody answered: {result:?}");
+
+    let errors = Rc::new(Cell::new(0));
+    let counted = errors.clone();
+    let on_error = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+        counted.set(counted.get() + 1)
+    });
+    window()
+        .add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref())
+        .unwrap();
+    let answer = js_sys::Object::new();
+    js_sys::Reflect::set(&answer, &"type".into(), &TOKEN_ANSWER.into()).unwrap();
+    js_sys::Reflect::set(&answer, &"token".into(), &"late".into()).unwrap();
+    let init = web_sys::MessageEventInit::new();
+    init.set_data(&answer);
+    init.set_origin("https://dashboard.example");
+    let late = web_sys::MessageEvent::new_with_event_init_dict("message", &init).unwrap();
+    window().dispatch_event(&late).unwrap();
+    window()
+        .remove_event_listener_with_callback("error", on_error.as_ref().unchecked_ref())
+        .unwrap();
+    assert_eq!(
+        errors.get(),
+        0,
+        "a later message must not reach a dropped listener"
+    );
 }

@@ -26,7 +26,7 @@ const PREVIOUS_PAGE = "nav[aria-label=Pages] li:first-child button";
 /** A predicate (a function body run in the page) for "group `id` shows `count` services". */
 function groupShown(id, count) {
   return `const tab = document.getElementById("group-tab-${id}");
-    const status = document.querySelector("${PANEL} p[role=status]");
+    const status = document.querySelector("${PANEL} p.count");
     return tab !== null && tab.getAttribute("aria-selected") === "true" && status !== null &&
       status.textContent.trim() === "${count} ${count === 1 ? "service" : "services"}" &&
       document.querySelector("${PANEL} tbody tr") !== null;`;

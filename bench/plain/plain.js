@@ -11,7 +11,7 @@
 
 // The app's stylers classes (from the components' `style!` blocks), so its CSS applies unchanged.
 const C = {
-  account: "l-656581",
+  account: "l--13733",
   toasts: "l--21437",
   page: "l-561871",
   tabs: "l--17075",
@@ -19,15 +19,15 @@ const C = {
   search: "l-132660",
   filters: "l--98516",
   table: "l-601149",
-  row: "l--56204",
+  row: "l--15246",
   menu: "l-894866",
-  pager: "l--11668",
+  pager: "l-163590",
 };
 const PAGE_SIZES = [25, 50, 100, 250];
 const DEFAULT_PAGE_SIZE = 50;
 const SORT_KEYS = ["id", "name", "status", "system"];
 const BELL =
-  '<g><path d="M8 1.5a4 4 0 0 0-4 4v3L2.5 11h11L12 8.5v-3a4 4 0 0 0-4-4zM6.5 12.5a1.5 1.5 0 0 0 3 0" fill="none" stroke="currentColor" stroke-width="1.4"></path></g>';
+  '<path d="M8 1.5a4 4 0 0 0-4 4v3L2.5 11h11L12 8.5v-3a4 4 0 0 0-4-4zM6.5 12.5a1.5 1.5 0 0 0 3 0" fill="none" stroke="currentColor" stroke-width="1.4"></path>';
 const STRIKE = '<path d="M2 2l12 12" stroke="currentColor" stroke-width="1.6"></path>';
 
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -294,14 +294,14 @@ function describeCron(expression) {
 }
 
 const describeCache = new Map();
-function schedule(trigger) {
+function schedule(trigger, id) {
   if (trigger.kind !== "schedule") return "<span>Webhook</span>";
   let words = describeCache.get(trigger.cron);
   if (words === undefined) {
     words = describeCron(trigger.cron);
     describeCache.set(trigger.cron, words);
   }
-  return `<span class="schedule ${C.row}" tabindex="0">${esc(words)}<span class="cron ${C.row}">Cron (UTC): ${esc(trigger.cron)}</span></span>`;
+  return `<span class="schedule ${C.row}" tabindex="0" aria-describedby="cron-${id}">${esc(words)}<span class="cron ${C.row}" id="cron-${id}" role="tooltip">Cron (UTC): ${esc(trigger.cron)}</span></span>`;
 }
 
 const badgeCache = new Map();
@@ -346,7 +346,7 @@ function rowHtml(row, marks, base) {
     `<td class="${R}">${marks[1]}</td>` +
     `<td class="${R}"><a class="name ${R}" href="${esc(href)}">${marks[2]}</a></td>` +
     `<td class="${R}"><span class="flow ${R}">${badge(s.source.system)}${esc(s.source.system)} ${esc(s.source.entity)}<span aria-hidden="true" class="${R}">→</span><span class="visually-hidden ${R}">to</span>${badge(s.destination.system)}${esc(s.destination.system)} ${esc(s.destination.entity)}</span></td>` +
-    `<td class="${R}">${schedule(s.trigger)}</td>` +
+    `<td class="${R}">${schedule(s.trigger, s.id)}</td>` +
     `<td class="${R}"><a class="alerts ${R}" href="${esc(href)}?tab=alerts" aria-label="Alerts ${alerts.toLowerCase()}: alert settings for ${name}"><svg class="bell ${R}" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">${BELL}${s.alerts_enabled ? "" : STRIKE}</svg>${alerts}</a></td>` +
     `<td class="actions ${R}"><div data-actions-for="${s.id}" class="${C.menu}"><button type="button" aria-label="Actions for ${name} (ID ${s.id})" aria-haspopup="menu" aria-expanded="false" class="${C.menu}"><span aria-hidden="true" class="${C.menu}">⋯</span></button></div></td></tr>`
   );
@@ -393,8 +393,8 @@ function pagerHtml(current, count, size) {
     .join("");
   const options = PAGE_SIZES.map((s) => `<option value="${s}"${s === size ? ' selected=""' : ""} class="${P}">${s}</option>`).join("");
   return (
-    `<ul class="${P}"><li class="${P}"><button type="button"${current <= 1 ? ' disabled=""' : ""} data-page="${current - 1}" class="${P}">Previous</button></li>${pages}` +
-    `<li class="${P}"><button type="button"${current >= count ? ' disabled=""' : ""} data-page="${current + 1}" class="${P}">Next</button></li></ul>` +
+    `<ul class="${P}"><li class="${P}"><button type="button"${current <= 1 ? ' aria-disabled="true"' : ""} data-page="${current - 1}" class="${P}">Previous</button></li>${pages}` +
+    `<li class="${P}"><button type="button"${current >= count ? ' aria-disabled="true"' : ""} data-page="${current + 1}" class="${P}">Next</button></li></ul>` +
     `<label class="${P}">Rows per page<select class="${P}">${options}</select></label>`
   );
 }
@@ -416,9 +416,19 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
   await addStyles(styles);
   root.classList.add("pw-services-list");
   root.innerHTML =
-    `<div class="${C.account}"><span class="${C.account}">Signed in as </span></div>` +
+    `<div id="pw-announcer" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true"></div>` +
+    `<div class="${C.account}"><span class="${C.account}">Signed in as </span><button type="button" role="switch" aria-label="Keyboard shortcuts" aria-checked="true" class="${C.account}">Keyboard shortcuts: on</button></div>` +
     `<div class="region ${C.toasts}" role="status" aria-live="polite"></div>` +
-    `<main class="${C.page}"><h1 class="${C.page}">Services</h1><p class="state" role="status">Loading company groups…</p></main>`;
+    `<main class="${C.page}"><h1 class="${C.page}" tabindex="-1">Services</h1><p class="state" role="status">Loading company groups…</p></main>`;
+  // The count is announced once it settles (600 ms), as the app does.
+  const announcer = root.querySelector("#pw-announcer");
+  let announceTimer = 0;
+  const announce = (text) => {
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      if (announcer.textContent !== text) announcer.textContent = text;
+    }, 600);
+  };
   const main = root.querySelector("main");
   const token = await getToken();
   const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
@@ -456,7 +466,7 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
   // The static structure, built once.
   const T = C.tabs;
   main.innerHTML =
-    `<h1 class="${C.page}">Services</h1>` +
+    `<h1 class="${C.page}" tabindex="-1">Services</h1>` +
     `<div role="tablist" aria-label="Company groups" class="${T}">` +
     groups
       .map(
@@ -472,7 +482,7 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     `<fieldset class="${C.filters}" data-dimension="status"><legend class="${C.filters}">Status</legend></fieldset>` +
     `<fieldset class="${C.filters}" data-dimension="system"><legend class="${C.filters}">Source system</legend></fieldset>` +
     `<fieldset class="${C.filters}" data-dimension="entity"><legend class="${C.filters}">Source entity</legend></fieldset></div></div></div>` +
-    `<p class="count ${C.list}" role="status">Loading services…</p><div data-body></div></div>`;
+    `<p class="count ${C.list}">Loading services…</p><div data-body></div></div>`;
   const panel = main.querySelector("#services-panel");
   const input = panel.querySelector("#service-search");
   const toggle = panel.querySelector("button.toggle");
@@ -497,14 +507,23 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
   skeleton.innerHTML = `<div class="bar ${C.list}"></div>`.repeat(6);
   const empty = document.createElement("div");
   empty.className = `empty ${C.list}`;
+  // The table sits in a wrapper that stays (hidden when nothing matches), as the app's does.
+  const list = document.createElement("div");
+  list.className = C.list;
+  list.append(table);
   bodySlot.replaceWith(skeleton);
   let body = skeleton;
-  const showBody = (node, withPager = false) => {
+  const showBody = (node, withPager = false, after = null) => {
     if (body !== node) {
       body.replaceWith(node);
       body = node;
     }
-    if (withPager && !pager.isConnected) body.after(pager);
+    if (after) {
+      if (node.nextSibling !== after) node.after(after);
+    } else if (empty.isConnected && empty !== node) {
+      empty.remove();
+    }
+    if (withPager && !pager.isConnected) (after ?? body).after(pager);
     if (!withPager && pager.isConnected) pager.remove();
   };
   const setText = (node, text) => {
@@ -580,6 +599,7 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     }
     if (!rows) {
       setText(count, "Loading services…");
+      announce("Loading services…");
       showBody(skeleton);
       return;
     }
@@ -608,7 +628,9 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     const all = rows.length;
     const noun = all === 1 ? "service" : "services";
     const narrowed = view.q.trim() !== "" || active.length > 0;
-    setText(count, narrowed ? `${found.length} of ${all} ${noun}` : `${all} ${noun}`);
+    const countText = narrowed ? `${found.length} of ${all} ${noun}` : `${all} ${noun}`;
+    setText(count, countText);
+    announce(countText);
     if (all === 0 || found.length === 0) {
       const search = view.q.trim();
       const what =
@@ -620,9 +642,22 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
               ? `No services match “${search}”.`
               : "No services match the selected filters.";
       empty.innerHTML = `<p class="${C.list}">${esc(what)}</p>` + (all === 0 ? "" : `<button class="clear ${C.list}" type="button">Clear search and filters</button>`);
-      showBody(empty);
+      if (all === 0) {
+        showBody(empty);
+        return;
+      }
+      setText(caption, `Services in ${groups.find((g) => g.id === group)?.name ?? ""}`);
+      const emptySort = `${view.sort.key}${view.sort.desc}`;
+      if (lastSort !== emptySort) {
+        lastSort = emptySort;
+        thead.innerHTML = theadHtml(view.sort);
+      }
+      showRows([], [], "");
+      list.hidden = true;
+      showBody(list, false, empty);
       return;
     }
+    list.hidden = false;
     const pageCount = Math.max(1, Math.ceil(found.length / view.size));
     const current = Math.min(Math.max(view.page, 1), pageCount);
     const start = (current - 1) * view.size;
@@ -643,7 +678,7 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
         pager.innerHTML = html;
       }
     }
-    showBody(table, paged);
+    showBody(list, paged);
   }
 
   // Changes: every one goes through the URL, as in the app.
@@ -723,7 +758,7 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     change((v) => (v.sort = { key, desc: view.sort.key === key && !view.sort.desc }));
   });
   pager.addEventListener("click", (ev) => {
-    const button = ev.target.closest("button[data-page]");
+    const button = ev.target.closest("button[data-page]:not([aria-disabled])");
     if (!button || button.disabled) return;
     const next = copyView(view);
     next.page = Number(button.dataset.page);

@@ -209,6 +209,79 @@ impl Harness {
         }
     }
 
+    /// Polls the location (path and query) until `check` accepts it, and returns it. The list
+    /// writes a typed search into the URL once typing pauses.
+    pub async fn wait_for_location(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let location = self.location().await;
+            if check(&location) {
+                return location;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the location is {location}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits for a button with exactly this (whitespace-normalised) text.
+    pub async fn button(&self, text: &str) -> Element {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&format!(
+                "//button[normalize-space(.)='{text}']"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("no button {text}: {e}"))
+    }
+
+    /// Waits for a toast containing `part`, and returns its text.
+    pub async fn toast(&self, part: &str) -> String {
+        let texts = self
+            .wait_for_texts("div[aria-live=polite] div", part, |t| {
+                t.iter().any(|x| x.contains(part))
+            })
+            .await;
+        texts.into_iter().find(|t| t.contains(part)).unwrap()
+    }
+
+    /// Polls a JavaScript expression until it is `true`.
+    pub async fn wait_until(&self, what: &str, expression: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        while self.eval(expression).await != serde_json::Value::Bool(true) {
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}: {expression}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Sends keys (text, or a `fantoccini::key::Key` as a string) to the focused element.
+    pub async fn press(&self, keys: &str) {
+        self.browser
+            .active_element()
+            .await
+            .expect("an active element")
+            .send_keys(keys)
+            .await
+            .expect("the keys are sent");
+    }
+
+    /// Follows the service page's "← Back to services" link.
+    pub async fn back_to_services(&self) {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::LinkText("← Back to services"))
+            .await
+            .expect("the link back to the list")
+            .click()
+            .await
+            .expect("the link clicks");
+    }
+
     /// Waits for an element to exist.
     pub async fn find(&self, css: &str) -> Element {
         self.browser
@@ -401,6 +474,67 @@ impl Harness {
             .execute(&format!("return ({expression});"), vec![])
             .await
             .unwrap_or_else(|e| panic!("{expression}: {e}"))
+    }
+
+    /// Starts recording what goes wrong in the page from now on: `console.error` (where a Rust
+    /// panic is reported), uncaught errors and unhandled promise rejections. Read them with
+    /// [`Harness::page_errors`]. A page load forgets them, so call it after navigating.
+    pub async fn watch_errors(&self) {
+        self.browser
+            .execute(
+                "if (!window.__pwErrors) {
+                   window.__pwErrors = [];
+                   const original = console.error;
+                   console.error = (...args) => { window.__pwErrors.push(args.map(String).join(' ')); original.apply(console, args); };
+                   addEventListener('error', (e) => window.__pwErrors.push('error: ' + e.message));
+                   addEventListener('unhandledrejection', (e) => window.__pwErrors.push('rejection: ' + e.reason));
+                 }",
+                vec![],
+            )
+            .await
+            .expect("the error watch is installed");
+    }
+
+    /// Fails if [`Harness::watch_errors`] recorded anything.
+    pub async fn assert_no_page_errors(&self, what: &str) {
+        let errors = self.page_errors().await;
+        assert!(errors.is_empty(), "{what}: {errors:#?}");
+    }
+
+    /// What [`Harness::watch_errors`] has recorded.
+    pub async fn page_errors(&self) -> Vec<String> {
+        let errors = self
+            .eval("window.__pwErrors || ['watch_errors was not called']")
+            .await;
+        serde_json::from_value(errors).expect("a list of errors")
+    }
+
+    /// The element that has focus, described as `tag "name"` (its aria-label or text, at most 60
+    /// characters), or `body` when focus fell to the page.
+    pub async fn focused(&self) -> String {
+        let described = self
+            .eval(
+                "(() => { const e = document.activeElement;
+                   if (!e || e === document.body) return 'body';
+                   const name = (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 60);
+                   return e.tagName.toLowerCase() + ' \"' + name + '\"'; })()",
+            )
+            .await;
+        described.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Marks the element that has focus, so [`Harness::focus_kept`] can tell whether that very
+    /// element (not a new one that looks the same) still has focus.
+    pub async fn mark_focused(&self) {
+        self.eval("document.querySelectorAll('[data-test-focus]').forEach(e => e.removeAttribute('data-test-focus')) || (document.activeElement && document.activeElement.setAttribute('data-test-focus', ''), true)")
+            .await;
+    }
+
+    /// Whether the element marked by [`Harness::mark_focused`] still has focus.
+    pub async fn focus_kept(&self) -> bool {
+        self.eval("!!document.activeElement && document.activeElement.hasAttribute('data-test-focus') && document.activeElement.isConnected")
+            .await
+            == serde_json::Value::Bool(true)
     }
 
     /// Ends the browser session, chromedriver and the server.

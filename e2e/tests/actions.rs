@@ -36,25 +36,6 @@ async fn choose(h: &Harness, item: &str) {
         .unwrap();
 }
 
-async fn button(h: &Harness, text: &str) -> fantoccini::elements::Element {
-    h.browser
-        .wait()
-        .for_element(Locator::XPath(&format!(
-            "//button[normalize-space(.)='{text}']"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("no button {text}: {e}"))
-}
-
-async fn toast(h: &Harness, part: &str) -> String {
-    let texts = h
-        .wait_for_texts("div[aria-live=polite] div", part, |t| {
-            t.iter().any(|x| x.contains(part))
-        })
-        .await;
-    texts.into_iter().find(|t| t.contains(part)).unwrap()
-}
-
 /// Dismisses every toast, as a user clears them out of the way.
 async fn dismiss_toasts(h: &Harness) {
     for button in h
@@ -104,11 +85,11 @@ async fn run_manually_starts_one_run_that_finishes() {
         .await
         .unwrap();
     h.screenshot("run-dialog-1280x800").await;
-    let start = button(&h, "Start run").await;
+    let start = h.button("Start run").await;
     // A double click starts one run.
     start.click().await.unwrap();
     let _ = start.click().await;
-    let message = toast(&h, "started").await;
+    let message = h.toast("started").await;
     assert!(message.contains(&name), "{message}");
     let (status, runs) = h
         .api("GET", &format!("/api/v1/services/{id}/runs"), None)
@@ -148,7 +129,7 @@ async fn clone_adds_a_highlighted_focused_row() {
         .await;
     let name = h.texts("#services-panel tbody tr a.name").await[0].clone();
     choose(&h, "Clone").await;
-    let message = toast(&h, "Cloned").await;
+    let message = h.toast("Cloned").await;
     assert!(message.contains(&format!("Copy of {name}")), "{message}");
     let ids = h
         .wait_for_texts(ROW_IDS, "one more row", |ids| ids.len() == 35)
@@ -198,8 +179,8 @@ async fn deactivate_asks_first_then_updates_the_row_and_the_api() {
     );
 
     choose(&h, "Deactivate").await;
-    button(&h, "Deactivate").await.click().await.unwrap();
-    toast(&h, "is now inactive").await;
+    h.button("Deactivate").await.click().await.unwrap();
+    h.toast("is now inactive").await;
     let (_, service) = h.api("GET", &format!("/api/v1/services/{id}"), None).await;
     assert_eq!(service["status"], "inactive");
     // The list filters on active services: the row leaves it.
@@ -219,7 +200,7 @@ async fn remove_needs_the_typed_id_then_the_row_goes_and_focus_moves_on() {
     let dialog = h.find("[role=dialog]").await;
     assert!(dialog.text().await.unwrap().contains(&name));
     no_axe_violations(&h, "the remove dialog").await;
-    let remove = button(&h, "Remove service").await;
+    let remove = h.button("Remove service").await;
     remove.click().await.unwrap();
     assert!(
         h.browser.find(Locator::Css("[role=dialog]")).await.is_ok(),
@@ -232,7 +213,7 @@ async fn remove_needs_the_typed_id_then_the_row_goes_and_focus_moves_on() {
         .unwrap();
     h.screenshot("remove-dialog-1280x800").await;
     remove.click().await.unwrap();
-    toast(&h, "Removed").await;
+    h.toast("Removed").await;
     let after = h
         .wait_for_texts(ROW_IDS, "the row gone", |ids| !ids.contains(&id))
         .await;
@@ -261,7 +242,7 @@ async fn failures_leave_the_list_unchanged_and_a_retry_succeeds() {
     // Clone fails, then succeeds.
     h.set_faults(json!([{ "method": "POST", "path": "/api/v1/services/*/clone", "status": 500, "times": 1 }])).await;
     choose(&h, "Clone").await;
-    let message = toast(&h, "Could not clone").await;
+    let message = h.toast("Could not clone").await;
     assert!(message.contains("Nothing was created"), "{message}");
     dismiss_toasts(&h).await;
     assert_eq!(h.texts(ROW_IDS).await, rows);
@@ -270,7 +251,7 @@ async fn failures_leave_the_list_unchanged_and_a_retry_succeeds() {
         .await;
     assert_eq!(list["total"], 64);
     choose(&h, "Clone").await;
-    toast(&h, "Cloned").await;
+    h.toast("Cloned").await;
     dismiss_toasts(&h).await;
 
     // Deactivate fails: the row rolls back; then succeeds.
@@ -279,8 +260,8 @@ async fn failures_leave_the_list_unchanged_and_a_retry_succeeds() {
     )
     .await;
     choose(&h, "Deactivate").await;
-    button(&h, "Deactivate").await.click().await.unwrap();
-    let message = toast(&h, "Could not deactivate").await;
+    h.button("Deactivate").await.click().await.unwrap();
+    let message = h.toast("Could not deactivate").await;
     assert!(message.contains("still active"), "{message}");
     dismiss_toasts(&h).await;
     h.wait_for_texts(ROW_IDS, "the row back", |ids| ids.first() == Some(&id))
@@ -295,13 +276,13 @@ async fn failures_leave_the_list_unchanged_and_a_retry_succeeds() {
     )
     .await;
     choose(&h, "Run manually").await;
-    button(&h, "Start run").await.click().await.unwrap();
+    h.button("Start run").await.click().await.unwrap();
     let error = h
         .wait_for_texts("[role=dialog] [role=alert]", "the error", |t| !t.is_empty())
         .await;
     assert!(error[0].contains("did not start"), "{error:?}");
-    button(&h, "Start run").await.click().await.unwrap();
-    toast(&h, "started").await;
+    h.button("Start run").await.click().await.unwrap();
+    h.toast("started").await;
     dismiss_toasts(&h).await;
 
     // Remove fails inside its dialog and removes nothing; then succeeds.
@@ -315,7 +296,7 @@ async fn failures_leave_the_list_unchanged_and_a_retry_succeeds() {
         .send_keys(&id)
         .await
         .unwrap();
-    button(&h, "Remove service").await.click().await.unwrap();
+    h.button("Remove service").await.click().await.unwrap();
     let error = h
         .wait_for_texts("[role=dialog] [role=alert]", "the error", |t| !t.is_empty())
         .await;
@@ -324,7 +305,7 @@ async fn failures_leave_the_list_unchanged_and_a_retry_succeeds() {
         h.texts(ROW_IDS).await.contains(&id),
         "the row stays until the server confirms"
     );
-    button(&h, "Remove service").await.click().await.unwrap();
+    h.button("Remove service").await.click().await.unwrap();
     h.wait_for_texts(ROW_IDS, "the row gone", |ids| !ids.contains(&id))
         .await;
     let (status, _) = h.api("GET", &format!("/api/v1/services/{id}"), None).await;

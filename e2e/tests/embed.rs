@@ -36,16 +36,6 @@ async fn wait_for_rows(h: &Harness, css: &str) -> Vec<String> {
         .await
 }
 
-async fn wait_until(h: &Harness, what: &str, expression: &str) {
-    for _ in 0..200 {
-        if h.eval(expression).await == json!(true) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}: {expression}");
-}
-
 async fn click(h: &Harness, css: &str) {
     h.find(css).await.click().await.expect("the element clicks");
 }
@@ -58,8 +48,7 @@ async fn wait_for_service_page(h: &Harness) {
 }
 
 async fn wait_until_unmounted(h: &Harness) {
-    wait_until(
-        h,
+    h.wait_until(
         "the unmount",
         "document.getElementById('services-root').childElementCount === 0",
     )
@@ -131,7 +120,9 @@ async fn the_dashboard_mounts_uses_and_unmounts_the_list_and_is_left_clean() {
         .wait_for_texts(ROWS, "the search", |ids| ids == ["2003"])
         .await;
     assert_eq!(ids, ["2003"]);
-    assert_eq!(h.location().await, format!("{HOST}?group=1&q=2003"));
+    let expected = format!("{HOST}?group=1&q=2003");
+    h.wait_for_location("the search in the URL", |l| l == expected)
+        .await;
 
     // The actions menu opens and closes with the keyboard.
     click(
@@ -157,8 +148,7 @@ async fn the_dashboard_mounts_uses_and_unmounts_the_list_and_is_left_clean() {
         .send_keys("\u{e00c}")
         .await
         .unwrap();
-    wait_until(
-        &h,
+    h.wait_until(
         "the menu to close",
         "!document.querySelector('[role=menu]')",
     )
@@ -273,6 +263,30 @@ async fn a_deep_link_under_the_base_path_opens_the_service_in_the_dashboard() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn embedded_the_slash_shortcut_works_only_inside_the_app_and_the_title_stays_the_hosts() {
+    let h = Harness::start().await;
+    h.open(HOST).await;
+    wait_for_rows(&h, ROWS).await;
+    let title = h.eval("document.title").await;
+    // Focus on the host's own content: `/` is the host's key.
+    h.eval("document.getElementById('toggle-mount').focus() || true")
+        .await;
+    h.press("/").await;
+    assert_eq!(h.eval("document.activeElement.id").await, "toggle-mount");
+    // Focus inside the app: `/` goes to its search.
+    h.eval("document.querySelector('#services-root button[aria-controls=filter-panel]').focus() || true")
+        .await;
+    h.press("/").await;
+    assert_eq!(h.eval("document.activeElement.id").await, "service-search");
+    // Moving around inside the app leaves the host's title alone.
+    click(&h, "#services-root #services-panel a.name").await;
+    wait_for_service_page(&h).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(h.eval("document.title").await, title);
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_expired_token_is_renewed_by_the_host_and_the_user_notices_nothing() {
     let h = Harness::start().await;
     h.open("/dashboard/assets/dashboard.css").await;
@@ -359,8 +373,7 @@ async fn when_the_host_has_no_token_the_session_has_expired_and_try_again_recove
     h.eval("(hostDemo.refuse = false)").await;
     h.set_faults(json!([])).await;
     click_try_again(&h).await;
-    wait_until(
-        &h,
+    h.wait_until(
         "the message to go",
         "![...document.querySelectorAll('#services-root [role=alert]')].some(e => e.textContent.includes('expired'))",
     )

@@ -37,7 +37,7 @@ async fn seeded_services_show_under_the_first_group() {
         .await;
     assert_eq!(ids, api_ids(&h, 1).await);
     assert_eq!(
-        h.texts("#services-panel p[role=status]").await,
+        h.texts("#services-panel p.count").await,
         vec!["64 services"]
     );
     let first_row = h.find("tbody tr").await.text().await.unwrap();

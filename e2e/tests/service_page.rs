@@ -6,16 +6,6 @@ use serde_json::json;
 use services_e2e::Harness;
 use std::time::Duration;
 
-async fn button(h: &Harness, text: &str) -> fantoccini::elements::Element {
-    h.browser
-        .wait()
-        .for_element(Locator::XPath(&format!(
-            "//button[normalize-space(.)='{text}']"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("no button {text}: {e}"))
-}
-
 async fn an_active_service(h: &Harness) -> (u64, String) {
     let (_, list) = h
         .api(
@@ -56,7 +46,7 @@ async fn a_run_from_the_list_reaches_ok_or_failed_in_the_summary() {
         .click()
         .await
         .unwrap();
-    button(&h, "Start run").await.click().await.unwrap();
+    h.button("Start run").await.click().await.unwrap();
     h.browser
         .wait()
         .for_element(Locator::LinkText("View its log"))
@@ -170,7 +160,7 @@ async fn settings_rename_notes_and_status_validate_and_save() {
     let name = h.find("#service-panel input[type=text]").await;
     name.clear().await.unwrap();
     name.send_keys("   ").await.unwrap();
-    button(&h, "Save name").await.click().await.unwrap();
+    h.button("Save name").await.click().await.unwrap();
     let error = h
         .wait_for_texts("#service-panel [role=alert]", "the name error", |t| {
             !t.is_empty()
@@ -181,7 +171,7 @@ async fn settings_rename_notes_and_status_validate_and_save() {
     name.send_keys("Orders to NetSuite (renamed)")
         .await
         .unwrap();
-    button(&h, "Save name").await.click().await.unwrap();
+    h.button("Save name").await.click().await.unwrap();
     h.wait_for_texts("main h1", "the new name", |t| {
         t == ["Orders to NetSuite (renamed)"]
     })
@@ -192,7 +182,7 @@ async fn settings_rename_notes_and_status_validate_and_save() {
         .send_keys("Owner: ops team")
         .await
         .unwrap();
-    button(&h, "Save notes").await.click().await.unwrap();
+    h.button("Save notes").await.click().await.unwrap();
     h.wait_for_texts("div[aria-live=polite] div", "saved", |t| {
         t.iter().any(|x| x.contains("Notes saved"))
     })
@@ -206,7 +196,7 @@ async fn settings_rename_notes_and_status_validate_and_save() {
         .unwrap();
     h.find("[role=dialog]").await;
     no_axe_violations(&h, "the status dialog").await;
-    button(&h, "Deactivate").await.click().await.unwrap();
+    h.button("Deactivate").await.click().await.unwrap();
     h.wait_for_texts("#service-panel button[role=switch]", "inactive", |t| {
         t == ["Inactive"]
     })
@@ -222,7 +212,7 @@ async fn settings_rename_notes_and_status_validate_and_save() {
         json!([{ "method": "PATCH", "path": "/api/v1/services/*", "status": 422, "times": 1 }]),
     )
     .await;
-    button(&h, "Save notes").await.click().await.unwrap();
+    h.button("Save notes").await.click().await.unwrap();
     let error = h
         .wait_for_texts("#service-panel [role=alert]", "the API error", |t| {
             !t.is_empty()
@@ -251,11 +241,7 @@ async fn alerts_switch_and_group_save() {
         Some("false")
     );
     switch.click().await.unwrap();
-    button(&h, "Save alert settings")
-        .await
-        .click()
-        .await
-        .unwrap();
+    h.button("Save alert settings").await.click().await.unwrap();
     let error = h
         .wait_for_texts("#service-panel [role=alert]", "the missing group", |t| {
             !t.is_empty()
@@ -273,11 +259,7 @@ async fn alerts_switch_and_group_save() {
         .await
         .unwrap();
     no_axe_violations(&h, "the alerts tab").await;
-    button(&h, "Save alert settings")
-        .await
-        .click()
-        .await
-        .unwrap();
+    h.button("Save alert settings").await.click().await.unwrap();
     h.wait_for_texts("div[aria-live=polite] div", "saved", |t| {
         t.iter().any(|x| x.contains("Alerts are on"))
     })
@@ -347,14 +329,14 @@ async fn removing_from_settings_returns_to_the_list() {
     let id = h.texts("#services-panel span.id").await[0].clone();
     h.open(&format!("/services/{id}?tab=settings")).await;
     h.sign_in_as("Ada Morgan").await;
-    button(&h, "Remove service…").await.click().await.unwrap();
+    h.button("Remove service…").await.click().await.unwrap();
     h.find("[role=dialog] input")
         .await
         .send_keys(&id)
         .await
         .unwrap();
     no_axe_violations(&h, "the remove dialog").await;
-    button(&h, "Remove service").await.click().await.unwrap();
+    h.button("Remove service").await.click().await.unwrap();
     h.wait_for_texts("#services-panel span.id", "the list without it", |ids| {
         !ids.is_empty() && !ids.contains(&id)
     })

@@ -2,9 +2,14 @@
 //! search, filters and sorting mean exactly the same thing on both sides. No web dependencies.
 
 pub mod account;
+pub mod api;
+pub mod cache;
 pub mod cron;
 pub mod embed;
+#[cfg(test)]
+mod fixtures;
 pub mod highlight;
+pub mod index;
 pub mod lean;
 pub mod query;
 mod query_string;
@@ -12,7 +17,10 @@ pub mod run;
 pub mod service;
 
 pub use account::{Company, Me, Role};
+pub use api::{LogPage, RunRequest, ServiceList, ServicePatch};
+pub use cache::{Changes, Edit, EditTicket, GroupData, ListCache, LoadTicket};
 pub use cron::{Cron, CronError};
+pub use index::{Hits, IndexPage, SearchIndex};
 pub use lean::{LeanColumns, LeanMode, LeanView, DEFAULT_LEAN_LIMIT, LEAN_FORMAT};
 /// An instant with its UTC offset (the `time` crate); [`parse_rfc3339`] reads one.
 pub use time::OffsetDateTime;

@@ -4,7 +4,8 @@ use proptest::collection::{btree_set, vec};
 use proptest::prelude::*;
 use services_model::*;
 
-const SYSTEMS: [&str; 5] = [
+const SYSTEMS: [&str; 6] = [
+    "shopify",
     "Shopify",
     "NetSuite",
     "Peoplevox",
@@ -169,4 +170,38 @@ proptest! {
 
 fn ids(list: &[&Service]) -> Vec<u64> {
     list.iter().map(|s| s.id).collect()
+}
+
+proptest! {
+    #[test]
+    fn the_index_answers_exactly_as_the_query_does(services in arb_services(), query in arb_query()) {
+        let index = SearchIndex::new(&services);
+        let hits = index.search(&query.search_terms());
+        let matching = index.matching(&index.order(query.sort), &hits, &query);
+        prop_assert_eq!(&matching, &ids(&query.filter_sorted(&services)));
+        let page = SearchIndex::page(&matching, query.page);
+        let expected = query.page_of(&services);
+        prop_assert_eq!(page.ids, ids(&expected.items));
+        prop_assert_eq!(
+            (page.total, page.number, page.page_count),
+            (expected.total, expected.number, expected.page_count)
+        );
+        prop_assert_eq!(index.facets(&hits, &query), query.facets(&services));
+    }
+
+    #[test]
+    fn typing_on_narrows_to_what_a_fresh_search_finds(
+        services in arb_services(),
+        typed in arb_search(),
+        more in "[a-zäß0-9 ]{0,4}",
+    ) {
+        let index = SearchIndex::new(&services);
+        let before = ListQuery { search: typed.clone(), ..ListQuery::default() };
+        let after = ListQuery { search: format!("{typed}{more}"), ..ListQuery::default() };
+        let previous = index.search(&before.search_terms());
+        prop_assert_eq!(
+            index.narrow(&previous, &after.search_terms()),
+            index.search(&after.search_terms())
+        );
+    }
 }

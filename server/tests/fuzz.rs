@@ -8,11 +8,9 @@ mod common;
 use common::{Store, TestDb, TestServer};
 use proptest::prelude::*;
 use reqwest::Method;
-use services_model::AlertSettings;
+use services_model::{AlertSettings, RunRequest, ServicePatch};
 use services_server::api::json;
 use services_server::api::params;
-use services_server::api::runs::RunRequest;
-use services_server::api::services::ServicePatch;
 use services_server::auth::database_token_user;
 use services_server::jwt::looks_like_jwt;
 

@@ -24,7 +24,14 @@ pub fn AccountBar() -> impl IntoView {
             cursor: pointer;
             text-decoration: underline;
         }
+        button[role="switch"] {
+            text-decoration: none;
+            color: var(--pw-color-text-muted);
+            padding: 0;
+        }
     };
+    let shortcuts = expect_context::<crate::shortcuts::Shortcuts>();
+    let on = move || shortcuts.enabled.get();
     let session = expect_context::<Session>();
     let who = move || {
         session.user.with(|u| {
@@ -33,7 +40,7 @@ pub fn AccountBar() -> impl IntoView {
                     format!(
                         "{} · {} · {}",
                         u.name,
-                        u.role.as_str().replace('_', "-"),
+                        crate::format::role_label(u.role),
                         u.company.name
                     )
                 })
@@ -43,6 +50,16 @@ pub fn AccountBar() -> impl IntoView {
     view! { class = styler_class,
         <div>
             <span>"Signed in as " {who}</span>
+            // WCAG 2.1.4: single-key shortcuts can be turned off.
+            <button
+                type="button"
+                role="switch"
+                aria-label="Keyboard shortcuts"
+                aria-checked=move || on().to_string()
+                on:click=move |_| shortcuts.set_enabled(!on())
+            >
+                {move || if on() { "Keyboard shortcuts: on" } else { "Keyboard shortcuts: off" }}
+            </button>
             // Embedded, the host owns signing in and out.
             {(!session.is_embedded()).then(|| view! { class = styler_class,
                 <button type="button" on:click=move |_| session.sign_out(None)>"Sign out"</button>

@@ -1,3 +1,4 @@
+use crate::format::role_label;
 use crate::state::RowContext;
 use leptos::html;
 use leptos::prelude::*;
@@ -16,6 +17,9 @@ pub enum MenuAction {
     AlertSettings,
     Remove,
 }
+
+/// How many items the menu has (some may be disabled, none is ever left out).
+const ITEMS: usize = 6;
 
 struct Item {
     action: MenuAction,
@@ -62,7 +66,9 @@ fn items(service: &Service, can_manage: bool, role: &str) -> Vec<Item> {
 /// menu, `aria-disabled`, with the reason.
 #[component]
 pub fn ActionsMenu(
-    service: Service,
+    /// The service as shown now: the items follow its status.
+    #[prop(into)]
+    service: Signal<Service>,
     #[prop(into)] on_action: Callback<(MenuAction, u64)>,
 ) -> impl IntoView {
     let styler_class = style! {
@@ -129,34 +135,109 @@ pub fn ActionsMenu(
         }
     };
     let rows = expect_context::<RowContext>();
-    let id = service.id;
-    let name = format!("Actions for {} (ID {id})", service.name);
-    let menu_id = format!("actions-menu-{id}");
-    let is_open = move || rows.open_menu.get() == Some(id);
+    let id = service.with_untracked(|s| s.id);
+    let name =
+        Signal::derive(move || service.with(|s| format!("Actions for {} (ID {id})", s.name)));
+    let open = Memo::new(move |_| rows.open_menu.get() == Some(id));
+    let is_open = move || open.get();
     let button_ref = NodeRef::<html::Button>::new();
-    let menu_ref = NodeRef::<html::Ul>::new();
     let focus_at = RwSignal::new(0usize);
-    let service = StoredValue::new(service);
+    let open_at = move |index: usize| {
+        focus_at.set(index);
+        rows.open_menu.set(Some(id));
+    };
+    let close = Close { rows, button_ref };
+    let on_button_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
+        "ArrowDown" => {
+            ev.prevent_default();
+            open_at(0);
+        }
+        "ArrowUp" => {
+            ev.prevent_default();
+            open_at(ITEMS - 1);
+        }
+        _ => {}
+    };
+
+    // Only the button exists until the menu opens: a row stays cheap to create.
+    view! { class = styler_class,
+        <div data-actions-for=id>
+            <button
+                type="button"
+                node_ref=button_ref
+                aria-label=name
+                aria-haspopup="menu"
+                aria-expanded=move || is_open().to_string()
+                aria-controls=move || is_open().then(|| format!("actions-menu-{id}"))
+                on:click=move |_| {
+                    if is_open() {
+                        rows.open_menu.set(None);
+                    } else {
+                        open_at(0);
+                    }
+                }
+                on:keydown=on_button_keydown
+            >
+                <span aria-hidden="true">"⋯"</span>
+            </button>
+            {move || {
+                is_open().then(|| {
+                    view! { <MenuList service=service name=name focus_at=focus_at close=close on_action=on_action scope=styler_class/> }
+                })
+            }}
+        </div>
+    }
+}
+
+/// Closes the menu and gives focus back to its button.
+#[derive(Clone, Copy)]
+struct Close {
+    rows: RowContext,
+    button_ref: NodeRef<html::Button>,
+}
+
+impl Close {
+    fn run(&self) {
+        self.rows.open_menu.set(None);
+        if let Some(button) = self.button_ref.get_untracked() {
+            let _ = button.focus();
+        }
+    }
+}
+
+/// The open menu: its items (following the role and the service's state) and its keys.
+#[component]
+fn MenuList(
+    service: Signal<Service>,
+    name: Signal<String>,
+    focus_at: RwSignal<usize>,
+    close: Close,
+    on_action: Callback<(MenuAction, u64)>,
+    scope: &'static str,
+) -> impl IntoView {
+    let rows = expect_context::<RowContext>();
+    let id = service.with_untracked(|s| s.id);
+    let menu_ref = NodeRef::<html::Ul>::new();
     let menu_items = Memo::new(move |_| {
         let role = rows.role.get();
         service
-            .with_value(|s| {
-                items(
-                    s,
-                    role.can_manage_services(),
-                    &role.as_str().replace('_', "-"),
-                )
-            })
+            .with(|s| items(s, role.can_manage_services(), role_label(role)))
             .into_iter()
             .map(|i| (i.action, i.label, i.blocked))
             .collect::<Vec<_>>()
     });
     let count = move || menu_items.with(Vec::len);
-
-    let focus_item = move |index: usize| {
-        let Some(menu) = menu_ref.get_untracked() else {
+    // Focus follows `focus_at` (after the menu renders).
+    Effect::new(move |_| {
+        let index = focus_at.get();
+        let Some(menu) = menu_ref.get() else {
             return;
         };
+        // Choosing an item sets `focus_at` and closes the menu in one go: focus is on the
+        // button by then, and stays there.
+        if rows.open_menu.get_untracked() != Some(id) {
+            return;
+        }
         if let Ok(list) = menu.query_selector_all("[role=menuitem]") {
             if let Some(item) = list
                 .item(index as u32)
@@ -165,24 +246,7 @@ pub fn ActionsMenu(
                 let _ = item.focus();
             }
         }
-    };
-    // Focus follows `focus_at` while the menu is open (after it renders).
-    Effect::new(move |_| {
-        if is_open() {
-            let index = focus_at.get();
-            focus_item(index);
-        }
     });
-    let open_at = move |index: usize| {
-        focus_at.set(index);
-        rows.open_menu.set(Some(id));
-    };
-    let close = move || {
-        rows.open_menu.set(None);
-        if let Some(button) = button_ref.get_untracked() {
-            let _ = button.focus();
-        }
-    };
     let choose = move |index: usize| {
         let Some((action, _, blocked)) = menu_items.with_untracked(|m| m.get(index).cloned())
         else {
@@ -191,19 +255,8 @@ pub fn ActionsMenu(
         if blocked.is_some() {
             return;
         }
-        close();
+        close.run();
         on_action.run((action, id));
-    };
-    let on_button_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
-        "ArrowDown" => {
-            ev.prevent_default();
-            open_at(0);
-        }
-        "ArrowUp" => {
-            ev.prevent_default();
-            open_at(count() - 1);
-        }
-        _ => {}
     };
     let on_menu_keydown = move |ev: KeyboardEvent| {
         let n = count();
@@ -214,7 +267,7 @@ pub fn ActionsMenu(
             "ArrowUp" => focus_at.set((current + n - 1) % n),
             "Home" => focus_at.set(0),
             "End" => focus_at.set(n - 1),
-            "Escape" | "Tab" => close(),
+            "Escape" | "Tab" => close.run(),
             "Enter" | " " => choose(current),
             letter if letter.chars().count() == 1 && letter.chars().all(char::is_alphanumeric) => {
                 let letter = letter.to_lowercase();
@@ -232,69 +285,46 @@ pub fn ActionsMenu(
         }
         ev.prevent_default();
     };
-
-    view! { class = styler_class,
-        <div data-actions-for=id>
-            <button
-                type="button"
-                node_ref=button_ref
-                aria-label=name.clone()
-                aria-haspopup="menu"
-                aria-expanded=move || is_open().to_string()
-                aria-controls=move || is_open().then(|| menu_id.clone())
-                on:click=move |_| {
-                    if is_open() {
-                        rows.open_menu.set(None);
-                    } else {
-                        open_at(0);
-                    }
-                }
-                on:keydown=on_button_keydown
-            >
-                <span aria-hidden="true">"⋯"</span>
-            </button>
-            <Show when=is_open>
-                <ul
-                    role="menu"
-                    id=format!("actions-menu-{id}")
-                    aria-label=name.clone()
-                    node_ref=menu_ref
-                    on:keydown=on_menu_keydown
-                >
-                    {move || {
-                        menu_items
-                            .get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(index, (action, label, blocked))| {
-                                let separator = (action == MenuAction::Remove)
-                                    .then(|| view! { class = styler_class, <li role="separator" class="separator"></li> });
-                                let disabled = blocked.is_some();
-                                view! { class = styler_class,
-                                    {separator}
-                                    <li
-                                        role="menuitem"
-                                        tabindex="-1"
-                                        aria-disabled=disabled.then_some("true")
-                                        on:click=move |_| {
-                                            focus_at.set(index);
-                                            choose(index);
-                                        }
-                                        on:mousemove=move |_| {
-                                            if focus_at.get_untracked() != index {
-                                                focus_at.set(index);
-                                            }
-                                        }
-                                    >
-                                        {label}
-                                        {blocked.map(|reason| view! { class = styler_class, <span class="reason">{reason}</span> })}
-                                    </li>
+    view! { class = scope,
+        <ul
+            role="menu"
+            id=format!("actions-menu-{id}")
+            aria-label=name
+            node_ref=menu_ref
+            on:keydown=on_menu_keydown
+        >
+            {move || {
+                menu_items
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, (action, label, blocked))| {
+                        let separator = (action == MenuAction::Remove)
+                            .then(|| view! { class = scope, <li role="separator" class="separator"></li> });
+                        let disabled = blocked.is_some();
+                        view! { class = scope,
+                            {separator}
+                            <li
+                                role="menuitem"
+                                tabindex="-1"
+                                aria-disabled=disabled.then_some("true")
+                                on:click=move |_| {
+                                    focus_at.set(index);
+                                    choose(index);
                                 }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-            </Show>
-        </div>
+                                on:mousemove=move |_| {
+                                    if focus_at.get_untracked() != index {
+                                        focus_at.set(index);
+                                    }
+                                }
+                            >
+                                {label}
+                                {blocked.map(|reason| view! { class = scope, <span class="reason">{reason}</span> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
     }
 }

@@ -1,7 +1,6 @@
 use super::load_error::LoadError;
 use super::toasts::Toasts;
-use crate::api;
-use crate::session::Session;
+use crate::store::ServicesStore;
 use leptos::prelude::*;
 use services_model::{AlertSettings, NotificationGroup};
 use stylers::style;
@@ -42,15 +41,15 @@ pub fn AlertsTab(service_id: u64, #[prop(into)] can_manage: Signal<bool>) -> imp
             color: var(--pw-color-text-muted);
         }
     };
-    let session = expect_context::<Session>();
+    let store = expect_context::<ServicesStore>();
     let toasts = expect_context::<Toasts>();
+    let session = expect_context::<crate::session::Session>();
     let loaded = LocalResource::new(move || {
         session.token.track();
-        let client = session.client();
         async move {
-            let settings = api::alert_settings(&client, service_id).await?;
-            let groups = api::notification_groups(&client).await?;
-            Ok::<_, api::ApiError>((settings, groups))
+            let settings = store.alert_settings(service_id).await?;
+            let groups = store.notification_groups().await?;
+            Ok::<_, crate::api::ApiError>((settings, groups))
         }
     });
     let enabled = RwSignal::new(false);
@@ -77,11 +76,10 @@ pub fn AlertsTab(service_id: u64, #[prop(into)] can_manage: Signal<bool>) -> imp
             ));
             return;
         }
-        let client = session.client();
         leptos::task::spawn_local(async move {
-            match api::save_alert_settings(&client, service_id, &settings).await {
+            match store.save_alerts(service_id, settings.clone()).await {
                 Ok(_) => {
-                    error.set(None);
+                    error.try_set(None);
                     toasts.show(
                         if settings.enabled {
                             "Alerts are on."
@@ -92,8 +90,7 @@ pub fn AlertsTab(service_id: u64, #[prop(into)] can_manage: Signal<bool>) -> imp
                     );
                 }
                 Err(e) => {
-                    session.check(&e);
-                    error.set(Some(format!("Not saved: {e}")));
+                    error.try_set(Some(format!("Not saved: {e}")));
                 }
             }
         });

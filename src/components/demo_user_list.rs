@@ -63,7 +63,7 @@ pub fn DemoUserList(
                             .into_iter()
                             .map(|user| {
                                 let name = user.user.name.clone();
-                                let role = user.user.role.as_str().replace('_', "-");
+                                let role = crate::format::role_label(user.user.role);
                                 view! { class = styler_class,
                                     <li>
                                         <button type="button" on:click=move |_| on_choose.run(user.clone())>

@@ -50,6 +50,7 @@ pub fn Dialog(
         .active_element()
         .and_then(|e| e.dyn_into::<HtmlElement>().ok());
     let opener = StoredValue::new_local(opener);
+    let fallback = use_context::<focus::FocusFallback>();
     Effect::new(move |_| {
         if let Some(dialog) = dialog_ref.get() {
             if let Some(first) = focus::focusables(&dialog).into_iter().next() {
@@ -57,11 +58,23 @@ pub fn Dialog(
             }
         }
     });
+    // Focus goes back to the opener; if the page then removes it (a removal, a change that
+    // filters its row out), to where the page says.
     on_cleanup(move || {
-        if let Some(Some(opener)) = opener.try_get_value() {
-            if opener.is_connected() {
-                let _ = opener.focus();
-            }
+        let opener = opener.try_get_value().flatten();
+        if let Some(opener) = opener.as_ref().filter(|o| o.is_connected()) {
+            let _ = opener.focus();
+        }
+        if let Some(focus::FocusFallback(fallback)) = fallback {
+            request_animation_frame(move || {
+                let kept = opener.is_some_and(|o| {
+                    o.is_connected()
+                        && document().active_element().as_ref() == Some(o.unchecked_ref())
+                });
+                if !kept {
+                    fallback.try_run(());
+                }
+            });
         }
     });
     let on_keydown = move |ev: KeyboardEvent| {

@@ -155,34 +155,56 @@ pub fn FilterPanel(
     };
     let toggle = move |filter: Filter| on_change.run(query.get_untracked().toggle_filter(&filter));
 
+    // Each checkbox is keyed by its value and kept while the counts change, so the one just
+    // toggled keeps focus.
     let group = move |legend: &'static str,
-                      counts: fn(&Facets) -> Vec<FacetCount>,
+                      counts: fn(&Facets) -> &Vec<FacetCount>,
                       make: fn(&str) -> Option<Filter>| {
+        let values = Memo::new(move |_| {
+            facets.with(|f| {
+                counts(f)
+                    .iter()
+                    .map(|fc| fc.value.clone())
+                    .collect::<Vec<_>>()
+            })
+        });
         view! { class = styler_class,
             <fieldset>
                 <legend>{legend}</legend>
-                {move || {
-                    facets
-                        .with(counts)
-                        .into_iter()
-                        .filter_map(|fc| make(&fc.value).map(|filter| (fc, filter)))
-                        .map(|(fc, filter)| {
-                            let checked = active.with(|a| a.contains(&filter));
-                            let label = filter.value();
-                            view! { class = styler_class,
-                                <label>
-                                    <input
-                                        type="checkbox"
-                                        prop:checked=checked
-                                        on:change=move |_| toggle(filter.clone())
-                                    />
-                                    {label}
-                                    <span class="count">{format!("({})", fc.count)}</span>
-                                </label>
-                            }
-                        })
-                        .collect_view()
-                }}
+                <For
+                    each=move || values.get().into_iter().filter_map(move |v| make(&v))
+                    key=|filter| filter.clone()
+                    children=move |filter| {
+                        let value = match &filter {
+                            Filter::Status(s) => s.as_str().to_string(),
+                            Filter::SourceSystem(v) | Filter::SourceEntity(v) => v.clone(),
+                        };
+                        let count = move || {
+                            facets.with(|f| {
+                                counts(f)
+                                    .iter()
+                                    .find(|fc| fc.value == value)
+                                    .map_or(0, |fc| fc.count)
+                            })
+                        };
+                        let checked = {
+                            let filter = filter.clone();
+                            move || active.with(|a| a.contains(&filter))
+                        };
+                        let label = filter.value();
+                        view! { class = styler_class,
+                            <label>
+                                <input
+                                    type="checkbox"
+                                    prop:checked=checked
+                                    on:change=move |_| toggle(filter.clone())
+                                />
+                                {label}
+                                <span class="count">{move || format!("({})", count())}</span>
+                            </label>
+                        }
+                    }
+                />
             </fieldset>
         }
     };
@@ -242,9 +264,9 @@ pub fn FilterPanel(
                     <h2 id="filter-panel-title">"Filters"</h2>
                     <button type="button" class="close" on:click=move |_| close()>"Done"</button>
                 </div>
-                {group("Status", |f: &Facets| f.statuses.clone(), |v| Status::parse(v).map(Filter::Status))}
-                {group("Source system", |f: &Facets| f.source_systems.clone(), |v| Some(Filter::SourceSystem(v.to_string())))}
-                {group("Source entity", |f: &Facets| f.source_entities.clone(), |v| Some(Filter::SourceEntity(v.to_string())))}
+                {group("Status", |f: &Facets| &f.statuses, |v| Status::parse(v).map(Filter::Status))}
+                {group("Source system", |f: &Facets| &f.source_systems, |v| Some(Filter::SourceSystem(v.to_string())))}
+                {group("Source entity", |f: &Facets| &f.source_entities, |v| Some(Filter::SourceEntity(v.to_string())))}
             </div>
         </div>
     }

@@ -74,14 +74,21 @@ pub fn GroupTabs(
     view! { class = styler_class,
         <div role="tablist" aria-label="Company groups" on:keydown=on_keydown>
             <For
-                each=move || groups.get().into_iter().enumerate()
-                key=|(_, g)| (g.group.id, g.group.name.clone(), g.service_count)
-                children=move |(index, g)| {
+                each=move || groups.get()
+                key=|g| g.group.id
+                children=move |g| {
                     let id = g.group.id;
-                    let is_selected = move || match selected.get() {
-                        Some(s) => s == id,
-                        None => index == 0,
+                    let is_selected = move || selected.get() == Some(id);
+                    // Tab reaches the selected tab; if the URL names no known group, the first.
+                    let focusable = move || {
+                        is_selected()
+                            || (groups.with(|all| {
+                                all.first().is_some_and(|f| f.group.id == id)
+                                    && !all.iter().any(|x| selected.get() == Some(x.group.id))
+                            }))
                     };
+                    let name = move || groups.with(|all| all.iter().find(|x| x.group.id == id).map(|x| x.group.name.clone()).unwrap_or_default());
+                    let count = move || groups.with(|all| all.iter().find(|x| x.group.id == id).map_or(0, |x| x.service_count));
                     let panel_id = panel_id.clone();
                     view! { class = styler_class,
                         <button
@@ -90,13 +97,13 @@ pub fn GroupTabs(
                             id=tab_id(id)
                             aria-selected=move || is_selected().to_string()
                             aria-controls=panel_id
-                            tabindex=move || if is_selected() { "0" } else { "-1" }
+                            tabindex=move || if focusable() { "0" } else { "-1" }
                             on:click=move |_| on_select.run(id)
                         >
-                            {g.group.name}
+                            {name}
                             <span class="count">
                                 <span class="visually-hidden">", "</span>
-                                {g.service_count}
+                                {count}
                                 <span class="visually-hidden">" services"</span>
                             </span>
                         </button>

@@ -30,7 +30,7 @@ pub use demo_user_list::DemoUserList;
 pub use dialog::Dialog;
 pub use filter_panel::FilterPanel;
 pub use group_tabs::{tab_id, GroupTabs};
-pub use highlight::Highlight;
+pub use highlight::marked_html;
 pub use load_error::LoadError;
 pub use pagination::Pagination;
 pub use remove_dialog::RemoveDialog;

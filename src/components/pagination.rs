@@ -43,7 +43,7 @@ pub fn Pagination(
             color: var(--pw-color-on-accent);
             font-weight: 700;
         }
-        button:disabled {
+        button[aria-disabled="true"] {
             cursor: not-allowed;
             color: var(--pw-color-text-muted);
             border-color: var(--pw-color-border);
@@ -70,40 +70,64 @@ pub fn Pagination(
     let go = move |n: u32| on_change.run(query.get_untracked().on_page(n));
     let at_first = move || current() <= 1;
     let at_last = move || current() >= page_count.get();
+    // The buttons stay in place (keyed by page number) and Previous and Next are only marked
+    // disabled, never `disabled`: the button just used keeps focus.
+    let window = Memo::new(move |_| {
+        page_window(current(), page_count.get())
+            .into_iter()
+            .enumerate()
+            .map(|(slot, p)| p.ok_or(slot))
+            .collect::<Vec<Result<u32, usize>>>()
+    });
     view! { class = styler_class,
         <nav aria-label="Pages">
             <ul>
                 <li>
-                    <button type="button" disabled=at_first on:click=move |_| go(current() - 1)>
+                    <button
+                        type="button"
+                        aria-disabled=move || at_first().then_some("true")
+                        on:click=move |_| {
+                            if !at_first() {
+                                go(current() - 1)
+                            }
+                        }
+                    >
                         "Previous"
                     </button>
                 </li>
-                {move || {
-                    page_window(current(), page_count.get())
-                        .into_iter()
-                        .map(|p| match p {
-                            Some(n) => {
-                                let is_current = n == current();
-                                view! { class = styler_class,
-                                    <li>
-                                        <button
-                                            type="button"
-                                            aria-label=format!("Page {n}")
-                                            aria-current=is_current.then_some("page")
-                                            on:click=move |_| go(n)
-                                        >
-                                            {n}
-                                        </button>
-                                    </li>
-                                }
-                                .into_any()
+                <For
+                    each=move || window.get()
+                    key=|entry| *entry
+                    children=move |entry| match entry {
+                        Ok(n) => {
+                            let is_current = move || n == current();
+                            view! { class = styler_class,
+                                <li>
+                                    <button
+                                        type="button"
+                                        aria-label=format!("Page {n}")
+                                        aria-current=move || is_current().then_some("page")
+                                        on:click=move |_| go(n)
+                                    >
+                                        {n}
+                                    </button>
+                                </li>
                             }
-                            None => view! { class = styler_class, <li><span class="gap" aria-hidden="true">"…"</span></li> }.into_any(),
-                        })
-                        .collect_view()
-                }}
+                            .into_any()
+                        }
+                        Err(_) => view! { class = styler_class, <li><span class="gap" aria-hidden="true">"…"</span></li> }.into_any(),
+                    }
+                />
                 <li>
-                    <button type="button" disabled=at_last on:click=move |_| go(current() + 1)>
+                    <button
+                        type="button"
+                        aria-disabled=move || at_last().then_some("true")
+                        on:click=move |_| {
+                            if !at_last() {
+                                go(current() + 1)
+                            }
+                        }
+                    >
                         "Next"
                     </button>
                 </li>

@@ -1,17 +1,16 @@
 use super::dialog::Dialog;
-use crate::api;
-use crate::session::Session;
+use crate::store::ServicesStore;
 use leptos::prelude::*;
 use services_model::Service;
 use stylers::style;
 
 /// "Remove…": names the service and asks for its ID before removing it. Nothing leaves the
-/// list until the server confirms.
+/// list until the server confirms; closed before the answer, the removal still completes.
 #[component]
 pub fn RemoveDialog(
     service: Service,
     #[prop(into)] on_close: Callback<()>,
-    #[prop(into)] on_removed: Callback<u64>,
+    #[prop(into)] on_removed: Callback<()>,
 ) -> impl IntoView {
     let styler_class = style! {
         p {
@@ -24,8 +23,9 @@ pub fn RemoveDialog(
             margin-bottom: var(--pw-space-3);
         }
     };
-    let session = expect_context::<Session>();
+    let store = expect_context::<ServicesStore>();
     let id = service.id;
+    let target = service.clone();
     let typed = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -37,15 +37,16 @@ pub fn RemoveDialog(
         }
         pending.set(true);
         error.set(None);
-        let client = session.client();
+        let target = target.clone();
         leptos::task::spawn_local(async move {
-            let result = api::remove_service(&client, id).await;
-            pending.set(false);
+            let result = store.remove_service(target).await;
+            pending.try_set(false);
             match result {
-                Ok(()) => on_removed.run(id),
+                Ok(()) => {
+                    on_removed.try_run(());
+                }
                 Err(e) => {
-                    session.check(&e);
-                    error.set(Some(format!("The service was not removed: {e}")));
+                    error.try_set(Some(format!("The service was not removed: {e}")));
                 }
             }
         });

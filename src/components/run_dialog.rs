@@ -1,12 +1,12 @@
 use super::dialog::Dialog;
-use crate::api::{self, RunRequest};
-use crate::session::Session;
+use crate::store::ServicesStore;
 use leptos::prelude::*;
-use services_model::{Run, Service};
+use services_model::{Run, RunRequest, Service};
 use stylers::style;
 
 /// "Run manually": optional record ids and page size, then one run. The dialog's idempotency
 /// key means a double click, a repeated submit or a retry after a lost answer starts one run.
+/// The store starts it and says so; closed before the answer, the dialog just goes.
 #[component]
 pub fn RunDialog(
     service: Service,
@@ -29,8 +29,9 @@ pub fn RunDialog(
             color: var(--pw-color-text-muted);
         }
     };
-    let session = expect_context::<Session>();
+    let store = expect_context::<ServicesStore>();
     let id = service.id;
+    let target = service.clone();
     let key = format!("run-{id}-{}", (js_sys::Math::random() * 1e15) as u64);
     let record_ids = RwSignal::new(String::new());
     let page_size = RwSignal::new(String::new());
@@ -62,25 +63,22 @@ pub fn RunDialog(
         };
         pending.set(true);
         error.set(None);
-        let client = session.client();
         let key = key.clone();
+        let target = target.clone();
         leptos::task::spawn_local(async move {
-            let result = api::start_run(
-                &client,
-                id,
-                &RunRequest {
-                    record_ids: ids,
-                    page_size: size,
-                },
-                &key,
-            )
-            .await;
-            pending.set(false);
+            let request = RunRequest {
+                record_ids: ids,
+                page_size: size,
+            };
+            let result = store.start_run(target, request, key).await;
+            // The dialog may have been closed meanwhile: its signals are gone then.
+            pending.try_set(false);
             match result {
-                Ok(run) => on_started.run(run),
+                Ok(run) => {
+                    on_started.try_run(run);
+                }
                 Err(e) => {
-                    session.check(&e);
-                    error.set(Some(format!(
+                    error.try_set(Some(format!(
                         "The run did not start: {e} Check and try again."
                     )));
                 }

@@ -1,5 +1,6 @@
-use crate::api;
-use crate::session::Session;
+use crate::api::LOG_PAGE;
+use crate::format::timestamp;
+use crate::store::ServicesStore;
 use leptos::prelude::*;
 use services_model::{LogLevel, LogLine, RunStatus};
 use std::time::Duration;
@@ -74,43 +75,60 @@ pub fn RunLog(
             color: var(--pw-color-accent-text);
         }
     };
-    let session = expect_context::<Session>();
+    let store = expect_context::<ServicesStore>();
     let lines = RwSignal::new(Vec::<LogLine>::new());
     let status = RwSignal::new(None::<RunStatus>);
     let live = RwSignal::new(true);
     let auto_refresh = RwSignal::new(true);
     let error = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
+    let loading = StoredValue::new(false);
+    // Reads every line after the last one shown, page by page; after the component is gone
+    // (another run chosen, the page left) it only stops.
     let fetch = move || {
-        if loading.get_untracked() {
+        if loading.get_value() {
             return;
         }
-        loading.set(true);
-        let client = session.client();
-        let after = lines.with_untracked(|l| l.last().map_or(0, |l| l.seq));
+        loading.set_value(true);
+        let mut after = lines.with_untracked(|l| l.last().map_or(0, |l| l.seq));
         leptos::task::spawn_local(async move {
-            match api::run_log(&client, run_id, after).await {
-                Ok(page) => {
-                    error.set(None);
-                    status.set(Some(page.status));
-                    if live.get_untracked() && !page.live {
-                        if let Some(done) = on_finished {
-                            done.run(());
+            loop {
+                let result = store.run_log(run_id, after).await;
+                let Some(was_live) = live.try_get_untracked() else {
+                    return;
+                };
+                match result {
+                    Ok(page) => {
+                        error.maybe_update(|e| e.take().is_some());
+                        status.maybe_update(|s| s.replace(page.status) != Some(page.status));
+                        if was_live && !page.live {
+                            if let Some(done) = on_finished {
+                                done.try_run(());
+                            }
+                        }
+                        live.maybe_update(|l| std::mem::replace(l, page.live) != page.live);
+                        let full = page.items.len() >= LOG_PAGE;
+                        after = page.next_after;
+                        if !page.items.is_empty() {
+                            lines.update(|l| l.extend(page.items));
+                        }
+                        if !full {
+                            break;
                         }
                     }
-                    live.set(page.live);
-                    if !page.items.is_empty() {
-                        lines.update(|l| l.extend(page.items));
+                    Err(e) => {
+                        let message =
+                            format!("The log could not be refreshed: {e} It will try again.");
+                        // The same message again is not news: leave the alert as it is.
+                        error.maybe_update(|old| {
+                            let changed = old.as_deref() != Some(message.as_str());
+                            *old = Some(message);
+                            changed
+                        });
+                        break;
                     }
                 }
-                Err(e) => {
-                    session.check(&e);
-                    error.set(Some(format!(
-                        "The log could not be refreshed: {e} It will try again."
-                    )));
-                }
             }
-            loading.set(false);
+            loading.try_set_value(false);
         });
     };
     fetch();
@@ -124,18 +142,20 @@ pub fn RunLog(
     ) {
         on_cleanup(move || handle.clear());
     }
-    let state_text = move || match (status.get(), live.get(), auto_refresh.get()) {
-        (None, _, _) => "Loading the log…".to_string(),
-        (Some(s), true, true) => format!(
-            "The run is {}: auto-refresh is on, every 5 seconds.",
-            s.as_str()
-        ),
-        (Some(s), true, false) => format!("The run is {}: auto-refresh is paused.", s.as_str()),
-        (Some(s), false, _) => format!(
-            "The run finished: {}.",
-            if s == RunStatus::Ok { "ok" } else { s.as_str() }
-        ),
-    };
+    let state_text = Memo::new(
+        move |_| match (status.get(), live.get(), auto_refresh.get()) {
+            (None, _, _) => "Loading the log…".to_string(),
+            (Some(s), true, true) => format!(
+                "The run is {}: auto-refresh is on, every 5 seconds.",
+                s.as_str()
+            ),
+            (Some(s), true, false) => format!("The run is {}: auto-refresh is paused.", s.as_str()),
+            (Some(s), false, _) => format!(
+                "The run finished: {}.",
+                if s == RunStatus::Ok { "ok" } else { s.as_str() }
+            ),
+        },
+    );
     view! { class = styler_class,
         <section aria-labelledby=format!("run-log-{run_id}")>
             <div class="head">
@@ -157,7 +177,9 @@ pub fn RunLog(
                 </Show>
             </div>
             <p class="state" role="status">{state_text}</p>
-            {move || error.get().map(|e| view! { class = styler_class, <p class="state" role="alert">{e}</p> })}
+            <Show when=move || error.with(Option::is_some)>
+                <p class="state" role="alert">{move || error.get().unwrap_or_default()}</p>
+            </Show>
             <ol>
                 <For
                     each=move || lines.get()
@@ -166,7 +188,7 @@ pub fn RunLog(
                         let is_error = l.level == LogLevel::Error;
                         view! { class = styler_class,
                             <li class:error=is_error>
-                                <span class="at">{l.at.replace('T', " ").replace('Z', "")}</span>
+                                <span class="at">{timestamp(&l.at)}</span>
                                 {l.message}
                             </li>
                         }

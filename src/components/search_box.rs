@@ -1,14 +1,16 @@
-use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 use stylers::style;
 
 /// The search field, in a search landmark. Filters as you type (the list runs the query
-/// locally); `Esc` clears; `/` focuses it from anywhere on the page.
+/// locally); `Esc` clears; `/` focuses it (see [`crate::shortcuts`]).
 #[component]
 pub fn SearchBox(
     #[prop(into)] value: Signal<String>,
     #[prop(into)] on_input: Callback<String>,
+    /// Focus left the field.
+    #[prop(optional, into)]
+    on_done: Option<Callback<()>>,
 ) -> impl IntoView {
     let styler_class = style! {
         div {
@@ -48,27 +50,17 @@ pub fn SearchBox(
         }
     };
     let input = NodeRef::<html::Input>::new();
-    let handle = window_event_listener(ev::keydown, move |ev| {
-        if ev.key() != "/"
-            || ev.ctrl_key()
-            || ev.meta_key()
-            || ev.alt_key()
-            || ev.default_prevented()
-        {
-            return;
+    // `/` focuses the search: through the app's shortcuts (which can be turned off, and listen
+    // only inside the app when it is embedded), or anywhere on a page without them.
+    let focus_search = move |ev: &web_sys::KeyboardEvent| {
+        if let Some(input) = input.get_untracked() {
+            ev.prevent_default();
+            let _ = input.focus();
         }
-        let typing = document().active_element().is_some_and(|el| {
-            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || el.has_attribute("contenteditable")
-        });
-        if !typing {
-            if let Some(input) = input.get_untracked() {
-                ev.prevent_default();
-                let _ = input.focus();
-            }
-        }
-    });
-    on_cleanup(move || handle.remove());
+    };
+    let shortcuts = use_context::<crate::shortcuts::Shortcuts>()
+        .unwrap_or_else(|| crate::shortcuts::Shortcuts::new(None, true));
+    shortcuts.on_key("/", focus_search);
 
     view! { class = styler_class,
         <div role="search" aria-label="Services">
@@ -81,9 +73,14 @@ pub fn SearchBox(
                     placeholder="ID, type or name"
                     autocomplete="off"
                     spellcheck="false"
-                    aria-keyshortcuts="/"
+                    aria-keyshortcuts=move || shortcuts.enabled.get().then_some("/")
                     prop:value=move || value.get()
                     on:input:target=move |ev| on_input.run(ev.target().value())
+                    on:blur=move |_| {
+                        if let Some(done) = on_done {
+                            done.run(());
+                        }
+                    }
                     on:keydown=move |ev| {
                         if ev.key() == "Escape" && !value.with_untracked(String::is_empty) {
                             ev.prevent_default();
@@ -91,7 +88,9 @@ pub fn SearchBox(
                         }
                     }
                 />
-                <kbd aria-hidden="true">"/"</kbd>
+                <Show when=move || shortcuts.enabled.get()>
+                    <kbd aria-hidden="true">"/"</kbd>
+                </Show>
             </span>
         </div>
     }

@@ -1,7 +1,8 @@
 use super::actions_menu::MenuAction;
-use super::service_row::{RowLayout, ServiceRow};
+use super::service_row::{RowEvents, RowLayout, ServiceRow};
+use crate::store::RowHandle;
 use leptos::prelude::*;
-use services_model::{ListQuery, ServiceSummary, Sort, SortDirection, SortKey};
+use services_model::{ListQuery, Sort, SortDirection, SortKey};
 use stylers::style;
 
 const SORTS: [(&str, SortKey, SortDirection); 8] = [
@@ -34,7 +35,9 @@ const SORTS: [(&str, SortKey, SortDirection); 8] = [
 /// The services as cards (narrow screens), with a "Sort by" choice in place of table headers.
 #[component]
 pub fn ServiceCards(
-    #[prop(into)] items: Signal<Vec<ServiceSummary>>,
+    /// The rows of the page, in order; keyed by id, so a row stays put while it changes.
+    #[prop(into)]
+    rows: Signal<Vec<RowHandle>>,
     #[prop(into)] query: Signal<ListQuery>,
     #[prop(into)] on_query: Callback<ListQuery>,
     #[prop(into)] terms: Signal<Vec<String>>,
@@ -42,6 +45,7 @@ pub fn ServiceCards(
     #[prop(into)] on_open: Callback<u64>,
     #[prop(into)] caption: Signal<String>,
 ) -> impl IntoView {
+    let events = RowEvents { on_open };
     let styler_class = style! {
         label {
             display: flex;
@@ -87,12 +91,18 @@ pub fn ServiceCards(
                     .collect_view()}
             </select>
         </label>
-        <ul aria-label=caption>
+        <ul
+            aria-label=caption
+            on:click=move |ev| events.click(ev)
+            on:keydown=RowEvents::keydown
+            on:focusout=move |ev| RowEvents::left(ev.target(), ev.related_target())
+            on:mouseout=move |ev| RowEvents::left(ev.target(), ev.related_target())
+        >
             <For
-                each=move || items.get()
-                key=|s| (s.service.id, s.service.updated_at.clone(), s.service.name.clone(), s.service.status)
-                children=move |summary| {
-                    view! { <ServiceRow summary=summary layout=RowLayout::Card terms=terms on_action=on_action on_open=on_open/> }
+                each=move || rows.get()
+                key=|row| row.id
+                children=move |row| {
+                    view! { <ServiceRow row=row layout=RowLayout::Card terms=terms on_action=on_action/> }
                 }
             />
         </ul>

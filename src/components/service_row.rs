@@ -1,7 +1,8 @@
 use super::actions_menu::{ActionsMenu, MenuAction};
-use super::highlight::Highlight;
+use super::highlight::{escape_into, marked_html};
+use crate::store::RowHandle;
 use leptos::prelude::*;
-use services_model::{ServiceSummary, ServiceType, Status};
+use services_model::{Endpoint, Service, ServiceType, Status, Trigger};
 use stylers::style;
 use wasm_bindgen::JsCast;
 
@@ -17,9 +18,14 @@ pub fn service_href(id: u64) -> String {
     format!("/services/{id}")
 }
 
+// Most of a row is decoration and text. Its cells are written as HTML (every value escaped) and
+// set in one step each, rather than built node by node: typing replaces most of a page of rows
+// at once, and this keeps creating a row cheap. The cells that change follow the row's signal
+// (the source and flow can't change: the API refuses). `scope` is the component's stylers
+// class, so the scoped CSS applies inside.
+
 /// A small square with the system's initials, coloured from its name (decoration only).
-/// `scope` is the component's stylers class, so the badge's scoped CSS applies.
-fn badge(system: &str, scope: &'static str) -> impl IntoView {
+fn badge_html(system: &str, scope: &str) -> String {
     let initials: String = system
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter_map(|w| w.chars().next())
@@ -30,28 +36,101 @@ fn badge(system: &str, scope: &'static str) -> impl IntoView {
         .bytes()
         .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into()))
         % 8;
-    view! { <span class=format!("badge shade-{shade} {scope}") aria-hidden="true">{initials}</span> }
+    format!(
+        r#"<span class="badge shade-{shade} {scope}" aria-hidden="true">{}</span>"#,
+        escape(&initials)
+    )
+}
+
+/// The source system with its badge.
+fn source_html(system: &str, scope: &str) -> String {
+    format!("{}{}", badge_html(system, scope), escape(system))
+}
+
+/// "Shopify orders → NetSuite orders", with a badge per system (the arrow reads as "to").
+fn flow_html(source: &Endpoint, destination: &Endpoint, scope: &str) -> String {
+    format!(
+        r#"{}{} {}<span aria-hidden="true" class="{scope}">→</span><span class="visually-hidden {scope}">to</span>{}{} {}"#,
+        badge_html(&source.system, scope),
+        escape(&source.system),
+        escape(&source.entity),
+        badge_html(&destination.system, scope),
+        escape(&destination.system),
+        escape(&destination.entity),
+    )
 }
 
 /// A bell icon, struck through when alerts are off (decoration: the text says On or Off).
-fn bell(on: bool, scope: &'static str) -> impl IntoView {
-    view! {
-        <svg class=format!("bell {scope}") viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
-            <path d="M8 1.5a4 4 0 0 0-4 4v3L2.5 11h11L12 8.5v-3a4 4 0 0 0-4-4zM6.5 12.5a1.5 1.5 0 0 0 3 0" fill="none" stroke="currentColor" stroke-width="1.4"/>
-            {(!on).then(|| view! { <path d="M2 2l12 12" stroke="currentColor" stroke-width="1.6"/> })}
-        </svg>
+fn bell_html(on: bool, scope: &str) -> String {
+    let strike = if on {
+        ""
+    } else {
+        r#"<path d="M2 2l12 12" stroke="currentColor" stroke-width="1.6"></path>"#
+    };
+    format!(
+        r#"<svg class="bell {scope}" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><path d="M8 1.5a4 4 0 0 0-4 4v3L2.5 11h11L12 8.5v-3a4 4 0 0 0-4-4zM6.5 12.5a1.5 1.5 0 0 0 3 0" fill="none" stroke="currentColor" stroke-width="1.4"></path>{strike}</svg>"#
+    )
+}
+
+/// The status as text and icon (never colour alone).
+fn status_html(status: Status, scope: &str) -> String {
+    let (icon, word, state) = match status {
+        Status::Active => ("●", "Active", "active"),
+        Status::Inactive => ("○", "Inactive", "inactive"),
+    };
+    format!(
+        r#"<span class="status {state} {scope}"><span aria-hidden="true" class="{scope}">{icon}</span>{word}</span>"#
+    )
+}
+
+/// The schedule in words; a cron schedule is focusable, with the expression in a tooltip that
+/// shows on hover and focus, `Esc` hides ([`RowEvents`]), and screen readers get as its
+/// description.
+fn schedule_html(id: u64, trigger: &Trigger, scope: &str) -> String {
+    let words = escape(&crate::format::schedule(trigger));
+    match trigger.cron() {
+        Some(cron) => format!(
+            r#"<span class="schedule {scope}" tabindex="0" aria-describedby="cron-{id}">{words}<span class="cron {scope}" id="cron-{id}" role="tooltip">Cron (UTC): {}</span></span>"#,
+            escape(cron)
+        ),
+        None => format!("<span>{words}</span>"),
     }
 }
 
-/// One service, as a table row or a card. A click anywhere on it (outside its own controls)
-/// opens the service; keyboard users use the name link. No interactive element nests another.
+/// Alerts on or off, linking to the service's alert settings.
+fn alerts_html(service: &Service, scope: &str) -> String {
+    let (text, state) = if service.alerts_enabled {
+        ("On", "on")
+    } else {
+        ("Off", "off")
+    };
+    format!(
+        r#"<a class="alerts {scope}" href="{}" aria-label="Alerts {state}: alert settings for {}">{}{text}</a>"#,
+        escape(&crate::config::href(&format!(
+            "{}?tab=alerts",
+            service_href(service.id)
+        ))),
+        escape(&service.name),
+        bell_html(service.alerts_enabled, scope),
+    )
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
+/// One service, as a table row or a card. Each changing field reads the row's signal, so a
+/// change to the service updates the row in place (focus and any open menu stay). Clicks on the
+/// row, the Copy button and the schedule's `Esc` are handled once for the whole list
+/// ([`RowEvents`]), which keeps a row cheap to create. No interactive element nests another.
 #[component]
 pub fn ServiceRow(
-    summary: ServiceSummary,
+    row: RowHandle,
     layout: RowLayout,
     #[prop(into)] terms: Signal<Vec<String>>,
     #[prop(into)] on_action: Callback<(MenuAction, u64)>,
-    #[prop(into)] on_open: Callback<u64>,
 ) -> impl IntoView {
     let styler_class = style! {
         tr {
@@ -194,24 +273,28 @@ pub fn ServiceRow(
             cursor: help;
         }
         span.cron {
+            display: none;
             position: absolute;
             left: 0;
             top: calc(100% + 4px);
             z-index: 5;
-            white-space: nowrap;
+            width: max-content;
+            max-width: min(18rem, 80vw);
             padding: var(--pw-space-1) var(--pw-space-2);
             border-radius: 4px;
             background: var(--pw-color-text);
             color: var(--pw-color-bg);
             font-family: monospace;
             font-size: var(--pw-font-size-small);
-            visibility: hidden;
         }
         span.schedule:hover span.cron {
-            visibility: visible;
+            display: block;
         }
         span.schedule:focus span.cron {
-            visibility: visible;
+            display: block;
+        }
+        span.dismissed span.cron {
+            display: none;
         }
         a.alerts {
             color: var(--pw-color-text);
@@ -227,143 +310,177 @@ pub fn ServiceRow(
             text-align: right;
         }
     };
-    let s = summary.service;
-    let id = s.id;
-    let status_word = match s.status {
-        Status::Active => "Active",
-        Status::Inactive => "Inactive",
-    };
-    let status_icon = match s.status {
-        Status::Active => "●",
-        Status::Inactive => "○",
-    };
-    let is_active = s.status == Status::Active;
-    let type_word = match s.service_type {
-        ServiceType::Standard => "Standard",
-        ServiceType::Sweeper => "Sweeper",
-    };
-    let schedule = s.trigger.describe();
-    let cron = s.trigger.cron().map(str::to_string);
-    let alerts_text = if s.alerts_enabled { "On" } else { "Off" };
-    let alerts_label = format!(
-        "Alerts {}: alert settings for {}",
-        alerts_text.to_lowercase(),
-        s.name
-    );
-    let copied = RwSignal::new(false);
-    let id_text = id.to_string();
-    let copy = move |_| {
-        let text = id.to_string();
-        let clipboard = window().navigator().clipboard();
-        leptos::task::spawn_local(async move {
-            let ok = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text))
-                .await
-                .is_ok();
-            copied.set(ok);
-        });
-    };
-    let open_unless_control = move |ev: leptos::ev::MouseEvent| {
-        let on_control = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| {
-                el.closest("a, button, input, select, [role=menu], [tabindex]")
-                    .ok()
-                    .flatten()
-            })
-            .is_some();
-        if !on_control {
-            on_open.run(id);
+    let id = row.id;
+    let summary = row.summary;
+    let read = {
+        let summary = summary.clone();
+        move |f: fn(&Service) -> String| {
+            let summary = summary.clone();
+            Signal::derive(move || summary.with(|s| f(&s.service)))
         }
     };
-
+    let name = read(|s| s.name.clone());
+    let type_word = read(|s| match s.service_type {
+        ServiceType::Standard => "Standard".into(),
+        ServiceType::Sweeper => "Sweeper".into(),
+    });
+    let (source, destination) =
+        summary.with_untracked(|s| (s.service.source.clone(), s.service.destination.clone()));
+    let service = {
+        let summary = summary.clone();
+        Signal::derive(move || summary.with(|s| s.service.clone()))
+    };
     let rows = expect_context::<crate::state::RowContext>();
     let highlighted = move || rows.highlight.get() == Some(id);
-    let link_ref = NodeRef::<leptos::html::A>::new();
-    Effect::new(move |_| {
-        if let Some(link) = link_ref.get() {
-            if rows.highlight.get_untracked() == Some(id) {
-                let _ = link.focus();
-            }
-        }
+
+    // The three searched texts, marked in one memo: the cells change only when their marks do.
+    let marks = Memo::new(move |_| {
+        terms.with(|terms| {
+            (
+                marked_html(&id.to_string(), terms),
+                type_word.with(|t| marked_html(t, terms)),
+                name.with(|n| marked_html(n, terms)),
+            )
+        })
     });
-    let name_link = {
-        let name = s.name.clone();
-        view! { class = styler_class, <a class="name" href=crate::config::href(&service_href(id)) node_ref=link_ref><Highlight text=name terms=terms/></a> }
+    let id_html = move || marks.with(|m| m.0.clone());
+    let type_html = move || marks.with(|m| m.1.clone());
+    let name_link = view! { class = styler_class,
+        <a class="name" href=crate::config::href(&service_href(id)) inner_html=move || marks.with(|m| m.2.clone())></a>
     };
-    let id_cell = {
-        let id_text = id_text.clone();
-        view! { class = styler_class,
-            <span class="id-cell">
-                <span class="id"><Highlight text=id_text terms=terms/></span>
-                <button type="button" class="copy" aria-label=format!("Copy ID {id}") on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
-            </span>
-        }
-    };
-    let status_cell = view! { class = styler_class,
-        <span class="status" class:active=is_active class:inactive=!is_active>
-            <span aria-hidden="true">{status_icon}</span>{status_word}
+    let id_cell = view! { class = styler_class,
+        <span class="id-cell">
+            <span class="id" inner_html=id_html></span>
+            <button type="button" class="copy" data-copy=id aria-label=format!("Copy ID {id}")>"Copy"</button>
         </span>
+    };
+    let status_cell = {
+        let summary = summary.clone();
+        move || summary.with(|s| status_html(s.service.status, styler_class))
     };
     let flow = view! { class = styler_class,
-        <span class="flow">
-            {badge(&s.source.system, styler_class)}
-            {format!("{} {}", s.source.system, s.source.entity)}
-            <span aria-hidden="true">"→"</span>
-            <span class="visually-hidden">"to"</span>
-            {badge(&s.destination.system, styler_class)}
-            {format!("{} {}", s.destination.system, s.destination.entity)}
-        </span>
+        <span class="flow" inner_html=flow_html(&source, &destination, styler_class)></span>
     };
-    let schedule_cell = match cron {
-        Some(cron) => view! { class = styler_class,
-            <span class="schedule" tabindex="0">{schedule}<span class="cron">{format!("Cron (UTC): {cron}")}</span></span>
-        }
-        .into_any(),
-        None => view! { <span>{schedule}</span> }.into_any(),
+    let source_cell = source_html(&source.system, styler_class);
+    let schedule_cell = {
+        let summary = summary.clone();
+        move || summary.with(|s| schedule_html(id, &s.service.trigger, styler_class))
     };
-    let alerts = view! { class = styler_class,
-        <a class="alerts" href=crate::config::href(&format!("{}?tab=alerts", service_href(id))) aria-label=alerts_label>
-            {bell(s.alerts_enabled, styler_class)}
-            {alerts_text}
-        </a>
+    let alerts = {
+        let summary = summary.clone();
+        move || summary.with(|s| alerts_html(&s.service, styler_class))
     };
-    let menu = view! { <ActionsMenu service=s.clone() on_action=on_action/> };
+    let menu = view! { <ActionsMenu service=service on_action=on_action/> };
 
     match layout {
         RowLayout::Table => view! { class = styler_class,
-            <tr on:click=open_unless_control class:highlighted=highlighted>
-                <td><span class="flow">{badge(&s.source.system, styler_class)}{s.source.system.clone()}</span></td>
+            <tr data-row-id=id class:highlighted=highlighted>
+                <td><span class="flow" inner_html=source_cell></span></td>
                 <td>{id_cell}</td>
-                <td>{status_cell}</td>
-                <td><Highlight text=type_word terms=terms/></td>
+                <td inner_html=status_cell></td>
+                <td inner_html=type_html></td>
                 <td>{name_link}</td>
                 <td>{flow}</td>
-                <td>{schedule_cell}</td>
-                <td>{alerts}</td>
+                <td inner_html=schedule_cell></td>
+                <td inner_html=alerts></td>
                 <td class="actions">{menu}</td>
             </tr>
         }
         .into_any(),
         RowLayout::Card => view! { class = styler_class,
-            <li class="card" on:click=open_unless_control class:highlighted=highlighted>
+            <li class="card" data-row-id=id class:highlighted=highlighted>
                 <div class="card-head">
-                    <p class="source">{badge(&s.source.system, styler_class)}{s.source.system.clone()}</p>
+                    <p class="source" inner_html=source_cell></p>
                     {menu}
                 </div>
                 <h3>{name_link}</h3>
                 <dl>
                     <dt>"ID"</dt><dd>{id_cell}</dd>
-                    <dt>"Status"</dt><dd>{status_cell}</dd>
-                    <dt>"Type"</dt><dd><Highlight text=type_word terms=terms/></dd>
+                    <dt>"Status"</dt><dd inner_html=status_cell></dd>
+                    <dt>"Type"</dt><dd inner_html=type_html></dd>
                     <dt>"Flow"</dt><dd>{flow}</dd>
-                    <dt>"Schedule"</dt><dd>{schedule_cell}</dd>
-                    <dt>"Alerts"</dt><dd>{alerts}</dd>
+                    <dt>"Schedule"</dt><dd inner_html=schedule_cell></dd>
+                    <dt>"Alerts"</dt><dd inner_html=alerts></dd>
                 </dl>
             </li>
         }
         .into_any(),
     }
+}
+
+/// What the rows of a list (table body or card list) do, handled once for all of them: a click
+/// anywhere on a row but its controls opens the service; Copy copies the ID; `Esc` hides a
+/// schedule's cron tooltip until the pointer or focus leaves it.
+#[derive(Clone, Copy)]
+pub struct RowEvents {
+    pub on_open: Callback<u64>,
+}
+
+impl RowEvents {
+    pub fn click(&self, ev: leptos::ev::MouseEvent) {
+        let Some(target) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        if let Some(copy) = target.closest("button[data-copy]").ok().flatten() {
+            copy_id(copy);
+            return;
+        }
+        let on_control = target
+            .closest("a, button, input, select, [role=menu], [tabindex]")
+            .ok()
+            .flatten()
+            .is_some();
+        let row = target
+            .closest("[data-row-id]")
+            .ok()
+            .flatten()
+            .and_then(|r| r.get_attribute("data-row-id"))
+            .and_then(|id| id.parse::<u64>().ok());
+        if let (false, Some(id)) = (on_control, row) {
+            self.on_open.run(id);
+        }
+    }
+
+    pub fn keydown(ev: leptos::ev::KeyboardEvent) {
+        if ev.key() == "Escape" {
+            if let Some(schedule) = schedule_of(ev.target()) {
+                let _ = schedule.class_list().add_1("dismissed");
+            }
+        }
+    }
+
+    /// Focus or the pointer left a schedule: its tooltip shows again next time.
+    pub fn left(target: Option<web_sys::EventTarget>, to: Option<web_sys::EventTarget>) {
+        if let Some(schedule) = schedule_of(target) {
+            let to = to.and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            if !schedule.contains(to.as_ref()) {
+                let _ = schedule.class_list().remove_1("dismissed");
+            }
+        }
+    }
+}
+
+fn schedule_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("span.schedule").ok().flatten())
+}
+
+/// Copies the button's ID to the clipboard and says so on the button.
+fn copy_id(button: web_sys::Element) {
+    let Some(text) = button.get_attribute("data-copy") else {
+        return;
+    };
+    let clipboard = window().navigator().clipboard();
+    leptos::task::spawn_local(async move {
+        let ok = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text))
+            .await
+            .is_ok();
+        if ok && button.is_connected() {
+            button.set_text_content(Some("Copied"));
+        }
+    });
 }

@@ -1,13 +1,16 @@
 use super::actions_menu::MenuAction;
-use super::service_row::{RowLayout, ServiceRow};
+use super::service_row::{RowEvents, RowLayout, ServiceRow};
+use crate::store::RowHandle;
 use leptos::prelude::*;
-use services_model::{ListQuery, ServiceSummary, SortDirection, SortKey};
+use services_model::{ListQuery, SortDirection, SortKey};
 use stylers::style;
 
 /// The services as a table (900 px and wider), with sortable headers carrying `aria-sort`.
 #[component]
 pub fn ServiceTable(
-    #[prop(into)] items: Signal<Vec<ServiceSummary>>,
+    /// The rows of the page, in order; keyed by id, so a row stays put while it changes.
+    #[prop(into)]
+    rows: Signal<Vec<RowHandle>>,
     #[prop(into)] query: Signal<ListQuery>,
     #[prop(into)] on_query: Callback<ListQuery>,
     #[prop(into)] terms: Signal<Vec<String>>,
@@ -15,6 +18,7 @@ pub fn ServiceTable(
     #[prop(into)] on_open: Callback<u64>,
     #[prop(into)] caption: Signal<String>,
 ) -> impl IntoView {
+    let events = RowEvents { on_open };
     let styler_class = style! {
         table {
             width: 100%;
@@ -85,13 +89,18 @@ pub fn ServiceTable(
                     <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                 </tr>
             </thead>
-            <tbody>
+            <tbody
+                on:click=move |ev| events.click(ev)
+                on:keydown=RowEvents::keydown
+                on:focusout=move |ev| RowEvents::left(ev.target(), ev.related_target())
+                on:mouseout=move |ev| RowEvents::left(ev.target(), ev.related_target())
+            >
                 <For
-                    each=move || items.get()
-                    key=|s| (s.service.id, s.service.updated_at.clone(), s.service.name.clone(), s.service.status)
-                    children=move |summary| {
-                        view! { <ServiceRow summary=summary layout=RowLayout::Table terms=terms on_action=on_action on_open=on_open/> }
-                    }
+                    each=move || rows.get()
+                key=|row| row.id
+                children=move |row| {
+                    view! { <ServiceRow row=row layout=RowLayout::Table terms=terms on_action=on_action/> }
+                }
                 />
             </tbody>
         </table>

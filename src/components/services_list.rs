@@ -5,40 +5,45 @@ use super::pagination::Pagination;
 use super::search_box::SearchBox;
 use super::service_cards::ServiceCards;
 use super::service_table::ServiceTable;
+use crate::announce::Announcer;
 use crate::media::use_media_query;
+use crate::state::RowContext;
+use crate::store::{ListView, RowHandle, ServicesStore};
 use leptos::prelude::*;
-use services_model::{ListQuery, Service, ServiceSummary};
-use std::collections::HashMap;
+use services_model::ListQuery;
 use stylers::style;
 
-/// One page of the narrowed, sorted list.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct PageView {
-    items: Vec<ServiceSummary>,
-    /// Services that match, over all pages.
-    total: usize,
-    page_count: u32,
+/// What the list area shows: decided by the load state only, so typing, sorting, paging and
+/// changes to rows never rebuild it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Body {
+    Skeleton,
+    /// The first load failed: the error above says so.
+    Nothing,
+    EmptyGroup,
+    Rows,
 }
 
-/// A group's services with search, filters, sort and pages, run locally with the `model`
-/// crate's query logic. Knows nothing of the URL or the API: the page passes the data and the
-/// view in, and gets view changes and actions out. Needs a `RowContext` in context.
+/// A group's services with search, filters, sort and pages, from the [`ServicesStore`] (which
+/// must be in context, with a [`RowContext`]). Knows nothing of the URL: the page passes the
+/// group and the view in, and gets view changes and actions out.
 #[component]
 pub fn ServicesList(
-    /// The group's services; `None` until they first load.
-    #[prop(into)]
-    services: Signal<Option<Vec<ServiceSummary>>>,
-    /// The last load's error, shown above whatever data is already here.
-    #[prop(into)]
-    error: Signal<Option<String>>,
-    #[prop(into)] on_retry: Callback<()>,
+    #[prop(into)] group: Signal<Option<u64>>,
     #[prop(into)] query: Signal<ListQuery>,
-    /// A new view; `true` when it should replace the current history entry (search typing).
+    /// A new view; `true` when it should replace the current history entry.
     #[prop(into)]
     on_query: Callback<(ListQuery, bool)>,
+    /// The search as typed, key by key; without it, each key is a view replacing the entry.
+    #[prop(optional, into)]
+    on_search: Option<Callback<String>>,
+    /// Focus left the search: what was typed is final for now.
+    #[prop(optional, into)]
+    on_search_done: Option<Callback<()>>,
     #[prop(into)] group_name: Signal<String>,
     #[prop(into)] on_action: Callback<(MenuAction, u64)>,
     #[prop(into)] on_open: Callback<u64>,
+    #[prop(into)] on_retry: Callback<()>,
 ) -> impl IntoView {
     let styler_class = style! {
         div.toolbar {
@@ -84,49 +89,27 @@ pub fn ServicesList(
             margin-bottom: var(--pw-space-3);
         }
     };
+    let store = expect_context::<ServicesStore>();
+    let rows_context = expect_context::<RowContext>();
+    let announcer = use_context::<Announcer>();
     let wide = use_media_query("(min-width: 900px)");
-    let plain = Memo::new(move |_| {
-        services.with(|s| {
-            s.as_ref()
-                .map(|list| {
-                    list.iter()
-                        .map(|x| x.service.clone())
-                        .collect::<Vec<Service>>()
-                })
-                .unwrap_or_default()
+    let view = ListView::new(store, group, query);
+    let (meta, page) = (view.meta, view.page);
+    let error = Memo::new(move |_| meta.with(|m| m.error.clone()));
+    let body = Memo::new(move |_| {
+        meta.with(|m| match (m.loaded, m.size) {
+            (false, _) if m.error.is_some() => Body::Nothing,
+            (false, _) => Body::Skeleton,
+            (true, 0) => Body::EmptyGroup,
+            (true, _) => Body::Rows,
         })
     });
-    let terms = Memo::new(move |_| query.with(ListQuery::search_terms));
-    let facets = Memo::new(move |_| query.with(|q| plain.with(|p| q.facets(p))));
-    let page = Memo::new(move |_| {
-        query.with(|q| {
-            services.with(|all| {
-                let Some(all) = all else {
-                    return PageView::default();
-                };
-                let by_id: HashMap<u64, &ServiceSummary> =
-                    all.iter().map(|s| (s.service.id, s)).collect();
-                plain.with(|p| {
-                    let found = q.page_of(p);
-                    PageView {
-                        items: found
-                            .items
-                            .iter()
-                            .filter_map(|s| by_id.get(&s.id).map(|x| (*x).clone()))
-                            .collect(),
-                        total: found.total,
-                        page_count: found.page_count,
-                    }
-                })
-            })
-        })
-    });
-    let group_size = move || services.with(|s| s.as_ref().map(Vec::len));
     let narrowed = move || query.with(|q| !q.search.trim().is_empty() || q.has_filters());
-    let status_text = move || match group_size() {
-        None if error.with(Option::is_some) => "Services could not be loaded.".to_string(),
-        None => "Loading services…".to_string(),
-        Some(all) => {
+    let count_text = Memo::new(move |_| match body.get() {
+        Body::Nothing => "Services could not be loaded.".to_string(),
+        Body::Skeleton => "Loading services…".to_string(),
+        _ => {
+            let all = meta.with(|m| m.size);
             let shown = page.with(|p| p.total);
             let noun = if all == 1 { "service" } else { "services" };
             if narrowed() {
@@ -135,74 +118,110 @@ pub fn ServicesList(
                 format!("{all} {noun}")
             }
         }
-    };
+    });
+    // Screen readers hear the count once it settles, not at every keystroke.
+    if let Some(announcer) = announcer {
+        Effect::new(move |_| announcer.say_when_settled(count_text.get()));
+    }
     let caption = Signal::derive(move || format!("Services in {}", group_name.get()));
-    let items = Signal::derive(move || page.with(|p| p.items.clone()));
-    let set_query = Callback::new(move |q: ListQuery| on_query.run((q, false)));
+    let ids = Memo::new(move |_| page.with(|p| p.ids.clone()));
+    let rows = Signal::derive(move || {
+        ids.with(|ids| {
+            ids.iter()
+                .filter_map(|id| store.row(*id))
+                .collect::<Vec<RowHandle>>()
+        })
+    });
+    // A view the user asks for drops a pending "focus the new row".
+    let set_query = Callback::new(move |q: ListQuery| {
+        rows_context.focus_request.set(None);
+        on_query.run((q, false));
+    });
     let paged = move || page.with(|p| p.total > 25);
+    let no_matches = move || page.with(|p| p.total == 0);
 
-    let body = move || {
-        let Some(all) = group_size() else {
-            if error.with(Option::is_some) {
-                return ().into_any();
-            }
-            return view! { class = styler_class,
-                <div class="skeleton" aria-hidden="true">
-                    {(0..6).map(|_| view! { class = styler_class, <div class="bar"></div> }).collect_view()}
-                </div>
-            }
-            .into_any();
-        };
-        if all == 0 {
-            return view! { class = styler_class,
-                <div class="empty"><p>"No services in this group yet."</p></div>
-            }
-            .into_any();
-        }
-        if page.with(|p| p.total == 0) {
-            let what = query.with(|q| {
-                let search = q.search.trim();
-                match (search.is_empty(), q.has_filters()) {
-                    (false, true) => {
-                        format!("No services match “{search}” with the selected filters.")
-                    }
-                    (false, false) => format!("No services match “{search}”."),
-                    _ => "No services match the selected filters.".to_string(),
+    // Keep track of the rows on the page; give focus to a new row once, when it appears; and
+    // when the row that had focus is gone, to its neighbour.
+    Effect::new(move |_| {
+        let shown = ids.get();
+        rows_context.set_shown(shown.clone());
+        let wanted = rows_context.focus_request.get();
+        request_animation_frame(move || {
+            if let Some(id) = wanted.filter(|id| shown.contains(id)) {
+                if crate::focus::focus_selector(&format!("[data-row-id='{id}'] a.name")) {
+                    rows_context.focus_request.set(None);
+                    rows_context.note_focus(Some(id));
                 }
-            });
-            return view! { class = styler_class,
+            } else {
+                rows_context.restore_focus();
+            }
+        });
+    });
+
+    let list = move || {
+        match body.get() {
+        Body::Nothing => ().into_any(),
+        Body::Skeleton => view! { class = styler_class,
+            <div class="skeleton" aria-hidden="true">
+                {(0..6).map(|_| view! { class = styler_class, <div class="bar"></div> }).collect_view()}
+            </div>
+        }
+        .into_any(),
+        Body::EmptyGroup => view! { class = styler_class,
+            <div class="empty"><p>"No services in this group yet."</p></div>
+        }
+        .into_any(),
+        Body::Rows => view! { class = styler_class,
+            <div hidden=no_matches>
+                {move || if wide.get() {
+                    view! { <ServiceTable rows=rows query=query on_query=set_query terms=view.terms on_action=on_action on_open=on_open caption=caption/> }.into_any()
+                } else {
+                    view! { <ServiceCards rows=rows query=query on_query=set_query terms=view.terms on_action=on_action on_open=on_open caption=caption/> }.into_any()
+                }}
+            </div>
+            <Show when=no_matches>
                 <div class="empty">
-                    <p>{what}</p>
-                    <button type="button" class="clear" on:click=move |_| on_query.run((query.get_untracked().cleared(), false))>
+                    <p>{move || query.with(|q| {
+                        let search = q.search.trim();
+                        match (search.is_empty(), q.has_filters()) {
+                            (false, true) => format!("No services match “{search}” with the selected filters."),
+                            (false, false) => format!("No services match “{search}”."),
+                            _ => "No services match the selected filters.".to_string(),
+                        }
+                    })}</p>
+                    <button type="button" class="clear" on:click=move |_| set_query.run(query.get_untracked().cleared())>
                         "Clear search and filters"
                     </button>
                 </div>
-            }
-            .into_any();
-        }
-        let list = if wide.get() {
-            view! { <ServiceTable items=items query=query on_query=set_query terms=terms on_action=on_action on_open=on_open caption=caption/> }.into_any()
-        } else {
-            view! { <ServiceCards items=items query=query on_query=set_query terms=terms on_action=on_action on_open=on_open caption=caption/> }.into_any()
-        };
-        view! {
-            {list}
+            </Show>
             <Show when=paged>
                 <Pagination query=query page_count=Signal::derive(move || page.with(|p| p.page_count)) on_change=set_query/>
             </Show>
         }
-        .into_any()
+        .into_any(),
+    }
     };
 
     view! { class = styler_class,
         <div class="toolbar">
             <SearchBox
                 value=Signal::derive(move || query.with(|q| q.search.clone()))
-                on_input=move |text: String| on_query.run((query.get_untracked().with_search(&text), true))
+                on_done=move |_| {
+                    if let Some(done) = on_search_done {
+                        done.run(());
+                    }
+                }
+                on_input=move |text: String| {
+                    rows_context.focus_request.set(None);
+                    match on_search {
+                        Some(on_search) => on_search.run(text),
+                        None => on_query.run((query.get_untracked().with_search(&text), true)),
+                    }
+                }
             />
-            <FilterPanel query=query facets=facets on_change=set_query/>
+            <FilterPanel query=query facets=view.facets on_change=set_query/>
         </div>
-        <p class="count" role="status">{status_text}</p>
+        <p class="count">{count_text}</p>
         {move || {
             error
                 .get()
@@ -212,6 +231,6 @@ pub fn ServicesList(
                     }
                 })
         }}
-        {body}
+        {list}
     }
 }

@@ -1,19 +1,20 @@
 use super::remove_dialog::RemoveDialog;
 use super::status_dialog::StatusDialog;
 use super::toasts::Toasts;
-use crate::api::{self, ServicePatch};
-use crate::session::Session;
+use crate::store::ServicesStore;
 use leptos::prelude::*;
-use services_model::{validate_name, ServiceDetail, Status};
+use services_model::{validate_name, ServiceDetail, ServicePatch, Status};
 use stylers::style;
 
 /// Rename, status switch, notes and remove. Names are checked as the API checks them
 /// (1–120 characters, no control characters), and the API's own errors are shown as they come.
+/// Each field is the user's until they save it: saving one leaves the others' edits alone.
 #[component]
 pub fn SettingsTab(
-    #[prop(into)] detail: Signal<ServiceDetail>,
+    /// The service as the store holds it now.
+    #[prop(into)]
+    detail: Signal<Option<ServiceDetail>>,
     #[prop(into)] can_manage: Signal<bool>,
-    #[prop(into)] on_saved: Callback<ServiceDetail>,
     #[prop(into)] on_removed: Callback<()>,
 ) -> impl IntoView {
     let styler_class = style! {
@@ -57,11 +58,17 @@ pub fn SettingsTab(
             margin: 0 0 var(--pw-space-2) 0;
         }
     };
-    let session = expect_context::<Session>();
+    let store = expect_context::<ServicesStore>();
     let toasts = expect_context::<Toasts>();
-    let id = detail.with_untracked(|d| d.service.id);
-    let name = RwSignal::new(detail.with_untracked(|d| d.service.name.clone()));
-    let notes = RwSignal::new(detail.with_untracked(|d| d.notes.clone()));
+    let initial = detail.get_untracked();
+    let id = initial.as_ref().map_or(0, |d| d.service.id);
+    let name = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|d| d.service.name.clone())
+            .unwrap_or_default(),
+    );
+    let notes = RwSignal::new(initial.map(|d| d.notes).unwrap_or_default());
     let name_error = RwSignal::new(None::<String>);
     let notes_error = RwSignal::new(None::<String>);
     let status_error = RwSignal::new(None::<String>);
@@ -70,17 +77,14 @@ pub fn SettingsTab(
     let locked = move || !can_manage.get();
 
     let save = move |patch: ServicePatch, error: RwSignal<Option<String>>, done: &'static str| {
-        let client = session.client();
         leptos::task::spawn_local(async move {
-            match api::update_service(&client, id, &patch).await {
-                Ok(saved) => {
-                    error.set(None);
-                    on_saved.run(saved);
+            match store.update_service(id, patch).await {
+                Ok(_) => {
+                    error.try_set(None);
                     toasts.show(done, None);
                 }
                 Err(e) => {
-                    session.check(&e);
-                    error.set(Some(format!("Not saved: {e}")));
+                    error.try_set(Some(format!("Not saved: {e}")));
                 }
             }
         });
@@ -110,7 +114,13 @@ pub fn SettingsTab(
             "Notes saved.",
         )
     };
-    let is_active = move || detail.with(|d| d.service.status == Status::Active);
+    let is_active = move || {
+        detail.with(|d| {
+            d.as_ref()
+                .is_some_and(|d| d.service.status == Status::Active)
+        })
+    };
+    let service_now = move || detail.with_untracked(|d| d.as_ref().map(|d| d.service.clone()));
 
     view! { class = styler_class,
         <h2 class="visually-hidden">"Settings"</h2>
@@ -157,8 +167,7 @@ pub fn SettingsTab(
         </form>
         <h3>"Remove"</h3>
         <button type="button" class="button danger" disabled=locked on:click=move |_| removing.set(true)>"Remove service…"</button>
-        {move || confirming.get().then(|| {
-            let service = detail.with_untracked(|d| d.service.clone());
+        {move || confirming.get().then(service_now).flatten().map(|service| {
             let next = if service.status == Status::Active { Status::Inactive } else { Status::Active };
             view! {
                 <StatusDialog
@@ -171,9 +180,8 @@ pub fn SettingsTab(
                 />
             }
         })}
-        {move || removing.get().then(|| {
-            let service = detail.with_untracked(|d| d.service.clone());
-            view! { <RemoveDialog service=service on_close=move |_| removing.set(false) on_removed=move |_| on_removed.run(())/> }
+        {move || removing.get().then(service_now).flatten().map(|service| {
+            view! { <RemoveDialog service=service on_close=move |_| removing.set(false) on_removed=move |_| { on_removed.try_run(()); }/> }
         })}
     }
 }

@@ -1,32 +1,22 @@
 use super::run_log::{RunLog, POLL_EVERY};
-use crate::api;
-use crate::session::Session;
+use crate::format::{run_duration, timestamp};
+use crate::store::ServicesStore;
 use leptos::prelude::*;
-use services_model::{parse_rfc3339, Run};
+use services_model::Run;
+use std::collections::HashMap;
 use stylers::style;
 
-fn duration(run: &Run) -> String {
-    let parse = |t: &Option<String>| {
-        t.as_deref()
-            .and_then(parse_rfc3339)
-            .map(|t| t.unix_timestamp())
-    };
-    match (parse(&run.started_at), parse(&run.finished_at)) {
-        (Some(a), Some(b)) if b >= a => {
-            let s = b - a;
-            if s >= 60 {
-                format!("{}m {:02}s", s / 60, s % 60)
-            } else {
-                format!("{s}s")
-            }
-        }
-        (Some(_), None) => "running".into(),
-        _ => "—".into(),
-    }
+/// What the runs area shows; the table itself is built once and its rows update in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Runs {
+    Loading,
+    NoneMatch,
+    Table,
 }
 
 /// The runs of the last 24 hours with a search by run id, and the chosen run's log. Refreshes
-/// every 5 seconds while a run is queued or running.
+/// every 5 seconds while a run is queued or running; each run's row updates in place, so focus
+/// stays where it is.
 #[component]
 pub fn SummaryTab(
     service_id: u64,
@@ -84,21 +74,44 @@ pub fn SummaryTab(
             color: var(--pw-color-text-muted);
         }
     };
-    let session = expect_context::<Session>();
-    let runs = RwSignal::new(None::<Vec<Run>>);
+    let store = expect_context::<ServicesStore>();
+    // The runs in order (newest first), and a signal per run.
+    let order = RwSignal::new(None::<Vec<u64>>);
+    let runs = StoredValue::new_local(HashMap::<u64, ArcRwSignal<Run>>::new());
     let error = RwSignal::new(None::<String>);
     let search = RwSignal::new(String::new());
+    let take = move |list: Vec<Run>| {
+        runs.update_value(|by_id| {
+            let ids: Vec<u64> = list.iter().map(|r| r.id).collect();
+            by_id.retain(|id, _| ids.contains(id));
+            for run in list {
+                match by_id.get(&run.id) {
+                    Some(signal) if signal.with_untracked(|r| *r == run) => {}
+                    Some(signal) => signal.set(run),
+                    None => {
+                        by_id.insert(run.id, ArcRwSignal::new(run));
+                    }
+                }
+            }
+            if order.with_untracked(|o| o.as_ref() != Some(&ids)) {
+                order.set(Some(ids));
+            }
+        });
+    };
     let load = move || {
-        let client = session.client();
         leptos::task::spawn_local(async move {
-            match api::recent_runs(&client, service_id).await {
+            let result = store.recent_runs(service_id).await;
+            // The tab may be gone by now.
+            if runs.try_with_value(|_| ()).is_none() {
+                return;
+            }
+            match result {
                 Ok(list) => {
-                    error.set(None);
-                    runs.set(Some(list));
+                    error.try_set(None);
+                    take(list);
                 }
                 Err(e) => {
-                    session.check(&e);
-                    error.set(Some(e.to_string()));
+                    error.try_set(Some(e.to_string()));
                 }
             }
         });
@@ -106,10 +119,9 @@ pub fn SummaryTab(
     load();
     if let Ok(handle) = set_interval_with_handle(
         move || {
-            let any_live = runs.with_untracked(|r| {
-                r.as_ref()
-                    .is_some_and(|r| r.iter().any(|x| x.status.is_live()))
-            });
+            let any_live = runs
+                .try_with_value(|r| r.values().any(|x| x.with_untracked(|x| x.status.is_live())))
+                .unwrap_or(false);
             if any_live {
                 load();
             }
@@ -118,18 +130,50 @@ pub fn SummaryTab(
     ) {
         on_cleanup(move || handle.clear());
     }
-    let shown = move || {
+    let shown = Memo::new(move |_| {
         let needle = search.with(|s| s.trim().to_string());
-        runs.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.iter()
-                        .filter(|x| x.id.to_string().contains(&needle))
-                        .cloned()
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+        order.with(|o| {
+            o.as_ref().map(|ids| {
+                ids.iter()
+                    .copied()
+                    .filter(|id| id.to_string().contains(&needle))
+                    .collect::<Vec<_>>()
+            })
         })
+    });
+    let state = Memo::new(move |_| {
+        shown.with(|s| match s {
+            None => Runs::Loading,
+            Some(s) if s.is_empty() => Runs::NoneMatch,
+            Some(_) => Runs::Table,
+        })
+    });
+    let row = move |id: u64| {
+        let Some(run) = runs.with_value(|r| r.get(&id).cloned()) else {
+            return ().into_any();
+        };
+        let read = move |f: fn(&Run) -> String| {
+            let run = run.clone();
+            move || run.with(f)
+        };
+        let chosen = move || selected_run.get() == Some(id);
+        view! { class = styler_class,
+            <tr class:chosen=chosen>
+                <td>{id}</td>
+                <td>{read(|r| r.status.as_str().into())}</td>
+                <td>{read(|r| r.trigger.as_str().into())}</td>
+                <td>{read(|r| r.started_at.as_deref().map_or_else(|| "queued".into(), timestamp))}</td>
+                <td>{read(run_duration)}</td>
+                <td>{read(|r| r.pulled.to_string())}</td>
+                <td>{read(|r| r.pushed.to_string())}</td>
+                <td>
+                    <button type="button" aria-label=format!("View the log of run {id}") on:click=move |_| on_select_run.run(id)>
+                        "View log"
+                    </button>
+                </td>
+            </tr>
+        }
+        .into_any()
     };
     view! { class = styler_class,
         <h2 class="visually-hidden">"Summary"</h2>
@@ -138,10 +182,10 @@ pub fn SummaryTab(
             <input type="search" prop:value=move || search.get() on:input:target=move |ev| search.set(ev.target().value())/>
         </label>
         {move || error.get().map(|e| view! { <super::LoadError what="the runs" message=e on_retry=move |_| load()/> })}
-        {move || match runs.with(Option::is_some) {
-            false => view! { class = styler_class, <p class="state" role="status">"Loading runs…"</p> }.into_any(),
-            true if shown().is_empty() => view! { class = styler_class, <p class="state">"No runs in the last 24 hours match."</p> }.into_any(),
-            true => view! { class = styler_class,
+        {move || match state.get() {
+            Runs::Loading => view! { class = styler_class, <p class="state" role="status">"Loading runs…"</p> }.into_any(),
+            Runs::NoneMatch => view! { class = styler_class, <p class="state">"No runs in the last 24 hours match."</p> }.into_any(),
+            Runs::Table => view! { class = styler_class,
                 <div class="scroll" tabindex="0" role="region" aria-label="Runs of the last 24 hours">
                     <table>
                         <caption class="visually-hidden">"Runs of the last 24 hours"</caption>
@@ -158,29 +202,7 @@ pub fn SummaryTab(
                             </tr>
                         </thead>
                         <tbody>
-                            {shown()
-                                .into_iter()
-                                .map(|run| {
-                                    let id = run.id;
-                                    let chosen = move || selected_run.get() == Some(id);
-                                    view! { class = styler_class,
-                                        <tr class:chosen=chosen>
-                                            <td>{id}</td>
-                                            <td>{run.status.as_str()}</td>
-                                            <td>{run.trigger.as_str()}</td>
-                                            <td>{run.started_at.clone().unwrap_or_else(|| "queued".into()).replace('T', " ").replace('Z', "")}</td>
-                                            <td>{duration(&run)}</td>
-                                            <td>{run.pulled}</td>
-                                            <td>{run.pushed}</td>
-                                            <td>
-                                                <button type="button" aria-label=format!("View the log of run {id}") on:click=move |_| on_select_run.run(id)>
-                                                    "View log"
-                                                </button>
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
+                            <For each=move || shown.get().unwrap_or_default() key=|id| *id children=row/>
                         </tbody>
                     </table>
                 </div>

@@ -1,9 +1,8 @@
-use crate::api;
-use crate::components::{
-    AlertsTab, LoadError, ServiceTab, ServiceTabs, SettingsTab, SummaryTab, Toasts,
-};
+use crate::components::{AlertsTab, LoadError, ServiceTab, ServiceTabs, SettingsTab, SummaryTab};
+use crate::navigation;
 use crate::session::Session;
 use crate::state::ListReturn;
+use crate::store::ServicesStore;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
@@ -12,9 +11,19 @@ use stylers::style;
 
 const PANEL_ID: &str = "service-panel";
 
+/// Whether the service is there to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Shown {
+    Loading,
+    Failed(String),
+    /// Loaded: this service (the page is built once per service and then only updated).
+    Service(u64),
+}
+
 /// One service (`/services/{id}?tab=summary|settings|alerts&run=N`): where a row click lands.
 /// A header with name, ID, status, type and flow; Summary, Settings and Alerts tabs; and a way
-/// back to the exact list view it came from.
+/// back to the exact list view it came from. Its data is the store's, per service, so another
+/// service's page never shows this one's.
 #[component]
 pub fn ServicePage() -> impl IntoView {
     let styler_class = style! {
@@ -54,8 +63,8 @@ pub fn ServicePage() -> impl IntoView {
         }
     };
     let session = expect_context::<Session>();
+    let store = expect_context::<ServicesStore>();
     let back = expect_context::<ListReturn>();
-    let toasts = expect_context::<Toasts>();
     let params = use_params_map();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -76,24 +85,38 @@ pub fn ServicePage() -> impl IntoView {
         })
     });
 
-    let detail = RwSignal::new(None::<Result<ServiceDetail, String>>);
-    let load = move || {
-        let Some(id) = id.get_untracked() else {
-            detail.set(Some(Err("There is no such service.".into())));
-            return;
-        };
-        let client = session.client();
-        leptos::task::spawn_local(async move {
-            let result = api::service(&client, id).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            detail.set(Some(result.map_err(|e| e.to_string())));
-        });
-    };
+    // This service's entry in the store, and a fresh load of it whenever the id changes.
+    let entry = Memo::new(move |_| id.get().map(|id| store.detail(id)));
     Effect::new(move |_| {
-        id.track();
-        load();
+        session.token.track();
+        if let Some(id) = id.get() {
+            store.load_detail(id);
+        }
+    });
+    let shown = Memo::new(move |_| match entry.get() {
+        None => Shown::Failed("There is no such service.".into()),
+        Some(entry) => entry.with(|d| match d {
+            None => Shown::Loading,
+            Some(Err(e)) => Shown::Failed(e.clone()),
+            Some(Ok(d)) => Shown::Service(d.service.id),
+        }),
+    });
+    let detail = Signal::derive(move || {
+        entry
+            .get()
+            .and_then(|e| e.with(|d| d.as_ref().and_then(|d| d.as_ref().ok()).cloned()))
+    });
+    // The title and the heading name the service once it is here.
+    Effect::new(move |previous: Option<Option<u64>>| {
+        let now = shown.with(|s| match s {
+            Shown::Service(id) => Some(*id),
+            _ => None,
+        });
+        if let Some(id) = now.filter(|id| previous.flatten() != Some(*id)) {
+            let name = detail.with_untracked(|d| d.as_ref().map(|d| d.service.name.clone()));
+            navigation::page_ready(name.unwrap_or_else(|| format!("Service {id}")));
+        }
+        now
     });
 
     let go = move |url: String| {
@@ -123,45 +146,44 @@ pub fn ServicePage() -> impl IntoView {
     };
     let removed = {
         let go = go.clone();
-        Callback::new(move |_: ()| {
-            let name = detail.with_untracked(|d| {
-                d.as_ref()
-                    .and_then(|d| d.as_ref().ok())
-                    .map(|d| d.service.name.clone())
-            });
-            toasts.show(format!("Removed “{}”.", name.unwrap_or_default()), None);
-            go(back.0.get_untracked());
-        })
+        Callback::new(move |_: ()| go(back.0.get_untracked()))
     };
-    let saved = Callback::new(move |d: ServiceDetail| detail.set(Some(Ok(d))));
 
     view! { class = styler_class,
         <main>
             <a class="back" href=move || crate::config::href(&back.0.get())>"← Back to services"</a>
-            {move || match detail.get() {
-                None => view! { class = styler_class, <p class="state" role="status">"Loading the service…"</p> }.into_any(),
-                Some(Err(e)) => view! { <LoadError what="the service" message=e on_retry=move |_| load()/> }.into_any(),
-                Some(Ok(d)) => {
-                    let s = d.service.clone();
-                    let service_id = s.id;
-                    let status = if s.status == Status::Active { "Active" } else { "Inactive" };
-                    let current = Signal::derive(move || {
-                        detail.with(|d| d.as_ref().and_then(|d| d.as_ref().ok()).cloned()).unwrap_or_else(|| d.clone())
-                    });
+            {move || match shown.get() {
+                Shown::Loading => view! { class = styler_class, <p class="state" role="status">"Loading the service…"</p> }.into_any(),
+                Shown::Failed(e) => view! {
+                    <LoadError what="the service" message=e on_retry=move |_| {
+                        if let Some(id) = id.get_untracked() {
+                            store.load_detail(id);
+                        }
+                    }/>
+                }
+                .into_any(),
+                Shown::Service(service_id) => {
+                    let field = move |read: fn(&ServiceDetail) -> String| {
+                        move || detail.with(|d| d.as_ref().map(read).unwrap_or_default())
+                    };
+                    let current = Signal::derive(move || detail.get());
                     view! { class = styler_class,
-                        <h1>{s.name.clone()}</h1>
+                        <h1 tabindex="-1">{field(|d| d.service.name.clone())}</h1>
                         <dl>
-                            <div class="pair"><dt>"ID"</dt><dd>{s.id}</dd></div>
-                            <div class="pair"><dt>"Status"</dt><dd>{status}</dd></div>
-                            <div class="pair"><dt>"Type"</dt><dd>{s.service_type.as_str()}</dd></div>
-                            <div class="pair"><dt>"Flow"</dt><dd>{format!("{} {} → {} {}", s.source.system, s.source.entity, s.destination.system, s.destination.entity)}</dd></div>
-                            <div class="pair"><dt>"Schedule"</dt><dd>{s.trigger.describe()}</dd></div>
+                            <div class="pair"><dt>"ID"</dt><dd>{service_id}</dd></div>
+                            <div class="pair"><dt>"Status"</dt><dd>{field(|d| if d.service.status == Status::Active { "Active".into() } else { "Inactive".into() })}</dd></div>
+                            <div class="pair"><dt>"Type"</dt><dd>{field(|d| d.service.service_type.as_str().into())}</dd></div>
+                            <div class="pair"><dt>"Flow"</dt><dd>{field(|d| {
+                                let s = &d.service;
+                                format!("{} {} → {} {}", s.source.system, s.source.entity, s.destination.system, s.destination.entity)
+                            })}</dd></div>
+                            <div class="pair"><dt>"Schedule"</dt><dd>{field(|d| d.service.trigger.describe())}</dd></div>
                         </dl>
                         <ServiceTabs selected=tab on_select=select_tab panel_id=PANEL_ID/>
                         <div role="tabpanel" id=PANEL_ID aria-labelledby=move || tab.get().tab_id()>
                             {move || match tab.get() {
                                 ServiceTab::Summary => view! { <SummaryTab service_id=service_id selected_run=run on_select_run=select_run/> }.into_any(),
-                                ServiceTab::Settings => view! { <SettingsTab detail=current can_manage=can_manage on_saved=saved on_removed=removed/> }.into_any(),
+                                ServiceTab::Settings => view! { <SettingsTab detail=current can_manage=can_manage on_removed=removed/> }.into_any(),
                                 ServiceTab::Alerts => view! { <AlertsTab service_id=service_id can_manage=can_manage/> }.into_any(),
                             }}
                         </div>

@@ -1,18 +1,22 @@
-use crate::api::{self, ServicePage};
 use crate::components::{
     service_href, tab_id, GroupTabs, LoadError, MenuAction, RemoveDialog, RunDialog, ServicesList,
-    StatusDialog, Toasts,
+    StatusDialog,
 };
+use crate::focus::FocusFallback;
+use crate::navigation;
 use crate::session::Session;
 use crate::state::{ListReturn, RowContext};
+use crate::store::ServicesStore;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use services_model::{ListQuery, Role, Service, ServiceSummary, Status};
-use std::collections::HashMap;
+use services_model::{ListQuery, Role, Service};
 use stylers::style;
+use wasm_bindgen::JsCast;
 
 const PANEL_ID: &str = "services-panel";
+/// How long typing must pause before the URL takes the search.
+const SEARCH_SETTLES: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The list URL for a group and a view: `/?group=2&q=shop&status=active&page=2`.
 pub fn list_url(group: Option<u64>, query: &ListQuery) -> String {
@@ -31,8 +35,19 @@ pub fn list_url(group: Option<u64>, query: &ListQuery) -> String {
     }
 }
 
+/// What the page shows under its heading, by the state of the company groups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Groups {
+    Loading,
+    Failed(String),
+    None,
+    Ready,
+}
+
 /// The services list page. Group, search, filters, sort and page all live in the URL, so a
-/// link reproduces the view, Back and Forward step through changes and a reload keeps it.
+/// link reproduces the view, Back and Forward step through changes and a reload keeps it. The
+/// data and every request are the [`ServicesStore`]'s; this page turns URLs into views and
+/// menu choices into dialogs and store actions.
 #[component]
 pub fn ServicesPage() -> impl IntoView {
     let styler_class = style! {
@@ -54,6 +69,7 @@ pub fn ServicesPage() -> impl IntoView {
     };
 
     let session = expect_context::<Session>();
+    let store = expect_context::<ServicesStore>();
     let list_return = expect_context::<ListReturn>();
     let location = use_location();
     let navigate = use_navigate();
@@ -64,9 +80,30 @@ pub fn ServicesPage() -> impl IntoView {
     });
     let rows = RowContext::new(role);
     provide_context(rows);
-    let toasts = expect_context::<Toasts>();
+    provide_context(FocusFallback(Callback::new(move |_| rows.restore_focus())));
+    navigation::page_ready("Services".into());
 
-    let query = Memo::new(move |_| location.search.with(|s| ListQuery::from_query(s)));
+    // The view is the URL's, but for the search being typed: the list follows each key at once
+    // and the URL catches up when typing pauses (the router's work stays off the keystroke).
+    let url_query = Memo::new(move |_| location.search.with(|s| ListQuery::from_query(s)));
+    let typed = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        url_query.track();
+        typed.set(None);
+    });
+    let query = Memo::new(move |_| {
+        let url = url_query.get();
+        match typed.get() {
+            Some(text) if text != url.search => url.with_search(&text),
+            _ => url,
+        }
+    });
+    let url_timer = StoredValue::new_local(None::<TimeoutHandle>);
+    on_cleanup(move || {
+        if let Some(Some(t)) = url_timer.try_update_value(Option::take) {
+            t.clear();
+        }
+    });
     let group_in_url = Memo::new(move |_| {
         location
             .query
@@ -85,26 +122,31 @@ pub fn ServicesPage() -> impl IntoView {
         }
     });
 
-    let client = move || {
+    // A new sign-in (or a renewed session after expiry) asks again.
+    Effect::new(move |_| {
         session.token.track();
-        session.client()
-    };
-    let groups = LocalResource::new(move || {
-        let client = client();
-        async move {
-            let result = api::company_groups(&client).await;
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
-        }
+        store.load_groups();
     });
-    let group_list = Signal::derive(move || groups.get().and_then(Result::ok).unwrap_or_default());
+    let groups = store.groups();
+    let group_list =
+        Signal::derive(move || groups.with(|g| g.clone().and_then(Result::ok).unwrap_or_default()));
+    let state = Memo::new(move |_| {
+        groups.with(|g| match g {
+            None => Groups::Loading,
+            Some(Err(e)) => Groups::Failed(e.clone()),
+            Some(Ok(list)) if list.is_empty() => Groups::None,
+            Some(Ok(_)) => Groups::Ready,
+        })
+    });
     // The group shown: the one in the URL, else the first one.
     let group_id = Memo::new(move |_| {
         group_in_url
             .get()
             .or_else(|| group_list.with(|g| g.first().map(|g| g.group.id)))
+    });
+    let known_group = Memo::new(move |_| {
+        let id = group_id.get()?;
+        group_list.with(|g| g.iter().any(|g| g.group.id == id).then_some(id))
     });
     let group_name = Signal::derive(move || {
         let id = group_id.get();
@@ -115,37 +157,15 @@ pub fn ServicesPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let services = LocalResource::new(move || {
-        let id = group_id.get();
-        let client = client();
-        async move {
-            let result = match id {
-                Some(id) => api::group_services(&client, id).await.map(Some),
-                None => Ok(None),
-            };
-            if let Err(e) = &result {
-                session.check(e);
-            }
-            result
-        }
-    });
-    // Each group's last good answer: shown at once when the group comes back, and kept on
-    // screen while a reload or retry is pending or has failed.
-    let cache = RwSignal::new(HashMap::<u64, Vec<ServiceSummary>>::new());
     Effect::new(move |_| {
-        if let Some(Ok(Some(ServicePage { group, items, .. }))) = services.get() {
-            cache.update(|c| {
-                c.insert(group.id, items);
-            });
+        session.token.track();
+        if let Some(id) = group_id.get() {
+            // Only once the groups are known: a fresh sign-in loads again.
+            if state.with(|s| *s == Groups::Ready) {
+                store.open_group(id);
+                rows.highlight.set(None);
+            }
         }
-    });
-    let shown = Signal::derive(move || {
-        let id = group_id.get()?;
-        cache.with(|c| c.get(&id).cloned())
-    });
-    let error = Signal::derive(move || match services.get() {
-        Some(Err(e)) => Some(e.to_string()),
-        _ => None,
     });
 
     let go = {
@@ -164,9 +184,41 @@ pub fn ServicesPage() -> impl IntoView {
     let on_query = {
         let go = go.clone();
         Callback::new(move |(q, replace): (ListQuery, bool)| {
+            if let Some(t) = url_timer.try_update_value(Option::take).flatten() {
+                t.clear();
+            }
             go(list_url(group_id.get_untracked(), &q), replace);
         })
     };
+    // Typing: the list now, the URL (replacing its entry) once typing pauses, or at once when
+    // focus leaves the search (so a link followed next leaves the right entry behind).
+    let write_url = {
+        let go = go.clone();
+        move || {
+            if let Some(Some(timer)) = url_timer.try_update_value(Option::take) {
+                timer.clear();
+                if let (Some(group), Some(q)) =
+                    (group_id.try_get_untracked(), query.try_get_untracked())
+                {
+                    go(list_url(group, &q), true);
+                }
+            }
+        }
+    };
+    let on_search = {
+        let write_url = write_url.clone();
+        Callback::new(move |text: String| {
+            typed.set(Some(text));
+            let write_url = write_url.clone();
+            let Ok(handle) = set_timeout_with_handle(write_url, SEARCH_SETTLES) else {
+                return;
+            };
+            if let Some(Some(old)) = url_timer.try_update_value(|t| t.replace(handle)) {
+                old.clear();
+            }
+        })
+    };
+    let on_search_done = Callback::new(move |_: ()| write_url());
     let select_group = {
         let go = go.clone();
         Callback::new(move |id: u64| {
@@ -179,167 +231,36 @@ pub fn ServicesPage() -> impl IntoView {
     };
     // The confirmation dialog open, if any.
     let dialog = RwSignal::new(None::<Pending>);
-    let current = move |id: u64| -> Option<ServiceSummary> {
-        let group = group_id.get_untracked()?;
-        cache.with_untracked(|c| c.get(&group)?.iter().find(|s| s.service.id == id).cloned())
-    };
-    let edit_cache = move |f: &dyn Fn(&mut Vec<ServiceSummary>)| {
-        if let Some(group) = group_id.get_untracked() {
-            cache.update(|c| {
-                if let Some(list) = c.get_mut(&group) {
-                    f(list);
-                }
-            });
-        }
-    };
-    let set_status = move |id: u64, status: Status| {
-        edit_cache(&|list| {
-            if let Some(s) = list.iter_mut().find(|s| s.service.id == id) {
-                s.service.status = status;
-            }
-        })
-    };
     let clone = {
         let go = go.clone();
         move |original: Service| {
-            let client = session.client();
+            let group = original.group_id;
+            let view = query.get_untracked();
             let go = go.clone();
             leptos::task::spawn_local(async move {
-                match api::clone_service(&client, original.id).await {
-                    Ok(copy) => {
-                        let new_id = copy.service.id;
-                        let name = copy.service.name.clone();
-                        edit_cache(&|list| {
-                            list.push(ServiceSummary {
-                                service: copy.service.clone(),
-                                last_run: None,
-                                next_run_at: copy.next_run_at.clone(),
-                            })
-                        });
-                        rows.highlight.set(Some(new_id));
-                        // Show the page the copy is on, if the current view includes it.
-                        let q = query.get_untracked();
-                        let all: Vec<Service> = shown
-                            .get_untracked()
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|s| s.service)
-                            .collect();
-                        let position = q.filter_sorted(&all).iter().position(|s| s.id == new_id);
-                        let hidden = match position {
-                            Some(at) => {
-                                let page = at as u32 / q.page.size.max(1) + 1;
-                                if page != q.page.number {
-                                    go(list_url(group_id.get_untracked(), &q.on_page(page)), false);
-                                }
-                                ""
-                            }
-                            None => " The current search or filters hide it.",
-                        };
-                        toasts.show(
-                            format!(
-                                "Cloned “{}” as “{name}” (ID {new_id}), inactive.{hidden}",
-                                original.name
-                            ),
-                            Some(("Open it".into(), service_href(new_id))),
-                        );
-                    }
-                    Err(e) => {
-                        session.check(&e);
-                        toasts.error(format!(
-                            "Could not clone “{}”: {e} Nothing was created; try again.",
-                            original.name
-                        ));
-                    }
+                let Some(outcome) = store.clone_service(original, view.clone()).await else {
+                    return;
+                };
+                // Show the copy only if the user still looks at the view it was cloned from.
+                let still_here = query.try_get_untracked() == Some(view.clone())
+                    && group_id.try_get_untracked() == Some(Some(group));
+                let Some(at) = outcome.position.filter(|_| still_here) else {
+                    return;
+                };
+                rows.highlight.set(Some(outcome.id));
+                rows.focus_request.set(Some(outcome.id));
+                let page = at as u32 / view.page.size.max(1) + 1;
+                if page != view.page.number {
+                    go(list_url(Some(group), &view.on_page(page)), false);
                 }
             });
         }
     };
-    let change_status = move |service: Service| {
-        dialog.set(None);
-        let id = service.id;
-        let was = service.status;
-        let next = if was == Status::Active {
-            Status::Inactive
-        } else {
-            Status::Active
-        };
-        set_status(id, next);
-        let client = session.client();
-        leptos::task::spawn_local(async move {
-            let patch = api::ServicePatch {
-                status: Some(next),
-                ..Default::default()
-            };
-            match api::update_service(&client, id, &patch).await {
-                Ok(saved) => {
-                    edit_cache(&|list| {
-                        if let Some(s) = list.iter_mut().find(|s| s.service.id == id) {
-                            s.service = saved.service.clone();
-                            s.next_run_at = saved.next_run_at.clone();
-                        }
-                    });
-                    toasts.show(
-                        format!("“{}” is now {}.", service.name, next.as_str()),
-                        None,
-                    );
-                }
-                Err(e) => {
-                    set_status(id, was);
-                    session.check(&e);
-                    toasts.error(format!(
-                        "Could not {} “{}”: {e} It is still {}.",
-                        if next == Status::Active {
-                            "activate"
-                        } else {
-                            "deactivate"
-                        },
-                        service.name,
-                        was.as_str()
-                    ));
-                }
-            }
-        });
-    };
-    let removed = move |id: u64| {
-        dialog.set(None);
-        let name = current(id).map(|s| s.service.name).unwrap_or_default();
-        // Focus moves to the row after the removed one (or before it, or the search).
-        let q = query.get_untracked();
-        let all: Vec<Service> = shown
-            .get_untracked()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| s.service)
-            .collect();
-        let page: Vec<u64> = q.page_of(&all).items.iter().map(|s| s.id).collect();
-        let next = page.iter().position(|x| *x == id).and_then(|i| {
-            page.get(i + 1)
-                .or_else(|| i.checked_sub(1).and_then(|p| page.get(p)))
-                .copied()
-        });
-        edit_cache(&|list| list.retain(|s| s.service.id != id));
-        toasts.show(format!("Removed “{name}” (ID {id})."), None);
-        set_timeout(
-            move || {
-                let moved = next.is_some_and(|n| {
-                    crate::focus::focus_selector(&format!(
-                        "#services-panel a.name[href='{}']",
-                        crate::config::href(&service_href(n))
-                    ))
-                });
-                if !moved {
-                    crate::focus::focus_selector("#service-search");
-                }
-            },
-            std::time::Duration::from_millis(0),
-        );
-    };
     let on_action = Callback::new(move |(action, id): (MenuAction, u64)| {
-        let Some(summary) = current(id) else {
+        let Some(row) = store.row(id) else {
             return;
         };
-        let service = summary.service;
+        let service = row.summary.with_untracked(|s| s.service.clone());
         match action {
             MenuAction::ViewLogs => go(format!("{}?tab=summary", service_href(id)), false),
             MenuAction::AlertSettings => go(format!("{}?tab=alerts", service_href(id)), false),
@@ -349,60 +270,72 @@ pub fn ServicesPage() -> impl IntoView {
             MenuAction::Clone => clone(service),
         }
     });
+    let close = move |_| dialog.set(None);
     let dialog_view = move || {
         dialog.get().map(|pending| match pending {
             Pending::Run(service) => {
-                let (id, name) = (service.id, service.name.clone());
+                view! { <RunDialog service=service on_close=close on_started=move |_: services_model::Run| dialog.set(None)/> }.into_any()
+            }
+            Pending::Status(service) => {
+                let confirmed = service.clone();
                 view! {
-                    <RunDialog
+                    <StatusDialog
                         service=service
-                        on_close=move |_| dialog.set(None)
-                        on_started=move |run: services_model::Run| {
+                        on_close=close
+                        on_confirm=move |_| {
                             dialog.set(None);
-                            toasts.show(
-                                format!("Run {} of “{name}” started.", run.id),
-                                Some(("View its log".into(), format!("{}?tab=summary&run={}", service_href(id), run.id))),
-                            );
+                            store.toggle_status(confirmed.clone());
                         }
                     />
                 }
                 .into_any()
             }
-            Pending::Status(service) => {
-                let confirmed = service.clone();
-                view! { <StatusDialog service=service on_close=move |_| dialog.set(None) on_confirm=move |_| change_status(confirmed.clone())/> }.into_any()
-            }
             Pending::Remove(service) => {
-                view! { <RemoveDialog service=service on_close=move |_| dialog.set(None) on_removed=removed/> }.into_any()
+                view! { <RemoveDialog service=service on_close=close on_removed=close/> }.into_any()
             }
         })
+    };
+    // Which row has focus, so it can move to a neighbour when that row goes.
+    let track_focus = move |ev: leptos::ev::FocusEvent| {
+        let row = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-row-id]").ok().flatten())
+            .and_then(|row| row.get_attribute("data-row-id"))
+            .and_then(|id| id.parse::<u64>().ok());
+        rows.note_focus(row);
     };
 
     view! { class = styler_class,
         <main>
-            <h1>"Services"</h1>
-            {move || match groups.get() {
-                None => view! { <p class="state" role="status">"Loading company groups…"</p> }.into_any(),
-                Some(Err(e)) => {
-                    view! { <LoadError what="company groups" message=e.to_string() on_retry=move |_| groups.refetch()/> }
+            <h1 tabindex="-1">"Services"</h1>
+            {move || match state.get() {
+                Groups::Loading => view! { <p class="state" role="status">"Loading company groups…"</p> }.into_any(),
+                Groups::Failed(e) => {
+                    view! { <LoadError what="company groups" message=e on_retry=move |_| store.load_groups()/> }
                         .into_any()
                 }
-                Some(Ok(list)) if list.is_empty() => {
+                Groups::None => {
                     view! { <p class="state">"Your company has no company groups yet."</p> }.into_any()
                 }
-                Some(Ok(_)) => {
+                Groups::Ready => {
                     view! { class = styler_class,
                         <GroupTabs groups=group_list selected=group_id on_select=select_group panel_id=PANEL_ID/>
-                        <div class="panel" role="tabpanel" id=PANEL_ID aria-labelledby=move || group_id.get().map(tab_id)>
+                        <div class="panel" role="tabpanel" id=PANEL_ID aria-labelledby=move || known_group.get().map(tab_id) on:focusin=track_focus>
                             <ServicesList
-                                services=shown
-                                error=error
-                                on_retry=move |_| services.refetch()
+                                group=group_id
                                 query=query
                                 on_query=on_query
+                                on_search=on_search
+                                on_search_done=on_search_done
                                 group_name=group_name
                                 on_action=on_action
                                 on_open=on_open
+                                on_retry=move |_| {
+                                    if let Some(id) = group_id.get_untracked() {
+                                        store.load_group(id);
+                                    }
+                                }
                             />
                         </div>
                     }

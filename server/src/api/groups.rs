@@ -8,8 +8,7 @@ use axum::extract::{RawQuery, State};
 use axum::Json;
 use serde::Serialize;
 use services_model::{
-    CompanyGroup, Cron, Facets, GroupSummary, ListQuery, ServiceSummary, Status, Trigger,
-    DEFAULT_PAGE_SIZE,
+    Cron, GroupSummary, ListQuery, ServiceList, ServiceSummary, Status, Trigger, DEFAULT_PAGE_SIZE,
 };
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -34,16 +33,6 @@ pub async fn list_groups(
         items,
         lean_limit: state.lean_limit,
     }))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ServiceList {
-    pub group: CompanyGroup,
-    /// How many services match the query, before `limit` and `offset`.
-    pub total: u64,
-    /// Counts per filter value, under the search and the other dimensions' filters.
-    pub facets: Facets,
-    pub items: Vec<ServiceSummary>,
 }
 
 /// The largest `offset`.
@@ -123,7 +112,7 @@ pub async fn list_services(
         .collect();
     Ok(Json(ServiceList {
         group: listing.group,
-        total: listing.total,
+        total: usize::try_from(listing.total).unwrap_or(usize::MAX),
         facets: listing.facets,
         items,
     }))

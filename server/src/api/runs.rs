@@ -10,20 +10,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use services_model::{LogLine, Run, RunStatus};
+use serde::Serialize;
+use services_model::{LogPage, Run, RunRequest};
 use utoipa::ToSchema;
-
-/// Optional overrides for a manual run.
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-pub struct RunRequest {
-    /// Sync only these records (up to 500 ids of 1–64 characters).
-    #[serde(default)]
-    pub record_ids: Vec<String>,
-    /// Records per page pulled from the source, 1–1000.
-    pub page_size: Option<u32>,
-}
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
@@ -179,18 +168,6 @@ pub async fn list_runs(
     }
     let items = repo::runs::since(&state.db, id, &since).await?;
     Ok(Json(RunList { items }))
-}
-
-/// One page of a run's log.
-#[derive(Serialize, ToSchema)]
-pub struct LogPage {
-    pub run_id: u64,
-    pub status: RunStatus,
-    /// Whether the run is queued or running, so more lines may come.
-    pub live: bool,
-    pub items: Vec<LogLine>,
-    /// Pass this as `after` to get the next lines.
-    pub next_after: u64,
 }
 
 /// A run's log lines after a cursor (the `seq` of the last line seen), for paging and polling.

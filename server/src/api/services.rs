@@ -10,10 +10,8 @@ use crate::{clock, repo, AppState};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
-use services_model::{validate_name, AlertSettings, Service, ServiceDetail, Status};
+use services_model::{validate_name, AlertSettings, Service, ServiceDetail, ServicePatch, Status};
 use std::collections::HashSet;
-use utoipa::ToSchema;
 
 const NOTES_LIMIT: usize = 10_000;
 
@@ -54,17 +52,6 @@ pub async fn get_service(
     let id = params::id(&id, "service")?;
     let record = load(&state, user, id).await?;
     Ok(Json(detail(&state, record).await?))
-}
-
-/// What `PATCH /services/{id}` may change. The id and the type are fixed.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ServicePatch {
-    /// 1–120 characters after trimming, no control characters.
-    pub name: Option<String>,
-    pub status: Option<Status>,
-    /// Up to 10,000 characters.
-    pub notes: Option<String>,
 }
 
 const FIXED_FIELDS: [(&str, &str); 6] = [

@@ -1,0 +1,272 @@
+//! The services store: the one place that holds the company groups and their services, and the
+//! only part of the app that talks to the server (through [`crate::api`]). Pages and components
+//! read from it and call its actions; they never fetch.
+//!
+//! - Each group's services are held once, in [`ListCache`] (plain Rust in `services-model`: the
+//!   loads, optimistic edits, confirmations and rollbacks, and the search index built once per
+//!   load). Every service shown also has a signal of its own ([`RowHandle`]), so a change to
+//!   one service touches one row.
+//! - Each group has a [`GroupMeta`] signal whose `revision` moves when its services change:
+//!   the list's memos ([`ListView`]) follow it.
+//! - Actions ([`actions`]) capture the group and service they start on; their answers are
+//!   applied there, whatever the user looks at by then, and never touch a disposed signal.
+//! - Where a group's services come from is [`source::GroupSource`].
+
+mod actions;
+mod list_view;
+mod row;
+mod service;
+pub mod source;
+
+pub use actions::CloneOutcome;
+pub use list_view::ListView;
+pub use row::RowHandle;
+pub use service::DetailState;
+
+use crate::components::Toasts;
+use crate::session::Session;
+use leptos::prelude::*;
+use services_model::{Changes, GroupData, GroupSummary, ListCache, ServiceList};
+use std::collections::HashMap;
+
+/// What the list needs to know of one group besides its services.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupMeta {
+    /// Moves whenever the group's services, as shown, change.
+    pub revision: u64,
+    /// Whether its services have been loaded at least once.
+    pub loaded: bool,
+    pub size: usize,
+    pub loading: bool,
+    /// Why the last load failed, while it stays failed.
+    pub error: Option<String>,
+}
+
+/// The company groups, once asked for.
+pub type GroupsState = Option<Result<Vec<GroupSummary>, String>>;
+
+#[derive(Clone, Copy)]
+pub struct ServicesStore {
+    session: Session,
+    toasts: Toasts,
+    cache: StoredValue<ListCache, LocalStorage>,
+    rows: StoredValue<HashMap<u64, ArcRwSignal<services_model::ServiceSummary>>, LocalStorage>,
+    metas: StoredValue<HashMap<u64, ArcRwSignal<GroupMeta>>, LocalStorage>,
+    groups: RwSignal<GroupsState>,
+    details: StoredValue<HashMap<u64, ArcRwSignal<DetailState>>, LocalStorage>,
+    source: StoredValue<source::GroupSource, LocalStorage>,
+    /// Moves when the store is emptied for another user: answers to older requests are dropped.
+    generation: StoredValue<u64>,
+}
+
+impl ServicesStore {
+    pub fn new(session: Session, toasts: Toasts) -> ServicesStore {
+        ServicesStore {
+            session,
+            toasts,
+            cache: StoredValue::new_local(ListCache::new()),
+            rows: StoredValue::new_local(HashMap::new()),
+            metas: StoredValue::new_local(HashMap::new()),
+            groups: RwSignal::new(None),
+            details: StoredValue::new_local(HashMap::new()),
+            source: StoredValue::new_local(source::GroupSource::default()),
+            generation: StoredValue::new(0),
+        }
+    }
+
+    /// Forgets everything: another user (of perhaps another company) signs in.
+    pub fn reset(&self) {
+        self.generation.update_value(|g| *g += 1);
+        self.cache.set_value(ListCache::new());
+        self.rows.set_value(HashMap::new());
+        self.metas.set_value(HashMap::new());
+        self.details.set_value(HashMap::new());
+        self.groups.set(None);
+    }
+
+    fn generation(&self) -> Option<u64> {
+        self.generation.try_get_value()
+    }
+
+    /// Whether an answer to a request made at `generation` still belongs here.
+    fn current(&self, generation: Option<u64>) -> bool {
+        generation.is_some() && self.generation() == generation
+    }
+
+    /// The company's groups with their service counts (which follow clones and removals).
+    pub fn groups(&self) -> ReadSignal<GroupsState> {
+        self.groups.read_only()
+    }
+
+    /// The signal of one group's [`GroupMeta`], created on first use.
+    pub fn meta(&self, group: u64) -> ArcRwSignal<GroupMeta> {
+        self.metas
+            .try_update_value(|m| m.entry(group).or_default().clone())
+            .unwrap_or_default()
+    }
+
+    /// The row of a service the store holds. Rows are made when first asked for (the services
+    /// shown), so a large group costs a signal only per service on screen.
+    pub fn row(&self, id: u64) -> Option<RowHandle> {
+        if let Some(summary) = self.rows.try_with_value(|rows| rows.get(&id).cloned())? {
+            return Some(RowHandle { id, summary });
+        }
+        let summary = self
+            .cache
+            .try_with_value(|c| c.group_of(id).and_then(|g| c.shown(g, id)))??;
+        let summary = ArcRwSignal::new(summary);
+        self.rows
+            .try_update_value(|rows| rows.insert(id, summary.clone()));
+        Some(RowHandle { id, summary })
+    }
+
+    /// Reads a group's data (not reactively: track [`GroupMeta::revision`] for that).
+    pub fn with_group<R>(&self, group: u64, read: impl FnOnce(&GroupData) -> R) -> Option<R> {
+        self.cache
+            .try_with_value(|c| c.group(group).map(read))
+            .flatten()
+    }
+
+    /// Asks for the company's groups; what is shown stays while they load, but for an error,
+    /// which gives way to "loading" again.
+    pub fn load_groups(&self) {
+        let store = *self;
+        let client = self.session.client();
+        let generation = self.generation();
+        if self.groups.with_untracked(|g| matches!(g, Some(Err(_)))) {
+            self.groups.set(None);
+        }
+        leptos::task::spawn_local(async move {
+            let result = crate::api::company_groups(&client).await;
+            if !store.current(generation) {
+                return;
+            }
+            match result {
+                Ok(list) => {
+                    store.cache.try_update_value(|c| c.set_groups(list));
+                    store.publish_groups();
+                }
+                Err(e) => {
+                    store.session.check(&e);
+                    store.groups.set(Some(Err(e.to_string())));
+                }
+            }
+        });
+    }
+
+    /// Shows a group: what is held of it at once, and a fresh load behind it.
+    pub fn open_group(&self, group: u64) {
+        let loading = self.meta(group).try_with_untracked(|m| m.loading);
+        if loading != Some(true) {
+            self.load_group(group);
+        }
+    }
+
+    /// Loads a group's services; the answer is applied to that group whenever it arrives.
+    pub fn load_group(&self, group: u64) {
+        let Some(ticket) = self.cache.try_update_value(|c| c.begin_load(group)) else {
+            return;
+        };
+        let meta = self.meta(group);
+        meta.update(|m| m.loading = true);
+        let store = *self;
+        let client = self.session.client();
+        let source = self.source.get_value();
+        let generation = self.generation();
+        leptos::task::spawn_local(async move {
+            let result = source.fetch(&client, group).await;
+            if !store.current(generation) {
+                return;
+            }
+            match result {
+                Ok(list) => {
+                    meta.update(|m| {
+                        m.loading = false;
+                        m.error = None;
+                    });
+                    let changes = store
+                        .cache
+                        .try_update_value(|c| c.finish_load(ticket, list));
+                    if let Some(changes) = changes {
+                        store.apply(changes);
+                    }
+                }
+                Err(e) => {
+                    store.session.check(&e);
+                    meta.update(|m| {
+                        m.loading = false;
+                        m.error = Some(e.to_string());
+                    });
+                }
+            }
+        });
+    }
+
+    /// Takes a group's services as if a load had just answered (what a load does, without the
+    /// network; browser tests use it to give the list its data).
+    pub fn receive(&self, list: ServiceList) {
+        let group = list.group.id;
+        let changes = self.cache.try_update_value(|c| {
+            let ticket = c.begin_load(group);
+            c.finish_load(ticket, list)
+        });
+        if let Some(changes) = changes {
+            self.apply(changes);
+        }
+    }
+
+    /// Brings the rows, the group's meta, the tab counts and open service pages in line with
+    /// what a change did.
+    fn apply(&self, changes: Changes) {
+        let group = changes.group;
+        // Only services with a row (once shown) or an open page need their new value.
+        let watched: Vec<u64> = changes
+            .updated
+            .iter()
+            .chain(&changes.added)
+            .copied()
+            .filter(|id| {
+                self.rows
+                    .try_with_value(|r| r.contains_key(id))
+                    .unwrap_or(false)
+                    || self
+                        .details
+                        .try_with_value(|d| d.contains_key(id))
+                        .unwrap_or(false)
+            })
+            .collect();
+        for id in watched {
+            let Some(Some(summary)) = self.cache.try_with_value(|c| c.shown(group, id)) else {
+                continue;
+            };
+            if let Some(Some(row)) = self.rows.try_with_value(|r| r.get(&id).cloned()) {
+                row.set(summary.clone());
+            }
+            self.sync_detail(id, &summary.service);
+        }
+        self.rows.try_update_value(|rows| {
+            for id in &changes.removed {
+                rows.remove(id);
+            }
+        });
+        let size = self.with_group(group, GroupData::len).unwrap_or(0);
+        self.meta(group).update(|m| {
+            m.revision += 1;
+            m.loaded = true;
+            m.size = size;
+        });
+        self.publish_groups();
+    }
+
+    fn publish_groups(&self) {
+        if let Some(Some(groups)) = self.cache.try_with_value(ListCache::groups) {
+            let changed = self
+                .groups
+                .try_with_untracked(|g| g.as_ref().and_then(|g| g.as_ref().ok()) != Some(&groups))
+                .unwrap_or(false);
+            if changed {
+                self.groups.set(Some(Ok(groups)));
+            }
+        }
+    }
+}
