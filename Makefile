@@ -11,17 +11,21 @@ export CARGO_TERM_COLOR := never
 
 ADDR ?= 127.0.0.1:8080
 DB ?= data/services.sqlite3
+# `make run-postgres`: a local PostgreSQL cluster kept in this folder between runs.
+PG_DIR ?= data/postgres
 # Where the built files are served from (trunk's public_url); the server reads it from dist/build.json.
 PUBLIC_URL ?= /static/services-list/
 # Who may frame the app and hand it a token by postMessage; the example iframe page is served from
 # the same server under its other name (localhost), a second origin.
 FRAME_ANCESTORS ?= 'self' http://localhost:$(lastword $(subst :, ,$(ADDR)))
 
-.PHONY: help setup dist run release-server test test-native test-browser test-e2e soak lint fmt clean-counts bench
+.PHONY: help setup dist run run-postgres stop-postgres release-server bench-api test test-native test-browser test-e2e soak lint fmt clean-counts bench
 
 help:
-	@echo "make run    build the SPA and serve it with the API on http://$(ADDR)/ (seeded SQLite in $(DB));"
+	@echo "make run    build the SPA and serve it with the API on http://$(ADDR)/ (demo data in SQLite $(DB));"
 	@echo "            the example host page that embeds it is at http://$(ADDR)/dashboard/services"
+	@echo "make run-postgres  the same on a local PostgreSQL cluster in $(PG_DIR) (stop it: make stop-postgres)"
+	@echo "make bench-api     the list endpoint under load at 1,000 and 100,000 services, both stores"
 	@echo "make test   lint, then the three test layers: native, browser, end-to-end"
 	@echo "make setup  install the toolchain, trunk, wasm-bindgen-cli, wasm-opt and Chromium if missing"
 	@echo "one layer:  make test-native | make test-browser | make test-e2e"
@@ -35,8 +39,23 @@ setup:
 dist: setup
 	trunk build --release --public-url $(PUBLIC_URL)
 
+DEMO_FLAGS = --addr $(ADDR) --dist dist --demo --example-host examples/dashboard --frame-ancestors "$(FRAME_ANCESTORS)"
+
 run: dist
-	cargo run -p services-server -- --addr $(ADDR) --db $(DB) --dist dist --demo-sign-in --example-host examples/dashboard --frame-ancestors "$(FRAME_ANCESTORS)"
+	cargo run -p services-server -- --db $(DB) $(DEMO_FLAGS)
+
+## The same on PostgreSQL: starts (or reuses) a cluster in $(PG_DIR) on a free port, then the server.
+run-postgres: dist
+	@url=$$(bash scripts/pg-cluster.sh start $(PG_DIR)) && \
+	  echo "PostgreSQL: $$url (data in $(PG_DIR); stop it with make stop-postgres)" && \
+	  cargo run -p services-server -- --db "$$url" $(DEMO_FLAGS)
+
+stop-postgres:
+	bash scripts/pg-cluster.sh stop $(PG_DIR)
+
+## The list endpoint under load, on SQLite and PostgreSQL; figures into BENCHMARKS.md.
+bench-api:
+	bash scripts/bench-api.sh --write
 
 test: setup clean-counts lint test-native test-browser test-e2e
 	@bash scripts/test-summary.sh
@@ -48,8 +67,9 @@ clean-counts:
 release-server: setup
 	cargo build --release -p services-server
 
-## 1. model and server on the host; the server over real HTTP on a temporary SQLite file, and
-##    the release binary (the robustness corpus, and a few seconds of the soak).
+## 1. model and server on the host; every API test over real HTTP on a temporary SQLite file and
+##    on a throw-away PostgreSQL cluster, and the release binary (the robustness corpus, safe
+##    defaults, signals, a few seconds of the soak).
 test-native: release-server
 	@bash scripts/test-layer.sh native cargo test --no-fail-fast -p services-model -p services-server
 

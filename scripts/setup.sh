@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing the services list needs, and only what is missing:
 # the pinned Rust toolchain with the wasm32 target, trunk, wasm-bindgen-cli at exactly the
-# version in Cargo.lock, wasm-opt (npm binaryen@132), Chromium and ChromeDriver, and brotli.
+# version in Cargo.lock, wasm-opt (npm binaryen@132), Chromium and ChromeDriver, brotli, and
+# PostgreSQL (the tests start their own throw-away cluster from its binaries).
 # Idempotent: a second run only checks. Called by `make setup`, `make run` and `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -92,7 +93,19 @@ if ! command -v brotli >/dev/null; then
   apt_install brotli
 fi
 
+# 6b. PostgreSQL, the scale-out store: `make run-postgres` and the tests start clusters from its
+#    binaries (nothing runs as a service).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+  apt_install postgresql
+fi
+
+pg_version() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -n "$bin" ]; then "$bin/postgres" --version; else postgres --version 2>/dev/null; fi
+}
+
 # 7. Every crate, so trunk's offline build finds them.
 cargo fetch --quiet
 
-say "ready: $(rustup run "$TOOLCHAIN" rustc --version), $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null)"
+say "ready: $(rustup run "$TOOLCHAIN" rustc --version), $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null), $(pg_version)"

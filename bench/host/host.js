@@ -7,7 +7,7 @@ const plain = location.pathname.startsWith("/dashboard/plain");
 async function getToken() {
   const response = await fetch("/api/demo/users", { headers: { Accept: "application/json" } });
   if (!response.ok) {
-    throw new Error(`no demo users (${response.status}); start the server with --demo-sign-in`);
+    throw new Error(`no demo users (${response.status}); start the server with --demo`);
   }
   const { items } = await response.json();
   return items.find((u) => u.name === "Ada Morgan").token;

@@ -8,7 +8,7 @@ export async function startServer({ binary, db, dist, host, log }) {
     "--addr", "127.0.0.1:0", // the OS picks a free port; the server prints it
     "--db", db,
     "--dist", dist,
-    "--demo-sign-in",
+    "--demo",
     "--no-scheduler",
     "--example-host", host,
   ];

@@ -85,7 +85,7 @@ impl Harness {
         let data = tempfile::tempdir().expect("a temporary folder");
         let mut config = Config::for_tests(data.path().join("e2e.sqlite3"), dist);
         config.addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
-        config.demo_sign_in = true;
+        config.demo = true;
         config.fault_injection = true;
         config.example_host = Some(example_host_dir());
         change(&mut config);

@@ -190,22 +190,17 @@ async fn a_long_log_is_shown_in_full() {
         .await;
     assert_eq!(log["live"], false, "the run finished");
     let written = log["items"].as_array().unwrap().len();
-    h.server
-        .db
-        .call(move |conn| {
-            for n in 1..=1200 {
-                services_server::repo::runs::append_log(
-                    conn,
-                    run,
-                    LogLevel::Info,
-                    &format!("Record {n} synced."),
-                    "2026-11-29T10:00:00Z",
-                )?;
-            }
-            Ok(())
-        })
+    for n in 1..=1200 {
+        services_server::repo::runs::append_log(
+            &h.server.db,
+            run,
+            LogLevel::Info,
+            &format!("Record {n} synced."),
+            "2026-11-29T10:00:00Z",
+        )
         .await
         .unwrap();
+    }
     let total = written + 1200;
     open_signed_in(&h, &format!("/services/{id}?tab=summary&run={run}")).await;
     h.wait_for_texts(LOG_LINES, "the first lines", |l| !l.is_empty())

@@ -96,12 +96,15 @@ async fn page_text(h: &Harness) -> String {
 }
 
 async fn sql(h: &Harness, statement: &'static str, value: &str, id: u64) {
-    let value = value.to_string();
-    h.server
-        .db
-        .call(move |conn| conn.execute(statement, (value, id)))
-        .await
-        .unwrap();
+    services_server::with_pool!(&h.server.db, write, |pool| {
+        sqlx::query(statement)
+            .bind(value)
+            .bind(id as i64)
+            .execute(pool)
+            .await
+            .unwrap()
+            .rows_affected()
+    });
 }
 
 async fn wait_for_rows(h: &Harness) -> Vec<String> {
@@ -141,35 +144,30 @@ async fn xss_payloads_in_every_field_are_shown_as_text_and_run_nothing() {
     for (id, name) in (1u64..=3).zip(groups) {
         sql(
             &h,
-            "UPDATE company_groups SET name = ?1 WHERE id = ?2",
+            "UPDATE company_groups SET name = $1 WHERE id = $2",
             name,
             id,
         )
         .await;
     }
-    let notification_groups: Vec<u64> = h
-        .server
-        .db
-        .call(|conn| {
-            let mut stmt =
-                conn.prepare("SELECT id FROM notification_groups WHERE company_id = 1")?;
-            let ids = stmt.query_map([], |r| r.get(0))?.collect();
-            ids
-        })
-        .await
-        .unwrap();
+    let notification_groups: Vec<i64> = services_server::with_pool!(&h.server.db, read, |pool| {
+        sqlx::query_scalar("SELECT id FROM notification_groups WHERE company_id = 1")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    });
     for (id, name) in notification_groups.iter().zip([PAYLOADS[3], PAYLOADS[4]]) {
         sql(
             &h,
-            "UPDATE notification_groups SET name = ?1 WHERE id = ?2",
+            "UPDATE notification_groups SET name = $1 WHERE id = $2",
             name,
-            *id,
+            *id as u64,
         )
         .await;
     }
     sql(
         &h,
-        "UPDATE companies SET name = ?1 WHERE id = ?2",
+        "UPDATE companies SET name = $1 WHERE id = $2",
         PAYLOADS[5],
         1,
     )
@@ -177,7 +175,7 @@ async fn xss_payloads_in_every_field_are_shown_as_text_and_run_nothing() {
     // Northwind's read-only user, listed on the sign-in page.
     sql(
         &h,
-        "UPDATE users SET name = ?1 WHERE id = ?2",
+        "UPDATE users SET name = $1 WHERE id = $2",
         PAYLOADS[6],
         4,
     )

@@ -10,6 +10,7 @@ pub mod embed;
 mod fixtures;
 pub mod highlight;
 pub mod index;
+pub mod lean;
 pub mod query;
 mod query_string;
 pub mod run;
@@ -20,6 +21,7 @@ pub use api::{LogPage, RunRequest, ServiceList, ServicePatch};
 pub use cache::{Changes, Edit, EditTicket, GroupData, ListCache, LoadTicket};
 pub use cron::{Cron, CronError};
 pub use index::{Hits, IndexPage, SearchIndex};
+pub use lean::{LeanColumns, LeanMode, LeanView, DEFAULT_LEAN_LIMIT, LEAN_FORMAT};
 /// An instant with its UTC offset (the `time` crate); [`parse_rfc3339`] reads one.
 pub use time::OffsetDateTime;
 

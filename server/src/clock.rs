@@ -7,11 +7,19 @@ use time::OffsetDateTime;
 const EARLIEST: i64 = -62_167_219_200;
 const LATEST: i64 = 253_402_300_799;
 
-pub fn now_unix() -> i64 {
+fn since_epoch() -> std::time::Duration {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+        .unwrap_or_default()
+}
+
+pub fn now_unix() -> i64 {
+    since_epoch().as_secs() as i64
+}
+
+/// Unix milliseconds: run leases.
+pub fn now_millis() -> i64 {
+    since_epoch().as_millis() as i64
 }
 
 pub fn now() -> String {

@@ -137,13 +137,8 @@ async fn healthz() -> Response {
 
 async fn readyz(State(state): State<AppState>) -> Response {
     let started = Instant::now();
-    let database = tokio::time::timeout(
-        DATABASE_DEADLINE,
-        state
-            .db
-            .call(|conn| conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))),
-    )
-    .await;
+    let database =
+        tokio::time::timeout(DATABASE_DEADLINE, crate::repo::meta::ping(&state.db)).await;
     let elapsed_ms = started.elapsed().as_millis() as u64;
     let database = match database {
         Ok(Ok(1)) => json!({"ok": true, "ms": elapsed_ms}),

@@ -36,22 +36,18 @@ impl JwtUsers {
         if let Some(id) = self.cached(identity) {
             return Ok(Some(id));
         }
-        let owned = identity.clone();
-        let id = db
-            .call(move |conn| {
-                repo::users::upsert_external(
-                    conn,
-                    &repo::users::ExternalUser {
-                        issuer: &owned.issuer,
-                        subject: &owned.subject,
-                        company_id: owned.company_id,
-                        role: owned.role,
-                        name: &owned.name,
-                        email: owned.email.as_deref(),
-                    },
-                )
-            })
-            .await?;
+        let id = repo::users::upsert_external(
+            db,
+            &repo::users::ExternalUser {
+                issuer: &identity.issuer,
+                subject: &identity.subject,
+                company_id: identity.company_id,
+                role: identity.role,
+                name: &identity.name,
+                email: identity.email.as_deref(),
+            },
+        )
+        .await?;
         if let Some(user_id) = id {
             let mut cache = self.0.lock().unwrap_or_else(|p| p.into_inner());
             if cache.len() >= CAPACITY {

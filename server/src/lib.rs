@@ -1,14 +1,17 @@
-//! The services-list backend: the JSON API over SQLite, the trunk-built SPA with a fallback
-//! to `index.html` for client-side routes, and optionally an example host page that embeds it.
+//! The services-list backend: the JSON API over SQLite or PostgreSQL, the trunk-built SPA with
+//! a fallback to `index.html` for client-side routes, and optionally an example host page that
+//! embeds it.
 
 pub mod api;
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod error;
 pub mod example_host;
 #[cfg(feature = "fault-injection")]
 pub mod faults;
+pub mod generate;
 pub mod health;
 pub mod jwt;
 pub mod jwt_users;
@@ -16,15 +19,18 @@ pub mod metrics;
 pub mod rate_limit;
 pub mod repo;
 pub mod requests;
+pub mod retention;
 pub mod scheduler;
 pub mod security;
 pub mod seed;
 pub mod serve;
 pub mod spa;
 pub mod systems;
+pub mod tokens;
+pub mod wake;
 pub mod worker;
 
-use db::{Db, DbError};
+use db::{Db, DbError, Location};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,13 +43,16 @@ pub use worker::{Outcome, RunSettings};
 pub struct Config {
     /// Where to listen; port 0 picks a free port.
     pub addr: SocketAddr,
-    /// The SQLite file; created with its folder if missing.
-    pub db_path: PathBuf,
+    /// The store: a SQLite file (created with its folder if missing) or a PostgreSQL URL.
+    pub db: Location,
     /// The trunk output folder: its files are served under the public URL its `build.json`
     /// names (`/` without one), and its `index.html` for every other path outside `/api`.
     pub dist_dir: PathBuf,
-    /// Seed demo data into an empty database.
-    pub seed: bool,
+    /// Demo mode: seed demo data into an empty database, and serve `/api/demo/users` (the demo
+    /// users and their tokens, for the standalone sign-in).
+    pub demo: bool,
+    /// Start even on a non-loopback address while the database holds demo users.
+    pub allow_demo_on_network: bool,
     /// Start active services when their schedule says so.
     pub scheduler: bool,
     /// How the worker executes runs.
@@ -52,8 +61,6 @@ pub struct Config {
     /// `fault-injection` build feature, which release builds leave out).
     #[cfg(feature = "fault-injection")]
     pub fault_injection: bool,
-    /// Serve `/api/demo/users`: the demo users and their tokens, for the standalone sign-in.
-    pub demo_sign_in: bool,
     /// Who may frame the app: the CSP `frame-ancestors` sources. Its full origins are also the
     /// parents allowed to hand the framed app a token (`GET /api/v1/embed-config`).
     pub frame_ancestors: String,
@@ -73,28 +80,40 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Serve `/metrics`, `/healthz` and `/readyz` without a token on this second address.
     pub metrics_addr: Option<SocketAddr>,
+    /// Groups up to this many services are sent whole by the lean view; larger ones are asked
+    /// per query.
+    pub lean_limit: u64,
+    /// How long a shutdown waits for running runs before putting them back in the queue.
+    pub shutdown_grace: Duration,
+    /// Finished runs and their logs are purged after this many days (0: never).
+    pub retention_days: u32,
 }
 
 impl Config {
-    /// A server for tests: a free port, the given database, quick runs that succeed, no
-    /// scheduler, no rate limits (the tests of the limits set their own).
+    /// A server for tests: a free port, the given SQLite file, demo data, quick runs that
+    /// succeed, no scheduler, no rate limits (the tests of the limits set their own).
     pub fn for_tests(db_path: PathBuf, dist_dir: PathBuf) -> Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            db_path,
+            db: Location::Sqlite(db_path),
             dist_dir,
-            seed: true,
+            demo: true,
+            allow_demo_on_network: false,
             scheduler: false,
             runs: RunSettings {
-                step: std::time::Duration::from_millis(50),
+                step: Duration::from_millis(50),
                 outcome: Outcome::Ok,
                 concurrency: 4,
+                lease: Duration::from_secs(10),
+                max_attempts: 3,
             },
             #[cfg(feature = "fault-injection")]
             fault_injection: false,
-            demo_sign_in: false,
             frame_ancestors: "'self'".into(),
             example_host: None,
+            lean_limit: services_model::DEFAULT_LEAN_LIMIT,
+            shutdown_grace: Duration::ZERO,
+            retention_days: 30,
             jwt: None,
             limits: rate_limit::LimitSettings {
                 auth_failures_per_minute: 0,
@@ -113,6 +132,11 @@ impl Config {
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Facet counts per group, version and search.
+    pub counts: repo::list::CountsCache,
+    /// The lean views, compressed, per group and version.
+    pub lean: api::lean::LeanCache,
+    pub lean_limit: u64,
     /// Tells the worker a run was queued.
     pub wake_worker: Arc<Notify>,
     /// Set when fault injection is on.
@@ -145,8 +169,10 @@ impl AppState {
 
 #[derive(Debug)]
 pub enum StartError {
-    Db(DbError),
+    Db(Location, DbError),
     Bind(SocketAddr, std::io::Error),
+    /// Demo users (with readable tokens) on an address others can reach.
+    DemoOnNetwork(SocketAddr),
     /// A setting that can't work, e.g. an unreadable JWKS file.
     Config(String),
 }
@@ -154,8 +180,14 @@ pub enum StartError {
 impl std::fmt::Display for StartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StartError::Db(e) => write!(f, "{e}"),
+            StartError::Db(location, e) => write!(f, "{location}: {e}"),
             StartError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
+            StartError::DemoOnNetwork(addr) => write!(
+                f,
+                "refusing to listen on {addr}: the database holds demo users, whose tokens the \
+                 demo sign-in hands to anyone. Listen on a loopback address (127.0.0.1), use a \
+                 database without demo data, or pass --allow-demo-on-network"
+            ),
             StartError::Config(e) => write!(f, "{e}"),
         }
     }
@@ -233,9 +265,13 @@ pub struct Running {
     pub public_url: String,
     pub seeded: bool,
     pub db: Db,
+    /// This instance's name in run leases.
+    pub instance: Arc<str>,
     shutdown: Vec<oneshot::Sender<()>>,
     tasks: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
+    worker: worker::Worker,
     background: Vec<tokio::task::JoinHandle<()>>,
+    grace: Duration,
 }
 
 impl Running {
@@ -243,19 +279,33 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections, lets in-flight requests finish, and waits.
-    pub async fn stop(mut self) -> std::io::Result<()> {
+    /// Stops with the configured grace period (see [`Running::shutdown`]).
+    pub async fn stop(self) -> std::io::Result<()> {
+        let grace = self.grace;
+        self.shutdown(grace).await
+    }
+
+    /// Graceful shutdown: stops accepting connections and taking runs (the scheduler and the
+    /// retention job stop too), lets in-flight requests finish, gives running runs `grace` to
+    /// finish and puts the rest back in the queue, then closes the store.
+    pub async fn shutdown(mut self, grace: Duration) -> std::io::Result<()> {
         for tx in self.shutdown.drain(..) {
             let _ = tx.send(());
         }
         for task in &self.background {
             task.abort();
         }
+        self.worker.shutdown(grace).await;
+        let mut served = Ok(());
         for task in self.tasks.drain(..) {
-            task.await
-                .map_err(|e| std::io::Error::other(e.to_string()))??;
+            let result = task
+                .await
+                .map_err(|e| std::io::Error::other(e.to_string()))
+                .and_then(|r| r);
+            served = served.and(result);
         }
-        Ok(())
+        self.db.close().await;
+        served
     }
 }
 
@@ -265,7 +315,19 @@ pub const WORKER_MAX_SILENCE: Duration = Duration::from_secs(300);
 /// The scheduler wakes once a minute.
 pub const SCHEDULER_MAX_SILENCE: Duration = Duration::from_secs(150);
 
-/// Opens the database (migrating and seeding it) and starts serving.
+/// A name for this instance in run leases: the host and a random suffix.
+fn instance_name() -> Arc<str> {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "services".into());
+    format!("{host}-{}", tokens::random_hex(4)).into()
+}
+
+/// Opens the store (migrating it, and seeding demo data in demo mode) and starts serving.
 pub async fn start(config: Config) -> Result<Running, StartError> {
     let jwt = match &config.jwt {
         Some(settings) => Some(Arc::new(
@@ -273,14 +335,23 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         )),
         None => None,
     };
-    let db = Db::open(&config.db_path).map_err(StartError::Db)?;
-    let seeded = if config.seed {
-        db.call(|conn| seed::seed_if_empty(conn, clock::now_unix()))
+    let on_network = !config.addr.ip().is_loopback() && !config.allow_demo_on_network;
+    if config.demo && on_network {
+        return Err(StartError::DemoOnNetwork(config.addr));
+    }
+    let db_error = |e| StartError::Db(config.db.clone(), e);
+    let db = Db::open(&config.db).await.map_err(db_error)?;
+    let seeded = if config.demo {
+        seed::seed_if_empty(&db, clock::now_unix())
             .await
-            .map_err(StartError::Db)?
+            .map_err(db_error)?
     } else {
         false
     };
+    if on_network && repo::users::has_demo_users(&db).await.map_err(db_error)? {
+        db.close().await;
+        return Err(StartError::DemoOnNetwork(config.addr));
+    }
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|e| StartError::Bind(config.addr, e))?;
@@ -296,14 +367,17 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         None => None,
     };
     let wake_worker = Arc::new(Notify::new());
+    let instance = instance_name();
     let worker_beat = health::Heartbeat::new("worker", WORKER_MAX_SILENCE);
     let mut loops = vec![worker_beat.clone()];
-    let mut background = vec![worker_beat.watch(worker::spawn(
+    let worker = worker::spawn(
         db.clone(),
         config.runs.clone(),
         wake_worker.clone(),
-        worker_beat.clone(),
-    ))];
+        instance.clone(),
+        worker_beat,
+    );
+    let mut background = Vec::new();
     if config.scheduler {
         let beat = health::Heartbeat::new("scheduler", SCHEDULER_MAX_SILENCE);
         loops.push(beat.clone());
@@ -318,12 +392,17 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     if let Some(verifier) = &jwt {
         background.push(verifier.spawn_reload(Duration::from_secs(30)));
     }
+    background.extend(retention::spawn(db.clone(), config.retention_days));
+    background.extend(wake::spawn_listener(&db, wake_worker.clone()));
     let state = AppState {
         db: db.clone(),
+        counts: repo::list::CountsCache::default(),
+        lean: api::lean::LeanCache::default(),
+        lean_limit: config.lean_limit,
         wake_worker,
         #[cfg(feature = "fault-injection")]
         faults: config.fault_injection.then(faults::Faults::default),
-        demo_sign_in: config.demo_sign_in,
+        demo_sign_in: config.demo,
         csp_reports: security::CspReports::default(),
         parent_origins: api::embed::parent_origins(&config.frame_ancestors).into(),
         limits,
@@ -369,8 +448,11 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         public_url,
         seeded,
         db,
+        instance,
         shutdown,
         tasks,
+        worker,
         background,
+        grace: config.shutdown_grace,
     })
 }

@@ -1,29 +1,41 @@
 use clap::Parser;
+use services_server::db::Location;
 use services_server::jwt::{ClaimNames, JwtSettings};
 use services_server::rate_limit::LimitSettings;
 use services_server::serve::ConnectionLimits;
-use services_server::{seed, start, Config, Outcome, RunSettings};
+use services_server::{cli, repo, start, Config, Outcome, RunSettings};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The Patchworks services-list server: JSON API on SQLite, and the built SPA.
+// Requests allocate many small strings (rows, JSON); mimalloc serves them faster than glibc's
+// malloc under several threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The Patchworks services-list server: JSON API on SQLite or PostgreSQL, and the built SPA.
+/// Without a command it serves; the commands set up a deployment.
 #[derive(Parser)]
-#[command(version)]
+#[command(version, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<cli::Command>,
     /// Address to listen on.
     #[arg(long, env = "SERVICES_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// SQLite database file; created and seeded with demo data if missing.
-    #[arg(long, env = "SERVICES_DB", default_value = "data/services.sqlite3")]
-    db: PathBuf,
+    #[command(flatten)]
+    db: cli::DbArg,
     /// The trunk-built SPA: its files are served under the public URL in its `build.json`
     /// (`/` without one), its index.html for every other path outside /api.
     #[arg(long, env = "SERVICES_DIST", default_value = "dist")]
     dist: PathBuf,
-    /// Don't seed demo data into an empty database.
-    #[arg(long)]
-    no_seed: bool,
+    /// Demo mode: seed demo data into an empty database (random tokens, printed here) and let
+    /// the standalone app list the demo users to sign in as (demos only).
+    #[arg(long, env = "SERVICES_DEMO")]
+    demo: bool,
+    /// Start on a non-loopback address although the database holds demo users.
+    #[arg(long, env = "SERVICES_ALLOW_DEMO_ON_NETWORK")]
+    allow_demo_on_network: bool,
     /// Don't start services on their schedules.
     #[arg(long, env = "SERVICES_NO_SCHEDULER")]
     no_scheduler: bool,
@@ -33,14 +45,28 @@ struct Args {
     /// How runs end.
     #[arg(long, env = "SERVICES_RUN_OUTCOME", value_enum, default_value_t = Outcome::Mixed)]
     run_outcome: Outcome,
+    /// Runs this instance executes at the same time.
+    #[arg(long, env = "SERVICES_RUN_CONCURRENCY", default_value_t = 4)]
+    run_concurrency: usize,
+    /// Seconds a claimed run stays this instance's without renewal; then another instance
+    /// recovers it.
+    #[arg(long, env = "SERVICES_RUN_LEASE_SECS", default_value_t = 30)]
+    run_lease_secs: u64,
+    /// Seconds a shutdown (SIGTERM, SIGINT) waits for running runs before putting them back in
+    /// the queue.
+    #[arg(long, env = "SERVICES_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
+    shutdown_grace_secs: u64,
+    /// Days finished runs and their logs are kept (0: forever).
+    #[arg(long, env = "SERVICES_RETENTION_DAYS", default_value_t = 30)]
+    retention_days: u32,
+    /// Groups up to this many services are sent whole to the SPA; larger ones per query.
+    #[arg(long, env = "SERVICES_LEAN_LIMIT", default_value_t = services_model::DEFAULT_LEAN_LIMIT)]
+    lean_limit: u64,
     /// Serve /api/test/faults to inject failures (test builds only: the `fault-injection`
     /// feature, which release builds leave out).
     #[cfg(feature = "fault-injection")]
     #[arg(long, env = "SERVICES_FAULT_INJECTION")]
     fault_injection: bool,
-    /// Let the standalone app list the demo users and sign in as any of them (demos only).
-    #[arg(long, env = "SERVICES_DEMO_SIGN_IN")]
-    demo_sign_in: bool,
     /// Who may frame the app (CSP `frame-ancestors` sources), e.g. "'self' https://dashboard.example".
     #[arg(long, env = "SERVICES_FRAME_ANCESTORS", default_value = "'self'")]
     frame_ancestors: String,
@@ -130,18 +156,37 @@ enum LogFormat {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
+    // Logs go to stderr: stdout is what commands print (a token, a URL).
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     match args.log_format {
-        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Text => tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_env_filter(filter)
+            .init(),
         LogFormat::Json => tracing_subscriber::fmt()
             .json()
             .flatten_event(true)
             .with_current_span(true)
             .with_span_list(false)
+            .with_writer(std::io::stderr)
             .with_env_filter(filter)
             .init(),
     }
+    if let Some(command) = &args.command {
+        return match cli::run(command).await {
+            Ok(output) => {
+                println!("{output}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("services-server: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
+    let mut signals = ShutdownSignals::listen();
+    let location = Location::parse(&args.db.db);
     let jwt = args.jwks_file.clone().map(|jwks_file| JwtSettings {
         jwks_file,
         issuer: args.jwt_issuer.clone().unwrap_or_default(),
@@ -157,20 +202,25 @@ async fn main() -> std::process::ExitCode {
     });
     let config = Config {
         addr: args.addr,
-        db_path: args.db.clone(),
+        db: location.clone(),
         dist_dir: args.dist,
-        seed: !args.no_seed,
+        demo: args.demo,
+        allow_demo_on_network: args.allow_demo_on_network,
         scheduler: !args.no_scheduler,
         runs: RunSettings {
             step: Duration::from_millis(args.run_step_ms),
             outcome: args.run_outcome,
+            concurrency: args.run_concurrency,
+            lease: Duration::from_secs(args.run_lease_secs.max(1)),
             ..RunSettings::default()
         },
         #[cfg(feature = "fault-injection")]
         fault_injection: args.fault_injection,
-        demo_sign_in: args.demo_sign_in,
         frame_ancestors: args.frame_ancestors,
         example_host: args.example_host.clone(),
+        lean_limit: args.lean_limit,
+        shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
+        retention_days: args.retention_days,
         jwt,
         limits: LimitSettings {
             auth_failures_per_minute: args.auth_failures_per_minute,
@@ -194,22 +244,24 @@ async fn main() -> std::process::ExitCode {
         }
     };
     if server.seeded {
-        println!("Seeded {} with demo data.", args.db.display());
+        println!("Seeded {location} with demo data.");
     }
-    match server.db.call(|conn| seed::demo_users(conn)).await {
-        Ok(users) if !users.is_empty() => {
-            println!("Demo users (send the token as `Authorization: Bearer <token>`):");
-            for (user, token) in users {
-                println!(
-                    "  {:<20} {:<10} {:<32} {token}",
-                    user.company.name,
-                    user.role.as_str(),
-                    user.email
-                );
+    if args.demo {
+        match repo::users::demo_users(&server.db).await {
+            Ok(users) if !users.is_empty() => {
+                println!("Demo users (random tokens of this database; send one as `Authorization: Bearer <token>`):");
+                for (user, token) in users {
+                    println!(
+                        "  {:<20} {:<10} {:<32} {token}",
+                        user.company.name,
+                        user.role.as_str(),
+                        user.email
+                    );
+                }
             }
+            Ok(_) => {}
+            Err(e) => eprintln!("services-server: could not list demo users: {e}"),
         }
-        Ok(_) => {}
-        Err(e) => eprintln!("services-server: could not list demo users: {e}"),
     }
     #[cfg(feature = "fault-injection")]
     if args.fault_injection {
@@ -219,6 +271,7 @@ async fn main() -> std::process::ExitCode {
         println!("Metrics, health and readiness: http://{addr}/metrics");
     }
     println!("Patchworks services list: {}/", server.url());
+    println!("  data: {location}");
     if server.public_url != "/" {
         println!("  its files are served under {}", server.public_url);
     }
@@ -233,12 +286,53 @@ async fn main() -> std::process::ExitCode {
         );
     }
     println!("Press Ctrl+C to stop.");
-    let _ = tokio::signal::ctrl_c().await;
+    let signal = signals.recv().await;
+    println!(
+        "{signal}: stopping; running runs get up to {}s to finish.",
+        args.shutdown_grace_secs
+    );
     match server.stop().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("services-server: {e}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// SIGTERM (what systemd, Docker and Kubernetes send) and SIGINT (Ctrl+C), listened to from
+/// before the server starts, so a signal that comes early still stops it gracefully.
+struct ShutdownSignals {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl ShutdownSignals {
+    fn listen() -> ShutdownSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            ShutdownSignals {
+                term: signal(SignalKind::terminate()).ok(),
+                int: signal(SignalKind::interrupt()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        ShutdownSignals {}
+    }
+
+    /// Waits for one; its name.
+    async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        if let (Some(term), Some(int)) = (self.term.as_mut(), self.int.as_mut()) {
+            return tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            };
+        }
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl+C"
     }
 }

@@ -141,13 +141,7 @@ impl Metrics {
 
     /// The text exposition, after reading run counts from the database.
     pub async fn render(&self, db: &Db) -> String {
-        let counts = db
-            .call(|conn| {
-                let mut stmt = conn.prepare("SELECT status, COUNT(*) FROM runs GROUP BY status")?;
-                let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?;
-                rows.collect::<rusqlite::Result<Vec<(String, i64)>>>()
-            })
-            .await;
+        let counts = crate::repo::queue::counts_by_status(db).await;
         match counts {
             Ok(counts) => {
                 for status in ["queued", "running", "ok", "failed"] {

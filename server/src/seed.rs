@@ -1,14 +1,16 @@
-//! Realistic demo data for a new database: two companies, each with a user of every role and
+//! Demo data (`--demo`) for a new database: two companies, each with a user of every role and
 //! notification groups; Northwind's three company groups hold about 150 services over systems
-//! and entities from the Patchworks supported list, with runs from the last day. Deterministic
-//! (apart from run times, which are relative to now), so every fresh database looks the same.
+//! and entities from the Patchworks supported list, with runs from the last day. The services
+//! are the same in every demo database (run times are relative to now); the users' tokens are
+//! random per database, kept readable in `demo_credentials` for the demo sign-in.
 
-use crate::auth::{demo_token, hash_token};
+use crate::auth::{hash_token, new_token};
+use crate::db::{Db, DbError, Tx};
 use crate::repo;
 use crate::repo::services::ServiceRecord;
-use rusqlite::Connection;
+use crate::repo::users::{NewUser, UserKind};
 use services_model::{
-    Endpoint, LogLevel, Me, Role, RunStatus, RunTrigger, Service, ServiceType, Status, Trigger,
+    Endpoint, LogLevel, Role, RunStatus, RunTrigger, Service, ServiceType, Status, Trigger,
 };
 
 /// A demo company: its users (name, email, role) and company groups (name, services).
@@ -58,7 +60,7 @@ pub const GROUPS: [(&str, usize); 3] = [
 pub const FIRST_SERVICE_ID: u64 = 2001;
 
 /// Plausible flows: (source system, source entity, destination system, destination entity).
-const FLOWS: &[(&str, &str, &str, &str)] = &[
+pub const FLOWS: &[(&str, &str, &str, &str)] = &[
     ("Shopify", "orders", "NetSuite", "sales orders"),
     ("Shopify", "orders", "Descartes Peoplevox", "sales orders"),
     ("Shopify", "refunds", "NetSuite", "credit memos"),
@@ -103,7 +105,7 @@ const FLOWS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// Qualifiers that tell apart two services with the same flow, as ops teams name them.
-const QUALIFIERS: [&str; 8] = [
+pub const QUALIFIERS: [&str; 8] = [
     "main store",
     "outlet",
     "B2B",
@@ -114,7 +116,7 @@ const QUALIFIERS: [&str; 8] = [
     "priority",
 ];
 
-const SCHEDULES: [&str; 9] = [
+pub const SCHEDULES: [&str; 9] = [
     "*/5 * * * *",
     "*/10 * * * *",
     "*/15 * * * *",
@@ -126,13 +128,13 @@ const SCHEDULES: [&str; 9] = [
     "0 0 * * 0",
 ];
 
-const SWEEPER_SCHEDULES: [&str; 3] = ["0 3 * * *", "0 1,13 * * *", "15 4 * * *"];
+pub const SWEEPER_SCHEDULES: [&str; 3] = ["0 3 * * *", "0 1,13 * * *", "15 4 * * *"];
 
 /// A small linear congruential generator: deterministic and dependency-free.
-struct Lcg(u64);
+pub struct Lcg(pub u64);
 
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
@@ -140,12 +142,12 @@ impl Lcg {
         self.0 >> 33
     }
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next_u64() % 100 < percent
     }
 }
 
@@ -155,36 +157,53 @@ fn email(name: &str, domain: &str) -> String {
 
 /// Seeds an empty database; leaves one that already has companies alone. Returns whether it
 /// seeded. `now` (Unix seconds) anchors the demo runs in the last 24 hours.
-pub fn seed_if_empty(conn: &mut Connection, now: i64) -> rusqlite::Result<bool> {
-    let companies: u64 = conn.query_row("SELECT COUNT(*) FROM companies", [], |r| r.get(0))?;
+pub async fn seed_if_empty(db: &Db, now: i64) -> Result<bool, DbError> {
+    let mut tx = db.begin().await?;
+    let companies: i64 = crate::with_tx!(&mut tx, |conn| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM companies")
+            .fetch_one(&mut *conn)
+            .await?
+    });
     if companies > 0 {
         return Ok(false);
     }
-    let tx = conn.transaction()?;
     let mut rng = Lcg(0x5EED_2026);
     for company in &COMPANIES {
-        let company_id = repo::users::insert_company(&tx, company.name)?;
+        let company_id = repo::users::insert_company(&mut tx, company.name).await?;
         let mut user_ids = Vec::new();
         for (name, role) in company.users {
             let email = email(name, company.domain);
+            let new = NewUser {
+                company_id,
+                name,
+                email: &email,
+                role,
+                kind: UserKind::Demo,
+            };
             // The token embeds the user id, so insert first and set the hash after.
-            let id = repo::users::insert_user(&tx, company_id, name, &email, role, &[])?;
-            tx.execute(
-                "UPDATE users SET token_hash = ?2 WHERE id = ?1",
-                rusqlite::params![id, hash_token(&demo_token(id, &email))],
-            )?;
+            let id = repo::users::insert_user(&mut tx, &new).await?;
+            let token = new_token(id);
+            repo::users::set_token_hash(&mut tx, id, &hash_token(&token)).await?;
+            repo::users::insert_demo_credential(&mut tx, id, &token).await?;
             user_ids.push(id);
         }
-        let on_call = repo::notifications::insert_group(&tx, company_id, "Ops on-call")?;
-        repo::notifications::add_user(&tx, on_call, user_ids[0])?;
-        repo::notifications::add_user(&tx, on_call, user_ids[1])?;
-        repo::notifications::add_email(&tx, on_call, &format!("oncall@{}", company.domain))?;
-        let warehouse = repo::notifications::insert_group(&tx, company_id, "Warehouse team")?;
-        repo::notifications::add_email(&tx, warehouse, &format!("warehouse@{}", company.domain))?;
+        let on_call = repo::notifications::insert_group(&mut tx, company_id, "Ops on-call").await?;
+        repo::notifications::add_user(&mut tx, on_call, user_ids[0]).await?;
+        repo::notifications::add_user(&mut tx, on_call, user_ids[1]).await?;
+        repo::notifications::add_email(&mut tx, on_call, &format!("oncall@{}", company.domain))
+            .await?;
+        let warehouse =
+            repo::notifications::insert_group(&mut tx, company_id, "Warehouse team").await?;
+        repo::notifications::add_email(
+            &mut tx,
+            warehouse,
+            &format!("warehouse@{}", company.domain),
+        )
+        .await?;
 
         let mut next_id = company.first_service_id;
         for (group_name, count) in company.groups {
-            let group_id = repo::groups::insert(&tx, company_id, group_name)?;
+            let group_id = repo::groups::insert(&mut tx, company_id, group_name).await?;
             let mut names = std::collections::HashSet::new();
             for n in 0..*count {
                 let service = demo_service(&mut rng, next_id, group_id, n, &mut names);
@@ -198,25 +217,21 @@ pub fn seed_if_empty(conn: &mut Connection, now: i64) -> rusqlite::Result<bool> 
                     notes: String::new(),
                     alert_group_id: alert_group,
                 };
-                repo::services::insert(&tx, &record)?;
+                repo::services::insert(&mut tx, &record).await?;
                 if record.service.status == Status::Active {
-                    demo_runs(&tx, &mut rng, &record.service, now)?;
+                    demo_runs(&mut tx, &mut rng, &record.service, now).await?;
                 }
                 next_id += 1;
             }
         }
     }
-    tx.commit()?;
+    repo::meta::sync_id_sequences(&mut tx).await?;
+    tx.commit().await?;
     Ok(true)
 }
 
 /// A few finished runs in the last 24 hours, with their logs.
-fn demo_runs(
-    conn: &Connection,
-    rng: &mut Lcg,
-    service: &Service,
-    now: i64,
-) -> rusqlite::Result<()> {
+async fn demo_runs(tx: &mut Tx, rng: &mut Lcg, service: &Service, now: i64) -> Result<(), DbError> {
     for _ in 0..rng.below(4) {
         let started = now - 60 * (10 + rng.below(23 * 60) as i64);
         let finished = started + 20 + rng.below(300) as i64;
@@ -237,9 +252,9 @@ fn demo_runs(
             crate::clock::format(started),
             crate::clock::format(finished),
         );
-        let id = repo::runs::insert_finished(
-            conn, service.id, trigger, status, &at, &end, pulled, pushed,
-        )?;
+        let id =
+            repo::runs::insert_finished(tx, service.id, trigger, status, &at, &end, pulled, pushed)
+                .await?;
         let (src, dst) = (&service.source, &service.destination);
         let lines = [
             (
@@ -280,29 +295,17 @@ fn demo_runs(
             },
         ];
         for (level, message) in lines {
-            repo::runs::append_log(
-                conn,
+            repo::runs::append_log_in(
+                tx,
                 id,
                 level,
                 &message,
                 if level == LogLevel::Error { &end } else { &at },
-            )?;
+            )
+            .await?;
         }
     }
     Ok(())
-}
-
-/// The seeded users whose demo tokens still work, with those tokens.
-pub fn demo_users(conn: &Connection) -> rusqlite::Result<Vec<(Me, String)>> {
-    let mut out = Vec::new();
-    for me in repo::users::all_users(conn)? {
-        let token = demo_token(me.id, &me.email);
-        let stored = repo::users::credentials(conn, me.id)?.map(|c| c.token_hash);
-        if stored.as_deref() == Some(hash_token(&token).as_slice()) {
-            out.push((me, token));
-        }
-    }
-    Ok(out)
 }
 
 fn demo_service(
@@ -311,6 +314,49 @@ fn demo_service(
     group_id: u64,
     index: usize,
     names: &mut std::collections::HashSet<String>,
+) -> Service {
+    random_service(
+        rng,
+        id,
+        group_id,
+        |rng, base| {
+            let mut name = base.clone();
+            while !names.insert(name.clone()) {
+                name = format!("{base} ({})", QUALIFIERS[rng.below(QUALIFIERS.len())]);
+                if names.contains(&name) {
+                    name = format!("{base} #{index}");
+                }
+            }
+            name
+        },
+        |rng| {
+            let created = timestamp(
+                2025,
+                rng.below(12) as u32 + 1,
+                rng.below(28) as u32 + 1,
+                rng.below(24) as u32,
+            );
+            let updated = timestamp(
+                2026,
+                rng.below(10) as u32 + 1,
+                rng.below(28) as u32 + 1,
+                rng.below(24) as u32,
+            );
+            (created, updated)
+        },
+    )
+}
+
+/// A plausible service: a flow from `FLOWS`, 15% sweepers, 15% of the rest on a webhook, 75%
+/// active, 60% with alerts. `name` makes the name from the flow's ("Shopify orders to
+/// NetSuite"); `stamps` the created and updated times. The demo data and the load generator
+/// both use it (the order of the draws keeps the demo data as it always was).
+pub fn random_service(
+    rng: &mut Lcg,
+    id: u64,
+    group_id: u64,
+    name: impl FnOnce(&mut Lcg, String) -> String,
+    stamps: impl FnOnce(&mut Lcg) -> (String, String),
 ) -> Service {
     let (src, src_entity, dst, dst_entity) = FLOWS[rng.below(FLOWS.len())];
     let service_type = if rng.chance(15) {
@@ -322,13 +368,7 @@ fn demo_service(
         ServiceType::Standard => format!("{src} {src_entity} to {dst}"),
         ServiceType::Sweeper => format!("Sweep failed {src} {src_entity} to {dst}"),
     };
-    let mut name = base.clone();
-    while !names.insert(name.clone()) {
-        name = format!("{base} ({})", QUALIFIERS[rng.below(QUALIFIERS.len())]);
-        if names.contains(&name) {
-            name = format!("{base} #{index}");
-        }
-    }
+    let name = name(rng, base);
     let trigger = match service_type {
         ServiceType::Sweeper => Trigger::Schedule {
             cron: SWEEPER_SCHEDULES[rng.below(SWEEPER_SCHEDULES.len())].into(),
@@ -338,18 +378,7 @@ fn demo_service(
             cron: SCHEDULES[rng.below(SCHEDULES.len())].into(),
         },
     };
-    let created = timestamp(
-        2025,
-        rng.below(12) as u32 + 1,
-        rng.below(28) as u32 + 1,
-        rng.below(24) as u32,
-    );
-    let updated = timestamp(
-        2026,
-        rng.below(10) as u32 + 1,
-        rng.below(28) as u32 + 1,
-        rng.below(24) as u32,
-    );
+    let (created_at, updated_at) = stamps(rng);
     Service {
         id,
         group_id,
@@ -364,8 +393,8 @@ fn demo_service(
         destination: Endpoint::new(dst, dst_entity),
         trigger,
         alerts_enabled: rng.chance(60),
-        created_at: created,
-        updated_at: updated,
+        created_at,
+        updated_at,
     }
 }
 
@@ -376,24 +405,26 @@ fn timestamp(year: u32, month: u32, day: u32, hour: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Location;
     use services_model::Cron;
 
-    fn seeded() -> (tempfile::TempDir, Connection) {
+    async fn seeded() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
-        drop(crate::db::Db::open(&dir.path().join("seed.sqlite3")).unwrap());
-        let mut conn = Connection::open(dir.path().join("seed.sqlite3")).unwrap();
-        assert!(seed_if_empty(&mut conn, 1_795_789_500).unwrap());
-        (dir, conn)
+        let db = Db::open(&Location::Sqlite(dir.path().join("seed.sqlite3")))
+            .await
+            .unwrap();
+        assert!(seed_if_empty(&db, 1_795_789_500).await.unwrap());
+        (dir, db)
     }
 
-    #[test]
-    fn seeds_three_northwind_groups_and_150_valid_services_once() {
-        let (_dir, mut conn) = seeded();
-        let groups = repo::groups::list(&conn, 1).unwrap();
+    #[tokio::test]
+    async fn seeds_three_northwind_groups_and_150_valid_services_once() {
+        let (_dir, db) = seeded().await;
+        let groups = repo::groups::list(&db, 1).await.unwrap();
         assert_eq!(groups.len(), 3);
         let mut total = 0;
         for g in &groups {
-            let services = repo::services::in_group(&conn, g.group.id).unwrap();
+            let services = repo::services::in_group(&db, g.group.id).await.unwrap();
             assert_eq!(services.len() as u64, g.service_count);
             let names: std::collections::HashSet<_> = services.iter().map(|s| &s.name).collect();
             assert_eq!(
@@ -409,17 +440,17 @@ mod tests {
             total += services.len();
         }
         assert_eq!(total, 150);
-        assert_eq!(repo::groups::list(&conn, 2).unwrap().len(), 2);
+        assert_eq!(repo::groups::list(&db, 2).await.unwrap().len(), 2);
         assert!(
-            !seed_if_empty(&mut conn, 0).unwrap(),
+            !seed_if_empty(&db, 0).await.unwrap(),
             "a second start must not seed again"
         );
     }
 
-    #[test]
-    fn every_role_in_both_companies_has_a_working_demo_token() {
-        let (_dir, conn) = seeded();
-        let users = demo_users(&conn).unwrap();
+    #[tokio::test]
+    async fn every_role_in_both_companies_has_a_working_random_demo_token() {
+        let (_dir, db) = seeded().await;
+        let users = repo::users::demo_users(&db).await.unwrap();
         assert_eq!(users.len(), 8);
         for company in 1..=2 {
             let roles: Vec<Role> = users
@@ -430,23 +461,34 @@ mod tests {
             assert_eq!(roles, Role::ALL.to_vec());
         }
         assert_eq!(users[0].0.email, "ada.morgan@northwind.example");
+        let (_other_dir, other) = seeded().await;
+        let others = repo::users::demo_users(&other).await.unwrap();
+        for ((a, ta), (b, tb)) in users.iter().zip(&others) {
+            assert_eq!(a.email, b.email);
+            assert_ne!(ta, tb, "tokens differ between demo databases");
+        }
     }
 
-    #[test]
-    fn demo_data_is_varied() {
-        let (_dir, conn) = seeded();
-        let all: Vec<Service> = (1..=3)
-            .flat_map(|g| repo::services::in_group(&conn, g).unwrap())
-            .collect();
+    #[tokio::test]
+    async fn demo_data_is_varied() {
+        let (_dir, db) = seeded().await;
+        let mut all: Vec<Service> = Vec::new();
+        for g in 1..=3 {
+            all.extend(repo::services::in_group(&db, g).await.unwrap());
+        }
         let systems: std::collections::HashSet<_> = all.iter().map(|s| &s.source.system).collect();
         assert!(systems.len() >= 8, "only {} source systems", systems.len());
         assert!(all.iter().any(|s| s.status == Status::Inactive));
         assert!(all.iter().any(|s| s.service_type == ServiceType::Sweeper));
         assert!(all.iter().any(|s| s.trigger == Trigger::Webhook));
         assert!(all.iter().any(|s| s.alerts_enabled) && all.iter().any(|s| !s.alerts_enabled));
-        let runs: u64 = conn
-            .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))
-            .unwrap();
+        let mut runs = 0;
+        for s in &all {
+            runs += repo::runs::since(&db, s.id, "2000-01-01T00:00:00Z")
+                .await
+                .unwrap()
+                .len();
+        }
         assert!(runs > 100, "{runs} demo runs");
     }
 }

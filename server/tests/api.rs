@@ -1,14 +1,14 @@
 //! Groups, the services list, errors and the SPA, over real HTTP against a temporary SQLite file.
 
+#[macro_use]
 mod common;
 
-use common::TestServer;
+use common::{Store, TestServer};
 use reqwest::Method;
 use serde_json::Value;
 
-#[tokio::test]
-async fn lists_the_callers_company_groups_with_counts() {
-    let t = TestServer::start().await;
+async fn lists_the_callers_company_groups_with_counts(store: Store) {
+    let t = TestServer::start(store).await;
     assert!(t.server.seeded);
     let reply = t.get("/api/v1/company-groups").await;
     assert_eq!(reply.status, 200);
@@ -27,9 +27,8 @@ async fn lists_the_callers_company_groups_with_counts() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn lists_a_groups_services_with_last_and_next_runs() {
-    let t = TestServer::start().await;
+async fn lists_a_groups_services_with_last_and_next_runs(store: Store) {
+    let t = TestServer::start(store).await;
     let reply = t.get("/api/v1/company-groups/2/services").await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body["group"]["name"], "Northwind Retail EU");
@@ -55,9 +54,8 @@ async fn lists_a_groups_services_with_last_and_next_runs() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn services_answer_the_list_query_with_facets_and_window() {
-    let t = TestServer::start().await;
+async fn services_answer_the_list_query_with_facets_and_window(store: Store) {
+    let t = TestServer::start(store).await;
     let all = t.get("/api/v1/company-groups/1/services").await.body["items"]
         .as_array()
         .unwrap()
@@ -130,18 +128,16 @@ async fn services_answer_the_list_query_with_facets_and_window() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn unknown_group_is_a_json_404() {
-    let t = TestServer::start().await;
+async fn unknown_group_is_a_json_404(store: Store) {
+    let t = TestServer::start(store).await;
     t.get("/api/v1/company-groups/999/services")
         .await
         .assert_error(404, "not_found", "999");
     t.stop().await;
 }
 
-#[tokio::test]
-async fn malformed_ids_and_parameters_are_json_400s() {
-    let t = TestServer::start().await;
+async fn malformed_ids_and_parameters_are_json_400s(store: Store) {
+    let t = TestServer::start(store).await;
     for (path, part) in [
         ("/api/v1/company-groups/abc/services", "abc"),
         ("/api/v1/company-groups/-1/services", "-1"),
@@ -162,9 +158,8 @@ async fn malformed_ids_and_parameters_are_json_400s() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn unknown_routes_and_methods_are_json_errors_not_the_spa() {
-    let t = TestServer::start().await;
+async fn unknown_routes_and_methods_are_json_errors_not_the_spa(store: Store) {
+    let t = TestServer::start(store).await;
     t.get("/api/v1/nothing-here")
         .await
         .assert_error(404, "not_found", "/api/v1/nothing-here");
@@ -174,10 +169,9 @@ async fn unknown_routes_and_methods_are_json_errors_not_the_spa() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn serves_the_spa_with_index_fallback_for_client_routes() {
-    let t = TestServer::start().await;
-    let dist = t.dir.path().join("dist");
+async fn serves_the_spa_with_index_fallback_for_client_routes(store: Store) {
+    let t = TestServer::start(store).await;
+    let dist = t.db.dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html><title>SPA</title>").unwrap();
     std::fs::write(dist.join("app.js"), "console.log('hi')").unwrap();
@@ -200,18 +194,16 @@ async fn serves_the_spa_with_index_fallback_for_client_routes() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn without_a_build_the_page_says_how_to_build_it() {
-    let t = TestServer::start().await;
+async fn without_a_build_the_page_says_how_to_build_it(store: Store) {
+    let t = TestServer::start(store).await;
     let page = reqwest::get(t.url("/")).await.unwrap();
     assert_eq!(page.status(), 503);
     assert!(page.text().await.unwrap().contains("make run"));
     t.stop().await;
 }
 
-#[tokio::test]
-async fn data_survives_a_restart_and_is_not_seeded_twice() {
-    let t = TestServer::start().await;
+async fn data_survives_a_restart_and_is_not_seeded_twice(store: Store) {
+    let t = TestServer::start(store).await;
     let id = t.a_service("active").await;
     let renamed = t
         .call(
@@ -243,10 +235,9 @@ async fn data_survives_a_restart_and_is_not_seeded_twice() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn every_response_carries_the_security_headers() {
-    let t = TestServer::start().await;
-    let dist = t.dir.path().join("dist");
+async fn every_response_carries_the_security_headers(store: Store) {
+    let t = TestServer::start(store).await;
+    let dist = t.db.dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
         dist.join("index.html"),
@@ -294,3 +285,16 @@ async fn every_response_carries_the_security_headers() {
     assert_eq!(report.status(), 204);
     t.stop().await;
 }
+
+on_both_stores!(
+    lists_the_callers_company_groups_with_counts,
+    lists_a_groups_services_with_last_and_next_runs,
+    services_answer_the_list_query_with_facets_and_window,
+    unknown_group_is_a_json_404,
+    malformed_ids_and_parameters_are_json_400s,
+    unknown_routes_and_methods_are_json_errors_not_the_spa,
+    serves_the_spa_with_index_fallback_for_client_routes,
+    without_a_build_the_page_says_how_to_build_it,
+    data_survives_a_restart_and_is_not_seeded_twice,
+    every_response_carries_the_security_headers,
+);

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::TestServer;
+use common::{Store, TestDb, TestServer};
 use proptest::prelude::*;
 use reqwest::Method;
 use services_model::{AlertSettings, RunRequest, ServicePatch};
@@ -246,11 +246,20 @@ fn probe(admin: String) -> impl Strategy<Value = Probe> {
 }
 
 #[test]
-fn no_generated_request_gets_a_5xx_or_stops_the_server() {
+fn no_generated_request_gets_a_5xx_or_stops_the_server_on_sqlite() {
+    no_generated_request_gets_a_5xx_or_stops_the_server(Store::Sqlite);
+}
+
+#[test]
+fn no_generated_request_gets_a_5xx_or_stops_the_server_on_postgres() {
+    no_generated_request_gets_a_5xx_or_stops_the_server(Store::Postgres);
+}
+
+fn no_generated_request_gets_a_5xx_or_stops_the_server(store: Store) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     // A built SPA, so that pages and files are served rather than the "not built" 503.
-    let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
+    let db = runtime.block_on(TestDb::new(store));
+    let dist = db.dir.path().join("dist");
     std::fs::create_dir_all(dist.join("public")).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html><title>SPA</title>").unwrap();
     std::fs::write(dist.join("app-1a2b.js"), "export default 1;").unwrap();
@@ -260,7 +269,7 @@ fn no_generated_request_gets_a_5xx_or_stops_the_server() {
         r#"{"public_url": "/static/services-list/", "immutable": ["app-1a2b.js"]}"#,
     )
     .unwrap();
-    let t = runtime.block_on(TestServer::start_in(dir, |c| {
+    let t = runtime.block_on(TestServer::start_in(db, |c| {
         c.metrics_token = Some("m".into());
     }));
     let client = reqwest::Client::new();

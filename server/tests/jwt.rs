@@ -2,9 +2,10 @@
 //! ES256), checked against a JWKS file, issuer, audience and clock; claims mapped to a user of a
 //! company with a role, scoped to that company like any other user.
 
+#[macro_use]
 mod common;
 
-use common::TestServer;
+use common::{Store, TestDb, TestServer};
 use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use reqwest::Method;
@@ -65,14 +66,14 @@ fn settings(jwks_file: PathBuf) -> JwtSettings {
     }
 }
 
-async fn start() -> TestServer {
-    start_with_claims(ClaimNames::default()).await
+async fn start(store: Store) -> TestServer {
+    start_with_claims(store, ClaimNames::default()).await
 }
 
-async fn start_with_claims(claims: ClaimNames) -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let jwks = write_jwks(dir.path());
-    TestServer::start_in(dir, move |c| {
+async fn start_with_claims(store: Store, claims: ClaimNames) -> TestServer {
+    let db = TestDb::new(store).await;
+    let jwks = write_jwks(db.dir.path());
+    TestServer::start_in(db, move |c| {
         c.jwt = Some(JwtSettings {
             claims,
             ..settings(jwks)
@@ -106,24 +107,50 @@ fn rs256(claims: &Value) -> String {
 }
 
 async fn user_count(t: &TestServer) -> i64 {
-    t.server
-        .db
-        .call(|conn| conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0)))
-        .await
-        .unwrap()
+    services_server::with_pool!(&t.server.db, read, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
 }
 
-async fn changes(t: &TestServer) -> u64 {
-    t.server
-        .db
-        .call(|conn| Ok(conn.total_changes()))
-        .await
-        .unwrap()
+/// Inserts and updates of `users` since the first call (a trigger counts them).
+async fn changes(t: &TestServer) -> i64 {
+    let install: &[&str] = match t.db.store() {
+        Store::Sqlite => &[
+            "CREATE TABLE IF NOT EXISTS test_user_writes (n INTEGER NOT NULL)",
+            "INSERT INTO test_user_writes SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM test_user_writes)",
+            "CREATE TRIGGER IF NOT EXISTS test_user_inserts AFTER INSERT ON users
+             BEGIN UPDATE test_user_writes SET n = n + 1; END",
+            "CREATE TRIGGER IF NOT EXISTS test_user_updates AFTER UPDATE ON users
+             BEGIN UPDATE test_user_writes SET n = n + 1; END",
+        ],
+        Store::Postgres => &[
+            "CREATE TABLE IF NOT EXISTS test_user_writes (n BIGINT NOT NULL)",
+            "INSERT INTO test_user_writes SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM test_user_writes)",
+            "CREATE OR REPLACE FUNCTION test_user_write() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN UPDATE test_user_writes SET n = n + 1; RETURN NULL; END $$",
+            "CREATE OR REPLACE TRIGGER test_user_writes AFTER INSERT OR UPDATE ON users
+             FOR EACH ROW EXECUTE FUNCTION test_user_write()",
+        ],
+    };
+    services_server::with_pool!(&t.server.db, write, |pool| {
+        for sql in install {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        sqlx::query_scalar("SELECT n FROM test_user_writes")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
 }
 
-#[tokio::test]
-async fn rs256_and_es256_tokens_sign_in_as_a_stable_user_of_their_company() {
-    let t = start().await;
+async fn rs256_and_es256_tokens_sign_in_as_a_stable_user_of_their_company(store: Store) {
+    let t = start(store).await;
     let before = user_count(&t).await;
     let token = rs256(&claims("auth0|ada", 1, "manager"));
     let me = t.get_as(&token, "/api/v1/me").await;
@@ -174,18 +201,14 @@ async fn rs256_and_es256_tokens_sign_in_as_a_stable_user_of_their_company() {
         .await;
     assert_eq!(run.status, 201, "{}", run.body);
     let run_id = run.body["id"].as_u64().unwrap();
-    let requested_by: Option<u64> = t
-        .server
-        .db
-        .call(move |conn| {
-            conn.query_row(
-                "SELECT requested_by FROM runs WHERE id = ?1",
-                [run_id],
-                |r| r.get(0),
-            )
-        })
-        .await
-        .unwrap();
+    let requested_by: Option<i64> = services_server::with_pool!(&t.server.db, read, |pool| {
+        sqlx::query_scalar("SELECT requested_by FROM runs WHERE id = $1")
+            .bind(run_id as i64)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    let requested_by = requested_by.map(|v| v as u64);
     assert_eq!(requested_by, Some(id));
 
     // The provider's claims change (a promotion, a new name): the user follows them.
@@ -200,9 +223,8 @@ async fn rs256_and_es256_tokens_sign_in_as_a_stable_user_of_their_company() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn bad_tokens_are_401s_that_say_why() {
-    let t = start().await;
+async fn bad_tokens_are_401s_that_say_why(store: Store) {
+    let t = start(store).await;
     let expired = {
         let mut c = claims("u1", 1, "admin");
         c["exp"] = json!(now() - 120);
@@ -256,7 +278,7 @@ async fn bad_tokens_are_401s_that_say_why() {
     );
     // The RSA public key used as an HMAC secret (algorithm confusion).
     let jwks: Value =
-        serde_json::from_str(&std::fs::read_to_string(t.dir.path().join("jwks.json")).unwrap())
+        serde_json::from_str(&std::fs::read_to_string(t.db.dir.path().join("jwks.json")).unwrap())
             .unwrap();
     let public_n = jwks["keys"][0]["n"].as_str().unwrap().to_string();
     let hs256 = {
@@ -323,9 +345,8 @@ async fn bad_tokens_are_401s_that_say_why() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn jwt_users_see_only_their_company_and_act_only_as_their_role() {
-    let t = start().await;
+async fn jwt_users_see_only_their_company_and_act_only_as_their_role(store: Store) {
+    let t = start(store).await;
     let contoso = rs256(&claims("c-admin", 2, "admin"));
     let groups = t.get_as(&contoso, "/api/v1/company-groups").await;
     assert_eq!(groups.status, 200);
@@ -376,15 +397,17 @@ async fn jwt_users_see_only_their_company_and_act_only_as_their_role() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn claim_names_are_configurable() {
-    let t = start_with_claims(ClaimNames {
-        subject: "uid".into(),
-        company: "https://patchworks.example/tenant".into(),
-        role: "pw_role".into(),
-        name: "display_name".into(),
-        email: "mail".into(),
-    })
+async fn claim_names_are_configurable(store: Store) {
+    let t = start_with_claims(
+        store,
+        ClaimNames {
+            subject: "uid".into(),
+            company: "https://patchworks.example/tenant".into(),
+            role: "pw_role".into(),
+            name: "display_name".into(),
+            email: "mail".into(),
+        },
+    )
     .await;
     let token = rs256(&json!({
         "iss": ISSUER, "aud": [AUDIENCE, "other"], "exp": now() + 600,
@@ -404,16 +427,15 @@ async fn claim_names_are_configurable() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn without_a_jwks_jwts_are_refused_and_database_tokens_keep_working() {
-    let t = TestServer::start().await;
+async fn without_a_jwks_jwts_are_refused_and_database_tokens_keep_working(store: Store) {
+    let t = TestServer::start(store).await;
     t.get_as(&rs256(&claims("u1", 1, "admin")), "/api/v1/me")
         .await
         .assert_error(401, "unauthorized", "does not accept");
     assert_eq!(t.get("/api/v1/me").await.status, 200);
     t.stop().await;
 
-    let t = start().await;
+    let t = start(store).await;
     assert_eq!(
         t.get("/api/v1/me").await.status,
         200,
@@ -467,3 +489,11 @@ async fn a_server_with_an_unusable_jwks_does_not_start() {
     let error = services_server::start(config).await.err().expect("refused");
     assert!(error.to_string().contains("no RS256 or ES256"), "{error}");
 }
+
+on_both_stores!(
+    rs256_and_es256_tokens_sign_in_as_a_stable_user_of_their_company,
+    bad_tokens_are_401s_that_say_why,
+    jwt_users_see_only_their_company_and_act_only_as_their_role,
+    claim_names_are_configurable,
+    without_a_jwks_jwts_are_refused_and_database_tokens_keep_working,
+);

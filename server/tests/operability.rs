@@ -1,9 +1,10 @@
 //! What operators rely on, over real HTTP: health and readiness, Prometheus metrics, the request
 //! id, deadlines for slow clients and slow handlers, panics answered as 500s, compression.
 
+#[macro_use]
 mod common;
 
-use common::TestServer;
+use common::{Store, TestServer};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::io::Read;
@@ -11,9 +12,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-#[tokio::test]
-async fn healthz_and_readyz_answer_json_without_a_token() {
-    let t = TestServer::start_with(|c| c.scheduler = true).await;
+async fn healthz_and_readyz_answer_json_without_a_token(store: Store) {
+    let t = TestServer::start_with(store, |c| c.scheduler = true).await;
     let health = t.call(Method::GET, "/healthz", None, None).await;
     assert_eq!(health.status, 200);
     assert_eq!(health.body, json!({"status": "ok"}));
@@ -32,24 +32,15 @@ async fn healthz_and_readyz_answer_json_without_a_token() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn readyz_is_503_while_the_database_does_not_answer() {
-    let t = TestServer::start().await;
+async fn readyz_is_503_while_the_database_does_not_answer(store: Store) {
+    let t = TestServer::start(store).await;
     assert!(
         t.call(Method::GET, "/readyz", None, None).await.body["checks"]
             .get("scheduler")
             .is_none()
     );
-    // Hold the database for longer than the readiness deadline.
-    let db = t.server.db.clone();
-    let held = tokio::spawn(async move {
-        db.call(|_| {
-            std::thread::sleep(Duration::from_millis(3500));
-            Ok(())
-        })
-        .await
-    });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Hold every reading connection for longer than the readiness deadline.
+    let held = common::hold_readers(&t.server.db, Duration::from_millis(3500)).await;
     let started = Instant::now();
     let ready = t.call(Method::GET, "/readyz", None, None).await;
     assert_eq!(ready.status, 503, "{}", ready.body);
@@ -65,7 +56,7 @@ async fn readyz_is_503_while_the_database_does_not_answer() {
     );
     let health = t.call(Method::GET, "/healthz", None, None).await;
     assert_eq!(health.status, 200, "the process is still up");
-    held.await.unwrap().unwrap();
+    held.await.unwrap();
     assert_eq!(t.call(Method::GET, "/readyz", None, None).await.status, 200);
     t.stop().await;
 }
@@ -77,15 +68,14 @@ fn metric(text: &str, name_and_labels: &str) -> Option<f64> {
         .and_then(|v| v.parse().ok())
 }
 
-#[tokio::test]
-async fn metrics_need_their_token_on_the_main_address() {
-    let t = TestServer::start().await;
+async fn metrics_need_their_token_on_the_main_address(store: Store) {
+    let t = TestServer::start(store).await;
     t.call(Method::GET, "/metrics", None, None)
         .await
         .assert_error(404, "not_found", "--metrics-addr");
     t.stop().await;
 
-    let t = TestServer::start_with(|c| c.metrics_token = Some("scrape-secret".into())).await;
+    let t = TestServer::start_with(store, |c| c.metrics_token = Some("scrape-secret".into())).await;
     t.call(Method::GET, "/metrics", None, None)
         .await
         .assert_error(401, "unauthorized", "--metrics-token");
@@ -142,9 +132,8 @@ async fn metrics_need_their_token_on_the_main_address() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn the_metrics_address_serves_metrics_and_health_without_a_token() {
-    let t = TestServer::start_with(|c| {
+async fn the_metrics_address_serves_metrics_and_health_without_a_token(store: Store) {
+    let t = TestServer::start_with(store, |c| {
         c.metrics_addr = Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
     })
     .await;
@@ -181,9 +170,8 @@ async fn the_metrics_address_serves_metrics_and_health_without_a_token() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn every_answer_carries_a_request_id() {
-    let t = TestServer::start().await;
+async fn every_answer_carries_a_request_id(store: Store) {
+    let t = TestServer::start(store).await;
     let generated = t.get("/api/v1/me").await;
     let id = generated.headers["x-request-id"]
         .to_str()
@@ -215,9 +203,8 @@ async fn every_answer_carries_a_request_id() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn a_slow_handler_is_answered_504_json() {
-    let t = TestServer::start_with(|c| {
+async fn a_slow_handler_is_answered_504_json(store: Store) {
+    let t = TestServer::start_with(store, |c| {
         c.fault_injection = true;
         c.request_timeout = Duration::from_millis(500);
     })
@@ -238,9 +225,8 @@ async fn a_slow_handler_is_answered_504_json() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn a_panicking_handler_is_a_500_json_and_the_server_goes_on() {
-    let t = TestServer::start_with(|c| c.fault_injection = true).await;
+async fn a_panicking_handler_is_a_500_json_and_the_server_goes_on(store: Store) {
+    let t = TestServer::start_with(store, |c| c.fault_injection = true).await;
     let rules =
         json!({"rules": [{"method": "GET", "path": "/api/v1/company-groups", "panic": true}]});
     assert_eq!(
@@ -283,10 +269,11 @@ async fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> (String, 
     )
 }
 
-#[tokio::test]
-async fn clients_that_send_headers_slowly_or_not_at_all_are_disconnected() {
-    let t = TestServer::start_with(|c| c.connections.header_read_timeout = Duration::from_secs(1))
-        .await;
+async fn clients_that_send_headers_slowly_or_not_at_all_are_disconnected(store: Store) {
+    let t = TestServer::start_with(store, |c| {
+        c.connections.header_read_timeout = Duration::from_secs(1)
+    })
+    .await;
     let mut trickle = TcpStream::connect(t.server.addr).await.unwrap();
     trickle
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
@@ -310,9 +297,8 @@ async fn clients_that_send_headers_slowly_or_not_at_all_are_disconnected() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn open_connections_are_capped_and_the_next_waits_its_turn() {
-    let t = TestServer::start_with(|c| {
+async fn open_connections_are_capped_and_the_next_waits_its_turn(store: Store) {
+    let t = TestServer::start_with(store, |c| {
         c.connections.max_connections = 2;
         c.connections.header_read_timeout = Duration::from_secs(30);
     })
@@ -338,9 +324,8 @@ async fn open_connections_are_capped_and_the_next_waits_its_turn() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn json_answers_are_compressed_when_the_client_accepts_it() {
-    let t = TestServer::start().await;
+async fn json_answers_are_compressed_when_the_client_accepts_it(store: Store) {
+    let t = TestServer::start(store).await;
     let path = "/api/v1/company-groups/1/services";
     let plain: Value = t.get(path).await.body;
     for encoding in ["gzip", "br"] {
@@ -387,3 +372,16 @@ async fn json_answers_are_compressed_when_the_client_accepts_it() {
     assert!(identity.headers().get("content-encoding").is_none());
     t.stop().await;
 }
+
+on_both_stores!(
+    healthz_and_readyz_answer_json_without_a_token,
+    readyz_is_503_while_the_database_does_not_answer,
+    metrics_need_their_token_on_the_main_address,
+    the_metrics_address_serves_metrics_and_health_without_a_token,
+    every_answer_carries_a_request_id,
+    a_slow_handler_is_answered_504_json,
+    a_panicking_handler_is_a_500_json_and_the_server_goes_on,
+    clients_that_send_headers_slowly_or_not_at_all_are_disconnected,
+    open_connections_are_capped_and_the_next_waits_its_turn,
+    json_answers_are_compressed_when_the_client_accepts_it,
+);

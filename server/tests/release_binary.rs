@@ -20,6 +20,7 @@ fn start(dir: &std::path::Path, extra: &[&str], envs: &[(&str, &str)]) -> Binary
         "--dist",
         dist.to_str().unwrap(),
         "--no-scheduler",
+        "--demo",
         "--run-step-ms",
         "20",
     ];

@@ -1,13 +1,13 @@
 //! Nothing a client can send makes the server answer 500: odd paths, ids, headers and bodies.
 
+#[macro_use]
 mod common;
 
-use common::TestServer;
+use common::{Store, TestServer};
 use reqwest::Method;
 
-#[tokio::test]
-async fn odd_requests_get_4xx_json_never_5xx() {
-    let t = TestServer::start().await;
+async fn odd_requests_get_4xx_json_never_5xx(store: Store) {
+    let t = TestServer::start(store).await;
     let service = t.a_service("active").await;
     let odd = common::corpus::odd_requests(service, &t.admin());
     assert_eq!(odd.len(), 12 * 8 * 10);
@@ -19,9 +19,8 @@ async fn odd_requests_get_4xx_json_never_5xx() {
 
 /// Issue 10: a `since` with a multi-byte character where the seconds end made the RFC 3339
 /// parser slice inside the character and panic (which aborted a release build).
-#[tokio::test]
-async fn a_multibyte_since_is_a_400_and_the_server_keeps_answering() {
-    let t = TestServer::start().await;
+async fn a_multibyte_since_is_a_400_and_the_server_keeps_answering(store: Store) {
+    let t = TestServer::start(store).await;
     let service = t.a_service("active").await;
     for since in [
         "2026-11-27T14:25:0%C3%A9Z",
@@ -42,9 +41,8 @@ async fn a_multibyte_since_is_a_400_and_the_server_keeps_answering() {
 
 /// Issue 10: a token whose user id does not fit SQLite's integer reached the database and
 /// ended as a 500; it is a 401 like any other bad token.
-#[tokio::test]
-async fn a_token_with_an_id_beyond_sqlite_integers_is_a_401() {
-    let t = TestServer::start().await;
+async fn a_token_with_an_id_beyond_sqlite_integers_is_a_401(store: Store) {
+    let t = TestServer::start(store).await;
     for token in [
         "pw_18446744073709551615_x",
         "pw_9223372036854775808_4b33edb61b233f5b93908e2d77d7347f",
@@ -60,3 +58,9 @@ async fn a_token_with_an_id_beyond_sqlite_integers_is_a_401() {
     }
     t.stop().await;
 }
+
+on_both_stores!(
+    odd_requests_get_4xx_json_never_5xx,
+    a_multibyte_since_is_a_400_and_the_server_keeps_answering,
+    a_token_with_an_id_beyond_sqlite_integers_is_a_401,
+);

@@ -1,8 +1,9 @@
 //! Manual runs, the worker, run logs, the scheduler, restarts and fault injection.
 
+#[macro_use]
 mod common;
 
-use common::TestServer;
+use common::{Store, TestServer};
 use reqwest::Method;
 use serde_json::{json, Value};
 use services_model::{parse_rfc3339, Cron};
@@ -45,9 +46,8 @@ async fn whole_log(t: &TestServer, run: u64, page: u32) -> Vec<Value> {
     }
 }
 
-#[tokio::test]
-async fn a_manual_run_reaches_ok_and_its_log_pages_with_after() {
-    let t = TestServer::start().await;
+async fn a_manual_run_reaches_ok_and_its_log_pages_with_after(store: Store) {
+    let t = TestServer::start(store).await;
     let service = t.a_service("active").await;
     let reply = start_run(&t, service, None).await;
     assert_eq!(reply.status, 201, "{}", reply.body);
@@ -86,9 +86,8 @@ async fn a_manual_run_reaches_ok_and_its_log_pages_with_after() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn a_failing_run_ends_failed_with_an_error_line() {
-    let t = TestServer::start_with(|c| c.runs.outcome = Outcome::Failed).await;
+async fn a_failing_run_ends_failed_with_an_error_line(store: Store) {
+    let t = TestServer::start_with(store, |c| c.runs.outcome = Outcome::Failed).await;
     let service = t.a_service("active").await;
     let run = start_run(&t, service, None).await.body["id"]
         .as_u64()
@@ -103,9 +102,8 @@ async fn a_failing_run_ends_failed_with_an_error_line() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn polling_a_live_run_sees_every_line_once() {
-    let t = TestServer::start_with(|c| c.runs.step = Duration::from_millis(150)).await;
+async fn polling_a_live_run_sees_every_line_once(store: Store) {
+    let t = TestServer::start_with(store, |c| c.runs.step = Duration::from_millis(150)).await;
     let service = t.a_service("active").await;
     let run = start_run(&t, service, None).await.body["id"]
         .as_u64()
@@ -149,9 +147,8 @@ async fn polling_a_live_run_sees_every_line_once() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn only_active_services_run() {
-    let t = TestServer::start().await;
+async fn only_active_services_run(store: Store) {
+    let t = TestServer::start(store).await;
     let service = t.a_service("inactive").await;
     start_run(&t, service, None).await.assert_error(
         409,
@@ -176,9 +173,8 @@ async fn only_active_services_run() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn an_idempotency_key_makes_a_repeat_return_the_same_run() {
-    let t = TestServer::start().await;
+async fn an_idempotency_key_makes_a_repeat_return_the_same_run(store: Store) {
+    let t = TestServer::start(store).await;
     let service = t.a_service("active").await;
     let url = t.url(&format!("/api/v1/services/{service}/runs"));
     let post = |key: &'static str| {
@@ -216,9 +212,8 @@ async fn an_idempotency_key_makes_a_repeat_return_the_same_run() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn run_overrides_limit_the_run_and_are_validated() {
-    let t = TestServer::start().await;
+async fn run_overrides_limit_the_run_and_are_validated(store: Store) {
+    let t = TestServer::start(store).await;
     let service = t.a_service("active").await;
     let reply = start_run(
         &t,
@@ -254,9 +249,8 @@ async fn run_overrides_limit_the_run_and_are_validated() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn runs_default_to_the_last_24_hours() {
-    let t = TestServer::start().await;
+async fn runs_default_to_the_last_24_hours(store: Store) {
+    let t = TestServer::start(store).await;
     let groups = t.get("/api/v1/company-groups/1/services").await.body["items"].clone();
     let with_runs = groups
         .as_array()
@@ -279,10 +273,9 @@ async fn runs_default_to_the_last_24_hours() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn the_scheduler_queues_exactly_the_due_active_services_once() {
+async fn the_scheduler_queues_exactly_the_due_active_services_once(store: Store) {
     // Slow runs, so every queued run is still live when the scheduler looks again.
-    let t = TestServer::start_with(|c| c.runs.step = Duration::from_secs(60)).await;
+    let t = TestServer::start_with(store, |c| c.runs.step = Duration::from_secs(60)).await;
     let at = parse_rfc3339("2026-11-30T02:00:00Z").unwrap(); // a Monday, 02:00
     let mut expected: Vec<u64> = Vec::new();
     for group in 1..=3 {
@@ -305,21 +298,11 @@ async fn the_scheduler_queues_exactly_the_due_active_services_once() {
         expected.len() > 5,
         "the seed has services due at 02:00 on a Monday"
     );
-    let mut started = t
-        .server
-        .db
-        .call(move |conn| scheduler::enqueue_due(conn, at))
-        .await
-        .unwrap();
+    let mut started = scheduler::enqueue_due(&t.server.db, at).await.unwrap();
     // Company 2's services are due too; keep company 1's.
     started.retain(|id| *id < 5000);
     assert_eq!(started, expected);
-    let again = t
-        .server
-        .db
-        .call(move |conn| scheduler::enqueue_due(conn, at))
-        .await
-        .unwrap();
+    let again = scheduler::enqueue_due(&t.server.db, at).await.unwrap();
     assert!(
         again.is_empty(),
         "no second run while one is live: {again:?}"
@@ -340,45 +323,46 @@ async fn the_scheduler_queues_exactly_the_due_active_services_once() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn a_restart_fails_runs_that_were_running() {
-    let t = TestServer::start().await;
+async fn a_restart_recovers_runs_that_were_left_running(store: Store) {
+    let t = TestServer::start(store).await;
     let service = t.a_service("active").await;
-    let run = t
-        .server
-        .db
-        .call(move |conn| {
-            conn.execute(
-                "INSERT INTO runs (service_id, status, trigger, created_at, started_at) VALUES (?1, 'running', 'manual', '2026-11-27T10:00:00Z', '2026-11-27T10:00:00Z')",
-                [service],
-            )?;
-            Ok(conn.last_insert_rowid() as u64)
-        })
+    // What a server killed mid-run leaves behind: a running run whose lease nobody renews.
+    let run: i64 = services_server::with_pool!(&t.server.db, write, |pool| {
+        sqlx::query_scalar(
+            "INSERT INTO runs (service_id, status, trigger, created_at, started_at, lease_owner, lease_expires_at, attempts)
+             VALUES ($1, 'running', 'manual', '2026-11-27T10:00:00Z', '2026-11-27T10:00:00Z', 'a-dead-instance', 0, 1)
+             RETURNING id",
+        )
+        .bind(service as i64)
+        .fetch_one(pool)
         .await
-        .unwrap();
-    let dir = t.stop().await;
-    let t = TestServer::start_in(dir, |_| {}).await;
-    let mut status = Value::Null;
-    for _ in 0..100 {
-        let log = t.get(&format!("/api/v1/runs/{run}/log")).await.body;
-        status = log["status"].clone();
-        if status == "failed" {
-            let lines = log["items"].as_array().unwrap();
-            assert!(lines.last().unwrap()["message"]
-                .as_str()
-                .unwrap()
-                .contains("interrupted"));
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(status, "failed");
+        .unwrap()
+    });
+    let run = run as u64;
+    let db = t.stop().await;
+    let t = TestServer::start_in(db, |_| {}).await;
+    let finished = t.wait_for_run(service, run).await;
+    assert_eq!(finished["status"], "ok", "{finished}");
+    let log = t.get(&format!("/api/v1/runs/{run}/log")).await.body;
+    let messages: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages[0].contains("stopped answering") && messages[0].contains("put back in the queue"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.last().unwrap().contains("Sync complete"),
+        "{messages:?}"
+    );
     t.stop().await;
 }
 
-#[tokio::test]
-async fn fault_injection_answers_chosen_routes_then_recovers() {
-    let t = TestServer::start_with(|c| c.fault_injection = true).await;
+async fn fault_injection_answers_chosen_routes_then_recovers(store: Store) {
+    let t = TestServer::start_with(store, |c| c.fault_injection = true).await;
     let service = t.a_service("active").await;
     let set = |rules: Value| {
         t.call(
@@ -449,9 +433,8 @@ async fn fault_injection_answers_chosen_routes_then_recovers() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn fault_injection_is_off_by_default() {
-    let t = TestServer::start().await;
+async fn fault_injection_is_off_by_default(store: Store) {
+    let t = TestServer::start(store).await;
     t.call(
         Method::PUT,
         "/api/test/faults",
@@ -462,3 +445,17 @@ async fn fault_injection_is_off_by_default() {
     .assert_error(404, "not_found", "/api/test/faults");
     t.stop().await;
 }
+
+on_both_stores!(
+    a_manual_run_reaches_ok_and_its_log_pages_with_after,
+    a_failing_run_ends_failed_with_an_error_line,
+    polling_a_live_run_sees_every_line_once,
+    only_active_services_run,
+    an_idempotency_key_makes_a_repeat_return_the_same_run,
+    run_overrides_limit_the_run_and_are_validated,
+    runs_default_to_the_last_24_hours,
+    the_scheduler_queues_exactly_the_due_active_services_once,
+    a_restart_recovers_runs_that_were_left_running,
+    fault_injection_answers_chosen_routes_then_recovers,
+    fault_injection_is_off_by_default,
+);

@@ -1,8 +1,9 @@
 //! One service: read, change, clone, remove, alerts; bad bodies; the OpenAPI document.
 
+#[macro_use]
 mod common;
 
-use common::TestServer;
+use common::{Store, TestServer};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -16,9 +17,8 @@ async fn patch(t: &TestServer, id: u64, body: Value) -> common::Reply {
     .await
 }
 
-#[tokio::test]
-async fn a_service_has_notes_alerts_and_runs() {
-    let t = TestServer::start().await;
+async fn a_service_has_notes_alerts_and_runs(store: Store) {
+    let t = TestServer::start(store).await;
     let id = t.a_service("active").await;
     let reply = t.get(&format!("/api/v1/services/{id}")).await;
     assert_eq!(reply.status, 200);
@@ -33,9 +33,8 @@ async fn a_service_has_notes_alerts_and_runs() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn patch_renames_trimmed_changes_status_and_notes() {
-    let t = TestServer::start().await;
+async fn patch_renames_trimmed_changes_status_and_notes(store: Store) {
+    let t = TestServer::start(store).await;
     let id = t.a_service("active").await;
     let before = t.get(&format!("/api/v1/services/{id}")).await.body;
     let reply = patch(&t, id, json!({"name": "  Shopify orders → NetSuite (EU)  ", "status": "inactive", "notes": "Paused for the\nmigration."})).await;
@@ -60,9 +59,8 @@ async fn patch_renames_trimmed_changes_status_and_notes() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn patch_refuses_bad_names_fixed_fields_and_unknown_fields() {
-    let t = TestServer::start().await;
+async fn patch_refuses_bad_names_fixed_fields_and_unknown_fields(store: Store) {
+    let t = TestServer::start(store).await;
     let id = t.a_service("active").await;
     let before = t.get(&format!("/api/v1/services/{id}")).await.body;
     for (body, code, part) in [
@@ -97,9 +95,8 @@ async fn patch_refuses_bad_names_fixed_fields_and_unknown_fields() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn malformed_unsupported_and_oversized_bodies() {
-    let t = TestServer::start().await;
+async fn malformed_unsupported_and_oversized_bodies(store: Store) {
+    let t = TestServer::start(store).await;
     let id = t.a_service("active").await;
     let url = t.url(&format!("/api/v1/services/{id}"));
     let send = |body: Vec<u8>, content_type: &'static str| {
@@ -140,9 +137,8 @@ async fn malformed_unsupported_and_oversized_bodies() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn clone_makes_an_inactive_copy_with_the_same_settings() {
-    let t = TestServer::start().await;
+async fn clone_makes_an_inactive_copy_with_the_same_settings(store: Store) {
+    let t = TestServer::start(store).await;
     let all = t
         .get("/api/v1/company-groups/1/services?status=active")
         .await
@@ -200,9 +196,8 @@ async fn clone_makes_an_inactive_copy_with_the_same_settings() {
     t.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn twenty_parallel_clones_make_twenty_distinct_services() {
-    let t = TestServer::start().await;
+async fn twenty_parallel_clones_make_twenty_distinct_services(store: Store) {
+    let t = TestServer::start(store).await;
     let id = t.a_service("active").await;
     let before = t.service_ids(1).await.len();
     let url = t.url(&format!("/api/v1/services/{id}/clone"));
@@ -237,9 +232,8 @@ async fn twenty_parallel_clones_make_twenty_distinct_services() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn delete_removes_the_service_with_its_runs_and_logs() {
-    let t = TestServer::start().await;
+async fn delete_removes_the_service_with_its_runs_and_logs(store: Store) {
+    let t = TestServer::start(store).await;
     let id = t.a_service("active").await;
     let run = t
         .call(
@@ -277,24 +271,19 @@ async fn delete_removes_the_service_with_its_runs_and_logs() {
         .await
         .assert_error(404, "not_found", "does not exist");
     assert!(!t.service_ids(1).await.contains(&id));
-    let (runs, lines) = t
-        .server
-        .db
-        .call(move |conn| {
-            let runs: u64 = conn.query_row(
-                "SELECT COUNT(*) FROM runs WHERE service_id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
-            let lines: u64 = conn.query_row(
-                "SELECT COUNT(*) FROM run_log_lines WHERE run_id = ?1",
-                [run],
-                |r| r.get(0),
-            )?;
-            Ok((runs, lines))
-        })
-        .await
-        .unwrap();
+    let (runs, lines): (i64, i64) = services_server::with_pool!(&t.server.db, read, |pool| {
+        let runs = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE service_id = $1")
+            .bind(id as i64)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let lines = sqlx::query_scalar("SELECT COUNT(*) FROM run_log_lines WHERE run_id = $1")
+            .bind(run as i64)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        (runs, lines)
+    });
     assert_eq!((runs, lines), (0, 0));
     t.call(
         Method::DELETE,
@@ -307,9 +296,8 @@ async fn delete_removes_the_service_with_its_runs_and_logs() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn alert_settings_read_write_and_validate() {
-    let t = TestServer::start().await;
+async fn alert_settings_read_write_and_validate(store: Store) {
+    let t = TestServer::start(store).await;
     let id = t.a_service("active").await;
     let groups = t.get("/api/v1/notification-groups").await.body["items"].clone();
     let groups = groups.as_array().unwrap();
@@ -363,9 +351,8 @@ async fn alert_settings_read_write_and_validate() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn systems_list_the_supported_systems_and_entities() {
-    let t = TestServer::start().await;
+async fn systems_list_the_supported_systems_and_entities(store: Store) {
+    let t = TestServer::start(store).await;
     let systems = t.get("/api/v1/systems").await.body["items"].clone();
     let systems = systems.as_array().unwrap();
     assert_eq!(systems.len(), 44);
@@ -377,9 +364,8 @@ async fn systems_list_the_supported_systems_and_entities() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn the_openapi_document_covers_every_route() {
-    let t = TestServer::start().await;
+async fn the_openapi_document_covers_every_route(store: Store) {
+    let t = TestServer::start(store).await;
     let doc = t.get("/api/v1/openapi.json").await;
     assert_eq!(doc.status, 200);
     let doc = doc.body;
@@ -388,6 +374,7 @@ async fn the_openapi_document_covers_every_route() {
         ("get", "/api/v1/me"),
         ("get", "/api/v1/company-groups"),
         ("get", "/api/v1/company-groups/{id}/services"),
+        ("get", "/api/v1/company-groups/{id}/services/lean"),
         ("get", "/api/v1/services/{id}"),
         ("patch", "/api/v1/services/{id}"),
         ("delete", "/api/v1/services/{id}"),
@@ -459,3 +446,16 @@ async fn the_openapi_document_covers_every_route() {
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     t.stop().await;
 }
+
+on_both_stores!(
+    a_service_has_notes_alerts_and_runs,
+    patch_renames_trimmed_changes_status_and_notes,
+    patch_refuses_bad_names_fixed_fields_and_unknown_fields,
+    malformed_unsupported_and_oversized_bodies,
+    clone_makes_an_inactive_copy_with_the_same_settings,
+    twenty_parallel_clones_make_twenty_distinct_services,
+    delete_removes_the_service_with_its_runs_and_logs,
+    alert_settings_read_write_and_validate,
+    systems_list_the_supported_systems_and_entities,
+    the_openapi_document_covers_every_route,
+);

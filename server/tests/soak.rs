@@ -31,6 +31,7 @@ fn start(db: &Path, dist: &Path) -> Binary {
             "--dist",
             dist.to_str().unwrap(),
             "--no-scheduler",
+            "--demo",
             "--run-step-ms",
             "20",
             // The load comes from one address with a handful of tokens: limits off.
@@ -332,9 +333,15 @@ async fn run_load(
     load
 }
 
-fn integrity(db: &Path) -> String {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))
+async fn integrity(db: &Path) -> String {
+    use sqlx::Connection;
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut conn)
+        .await
         .unwrap()
 }
 
@@ -462,7 +469,7 @@ async fn mixed_load_loses_nothing_even_when_the_process_is_killed() {
     }
     let verified = verify(&server.url, &server.tokens[0], &load).await;
     server.kill();
-    let check = integrity(&db);
+    let check = integrity(&db).await;
     assert_eq!(check, "ok");
     report("steady", clients, &load, verified, &check);
 
@@ -486,7 +493,7 @@ async fn mixed_load_loses_nothing_even_when_the_process_is_killed() {
         );
         assert!(ledger.interrupted > 0, "the kill interrupted the load");
     }
-    let check = integrity(&db);
+    let check = integrity(&db).await;
     assert_eq!(check, "ok", "the file survived the kill");
     let restarted = start(&db, &dist);
     let verified = verify(&restarted.url, &tokens[0], &load).await;

@@ -1,8 +1,9 @@
 //! Serving the built SPA under its public URL, the example host page, and the embed config.
 
+#[macro_use]
 mod common;
 
-use common::TestServer;
+use common::{Store, TestDb, TestServer};
 use reqwest::StatusCode;
 use services_server::security::inline_script_hashes;
 use std::path::Path;
@@ -29,12 +30,13 @@ fn write_dist(dir: &Path, public_url: Option<&str>) {
 
 /// A server on a fresh database whose dist folder `prepare` filled in first.
 async fn start(
+    store: Store,
     prepare: impl FnOnce(&Path),
     change: impl FnOnce(&mut services_server::Config),
 ) -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    prepare(dir.path());
-    TestServer::start_in(dir, change).await
+    let db = TestDb::new(store).await;
+    prepare(db.dir.path());
+    TestServer::start_in(db, change).await
 }
 
 struct Page {
@@ -70,16 +72,16 @@ fn assert_security_headers(page: &Page, path: &str) {
     assert_eq!(page.headers["referrer-policy"], "same-origin", "{path}");
 }
 
-#[tokio::test]
-async fn the_spa_files_are_served_under_the_public_url_of_build_json() {
+async fn the_spa_files_are_served_under_the_public_url_of_build_json(store: Store) {
     let t = start(
+        store,
         |dir| write_dist(dir, Some("/static/services-list/")),
         |_| {},
     )
     .await;
     assert_eq!(t.server.public_url, "/static/services-list/");
     assert_eq!(
-        services_server::spa::public_url(&t.dir.path().join("dist")),
+        services_server::spa::public_url(&t.db.dir.path().join("dist")),
         "/static/services-list/"
     );
 
@@ -112,9 +114,9 @@ async fn the_spa_files_are_served_under_the_public_url_of_build_json() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn a_missing_file_under_the_public_url_is_a_404_not_the_page() {
+async fn a_missing_file_under_the_public_url_is_a_404_not_the_page(store: Store) {
     let t = start(
+        store,
         |dir| write_dist(dir, Some("/static/services-list/")),
         |_| {},
     )
@@ -137,9 +139,9 @@ async fn a_missing_file_under_the_public_url_is_a_404_not_the_page() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn client_routes_answer_the_page_with_a_public_url() {
+async fn client_routes_answer_the_page_with_a_public_url(store: Store) {
     let t = start(
+        store,
         |dir| write_dist(dir, Some("/static/services-list/")),
         |_| {},
     )
@@ -169,9 +171,8 @@ async fn client_routes_answer_the_page_with_a_public_url() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn without_build_json_the_spa_files_are_served_at_the_root() {
-    let t = start(|dir| write_dist(dir, None), |_| {}).await;
+async fn without_build_json_the_spa_files_are_served_at_the_root(store: Store) {
+    let t = start(store, |dir| write_dist(dir, None), |_| {}).await;
     assert_eq!(t.server.public_url, "/");
     let script = fetch(&t, "/services-list-abc.js").await;
     assert_eq!(script.status, 200);
@@ -191,9 +192,9 @@ async fn without_build_json_the_spa_files_are_served_at_the_root() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn an_unusable_build_json_serves_the_files_at_the_root() {
+async fn an_unusable_build_json_serves_the_files_at_the_root(store: Store) {
     let t = start(
+        store,
         |dir| {
             write_dist(dir, None);
             std::fs::write(dir.join("dist/build.json"), "{\"public_url\": \"/api/\"").unwrap();
@@ -206,9 +207,9 @@ async fn an_unusable_build_json_serves_the_files_at_the_root() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn without_an_index_every_page_says_how_to_build_it_even_with_a_public_url() {
+async fn without_an_index_every_page_says_how_to_build_it_even_with_a_public_url(store: Store) {
     let t = start(
+        store,
         |dir| {
             write_dist(dir, Some("/static/services-list/"));
             std::fs::remove_file(dir.join("dist/index.html")).unwrap();
@@ -245,16 +246,15 @@ fn write_dist_and_host(dir: &Path) {
     std::fs::write(host.join("host.js"), "console.log('host');").unwrap();
 }
 
-async fn start_with_host() -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    write_dist_and_host(dir.path());
-    let host = dir.path().join("host");
-    TestServer::start_in(dir, move |c| c.example_host = Some(host)).await
+async fn start_with_host(store: Store) -> TestServer {
+    let db = TestDb::new(store).await;
+    write_dist_and_host(db.dir.path());
+    let host = db.dir.path().join("host");
+    TestServer::start_in(db, move |c| c.example_host = Some(host)).await
 }
 
-#[tokio::test]
-async fn the_example_host_page_answers_its_deep_links_with_the_public_url_filled_in() {
-    let t = start_with_host().await;
+async fn the_example_host_page_answers_its_deep_links_with_the_public_url_filled_in(store: Store) {
+    let t = start_with_host(store).await;
     let expected = HOST_INDEX.replace("__PUBLIC_URL__", "/static/services-list/");
     for path in [
         "/dashboard",
@@ -285,9 +285,8 @@ async fn the_example_host_page_answers_its_deep_links_with_the_public_url_filled
     t.stop().await;
 }
 
-#[tokio::test]
-async fn the_example_host_iframe_page_is_iframe_html() {
-    let t = start_with_host().await;
+async fn the_example_host_iframe_page_is_iframe_html(store: Store) {
+    let t = start_with_host(store).await;
     let page = fetch(&t, "/dashboard/iframe").await;
     assert_eq!(page.status, 200);
     assert_eq!(
@@ -300,9 +299,8 @@ async fn the_example_host_iframe_page_is_iframe_html() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn the_example_host_assets_are_served_and_missing_ones_are_404s() {
-    let t = start_with_host().await;
+async fn the_example_host_assets_are_served_and_missing_ones_are_404s(store: Store) {
+    let t = start_with_host(store).await;
     let css = fetch(&t, "/dashboard/assets/x.css").await;
     assert_eq!(css.status, 200);
     assert!(
@@ -329,12 +327,11 @@ async fn the_example_host_assets_are_served_and_missing_ones_are_404s() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn a_missing_example_host_folder_is_a_clear_404() {
-    let dir = tempfile::tempdir().unwrap();
-    write_dist(dir.path(), Some("/static/services-list/"));
-    let missing = dir.path().join("no-such-host");
-    let t = TestServer::start_in(dir, move |c| c.example_host = Some(missing)).await;
+async fn a_missing_example_host_folder_is_a_clear_404(store: Store) {
+    let db = TestDb::new(store).await;
+    write_dist(db.dir.path(), Some("/static/services-list/"));
+    let missing = db.dir.path().join("no-such-host");
+    let t = TestServer::start_in(db, move |c| c.example_host = Some(missing)).await;
     for path in [
         "/dashboard",
         "/dashboard/services/services/5",
@@ -356,9 +353,8 @@ async fn a_missing_example_host_folder_is_a_clear_404() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn the_embed_config_lists_the_parent_origins_without_a_token() {
-    let t = TestServer::start_with(|c| {
+async fn the_embed_config_lists_the_parent_origins_without_a_token(store: Store) {
+    let t = TestServer::start_with(store, |c| {
         c.frame_ancestors = "'self' https://dash.patchworks.co.uk http://localhost:1234 \
             https://*.patchworks.co.uk https://dash.example/path"
             .into()
@@ -389,9 +385,8 @@ async fn the_embed_config_lists_the_parent_origins_without_a_token() {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn by_default_no_parent_may_hand_the_app_a_token() {
-    let t = TestServer::start().await;
+async fn by_default_no_parent_may_hand_the_app_a_token(store: Store) {
+    let t = TestServer::start(store).await;
     let reply = t
         .call(reqwest::Method::GET, "/api/v1/embed-config", None, None)
         .await;
@@ -443,10 +438,9 @@ async fn fetch_with(
     (status, headers, response.bytes().await.unwrap().to_vec())
 }
 
-#[tokio::test]
-async fn hashed_files_are_immutable_and_sent_precompressed_to_clients_that_accept_it() {
+async fn hashed_files_are_immutable_and_sent_precompressed_to_clients_that_accept_it(store: Store) {
     use std::io::Read;
-    let t = start(write_hashed_dist, |_| {}).await;
+    let t = start(store, write_hashed_dist, |_| {}).await;
     let path = "/static/services-list/app-1a2b3c_bg.wasm";
     let (status, headers, body) = fetch_with(&t, path, &[("accept-encoding", "gzip, br")]).await;
     assert_eq!(status, 200);
@@ -484,9 +478,8 @@ async fn hashed_files_are_immutable_and_sent_precompressed_to_clients_that_accep
     t.stop().await;
 }
 
-#[tokio::test]
-async fn the_page_embed_js_and_build_json_are_revalidated_with_an_etag() {
-    let t = start(write_hashed_dist, |_| {}).await;
+async fn the_page_embed_js_and_build_json_are_revalidated_with_an_etag(store: Store) {
+    let t = start(store, write_hashed_dist, |_| {}).await;
     for path in [
         "/",
         "/services/2001?tab=alerts",
@@ -509,7 +502,7 @@ async fn the_page_embed_js_and_build_json_are_revalidated_with_an_etag() {
     }
     let (_, first, _) = fetch_with(&t, "/static/services-list/embed.js", &[]).await;
     std::fs::write(
-        t.dir.path().join("dist/embed.js"),
+        t.db.dir.path().join("dist/embed.js"),
         "export const mountServicesList = 2;",
     )
     .unwrap();
@@ -537,10 +530,9 @@ async fn raw_get(t: &TestServer, path: &str) -> String {
     String::from_utf8_lossy(&answer).into_owned()
 }
 
-#[tokio::test]
-async fn percent_encoded_and_dotted_paths_never_leave_the_build_folder() {
-    let t = start(write_hashed_dist, |_| {}).await;
-    std::fs::write(t.dir.path().join("secret.txt"), "not for clients").unwrap();
+async fn percent_encoded_and_dotted_paths_never_leave_the_build_folder(store: Store) {
+    let t = start(store, write_hashed_dist, |_| {}).await;
+    std::fs::write(t.db.dir.path().join("secret.txt"), "not for clients").unwrap();
     for path in [
         "/static/services-list/..%2fsecret.txt",
         "/static/services-list/%2e%2e/secret.txt",
@@ -561,3 +553,21 @@ async fn percent_encoded_and_dotted_paths_never_leave_the_build_folder() {
     );
     t.stop().await;
 }
+
+on_both_stores!(
+    the_spa_files_are_served_under_the_public_url_of_build_json,
+    a_missing_file_under_the_public_url_is_a_404_not_the_page,
+    client_routes_answer_the_page_with_a_public_url,
+    without_build_json_the_spa_files_are_served_at_the_root,
+    an_unusable_build_json_serves_the_files_at_the_root,
+    without_an_index_every_page_says_how_to_build_it_even_with_a_public_url,
+    the_example_host_page_answers_its_deep_links_with_the_public_url_filled_in,
+    the_example_host_iframe_page_is_iframe_html,
+    the_example_host_assets_are_served_and_missing_ones_are_404s,
+    a_missing_example_host_folder_is_a_clear_404,
+    the_embed_config_lists_the_parent_origins_without_a_token,
+    by_default_no_parent_may_hand_the_app_a_token,
+    hashed_files_are_immutable_and_sent_precompressed_to_clients_that_accept_it,
+    the_page_embed_js_and_build_json_are_revalidated_with_an_etag,
+    percent_encoded_and_dotted_paths_never_leave_the_build_folder,
+);

@@ -13,12 +13,10 @@ use utoipa::ToSchema;
 #[utoipa::path(get, path = "/api/v1/me", tag = "account",
     responses((status = 200, body = Me), (status = 401, body = ErrorResponse)))]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>, ApiError> {
-    Ok(Json(
-        state
-            .db
-            .call(move |conn| repo::users::me(conn, user.user_id))
-            .await?,
-    ))
+    repo::users::me(&state.db, user.user_id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("Your user no longer exists."))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -33,10 +31,7 @@ pub async fn notification_groups(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<NotificationGroupList>, ApiError> {
-    let items = state
-        .db
-        .call(move |conn| repo::notifications::list(conn, user.company_id))
-        .await?;
+    let items = repo::notifications::list(&state.db, user.company_id).await?;
     Ok(Json(NotificationGroupList { items }))
 }
 

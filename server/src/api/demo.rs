@@ -1,8 +1,8 @@
-//! Standalone sign-in for demos: the seeded users and their tokens. Served only when the server
-//! runs with `--demo-sign-in` (as `make run` does); never behind a real identity provider.
+//! Standalone sign-in for demos: the demo users and their (random, per database) tokens. Served
+//! only in demo mode (`--demo`, as `make run` passes); never behind a real identity provider.
 
 use crate::error::ApiError;
-use crate::{seed, AppState};
+use crate::{repo, AppState};
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
@@ -21,7 +21,7 @@ pub struct DemoUserList {
 }
 
 pub async fn demo_users(State(state): State<AppState>) -> Result<Json<DemoUserList>, ApiError> {
-    let users = state.db.call(|conn| seed::demo_users(conn)).await?;
+    let users = repo::users::demo_users(&state.db).await?;
     Ok(Json(DemoUserList {
         items: users
             .into_iter()

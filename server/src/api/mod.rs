@@ -6,6 +6,7 @@ pub mod demo;
 pub mod embed;
 pub mod groups;
 pub mod json;
+pub mod lean;
 pub mod params;
 pub mod runs;
 pub mod services;
@@ -62,6 +63,7 @@ pub fn v1() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(account::me))
         .routes(routes!(groups::list_groups))
         .routes(routes!(groups::list_services))
+        .routes(routes!(lean::lean_services))
         .routes(routes!(
             services::get_service,
             services::patch_service,

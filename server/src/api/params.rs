@@ -73,7 +73,9 @@ pub fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display>(
 /// The most a search may hold: characters, and words (each word is matched against every
 /// service).
 pub const MAX_SEARCH_CHARS: usize = 200;
-pub const MAX_SEARCH_WORDS: usize = 20;
+pub const MAX_SEARCH_WORDS: usize = 8;
+/// The longest search word: each is matched in SQL against every service the others keep.
+pub const MAX_SEARCH_WORD_CHARS: usize = 64;
 /// The most values one filter (`system`, `entity`) may list, and their length.
 pub const MAX_FILTER_VALUES: usize = 50;
 pub const MAX_FILTER_CHARS: usize = 100;
@@ -91,6 +93,16 @@ pub fn check_list_query(query: &services_model::ListQuery) -> Result<(), ApiErro
     if words > MAX_SEARCH_WORDS {
         return Err(ApiError::bad_request(format!(
             "The search can have at most {MAX_SEARCH_WORDS} words; it has {words}."
+        )));
+    }
+    if let Some(long) = query
+        .search
+        .split_whitespace()
+        .find(|w| w.chars().count() > MAX_SEARCH_WORD_CHARS)
+    {
+        return Err(ApiError::bad_request(format!(
+            "A search word can have at most {MAX_SEARCH_WORD_CHARS} characters, not \"{}\".",
+            shorten(long)
         )));
     }
     for (name, values) in [

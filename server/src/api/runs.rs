@@ -4,13 +4,14 @@ use super::json::JsonBody;
 use super::params::{self, PathText};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorResponse};
+use crate::repo::runs::Started;
 use crate::{clock, repo, AppState};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use services_model::{LogPage, Run, RunRequest, RunTrigger, Status};
+use services_model::{LogPage, Run, RunRequest};
 use utoipa::ToSchema;
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
@@ -57,8 +58,9 @@ fn validate(request: RunRequest) -> Result<(Vec<String>, Option<u32>), ApiError>
     Ok((ids, request.page_size))
 }
 
-/// Starts a manual run of an active service. With an `Idempotency-Key` header, repeating the
-/// request returns the run it started (200) instead of starting another.
+/// Starts a manual run of an active service. With an `Idempotency-Key` header (scoped to the
+/// user), repeating the request returns the run it started (200) instead of starting another;
+/// the same key with a different request is a 422.
 #[utoipa::path(post, path = "/api/v1/services/{id}/runs", tag = "runs",
     params(("id" = u64, Path, description = "Service id"),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
@@ -67,7 +69,7 @@ fn validate(request: RunRequest) -> Result<(Vec<String>, Option<u32>), ApiError>
         (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse),
         (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
         (status = 409, body = ErrorResponse, description = "The service is inactive"),
-        (status = 422, body = ErrorResponse)))]
+        (status = 422, body = ErrorResponse, description = "An invalid body, or a reused Idempotency-Key")))]
 pub async fn start_run(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -79,51 +81,29 @@ pub async fn start_run(
     user.require_manage("run services")?;
     let key = idempotency_key(&headers)?;
     let (record_ids, page_size) = validate(request)?;
-    let now = clock::now();
-    enum Outcome {
-        Missing,
-        Inactive,
-        Existing(Run),
-        Started(Run),
+    if repo::services::find(&state.db, user.company_id, id)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::not_found(format!("Service {id} does not exist.")));
     }
-    let outcome = state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let Some(service) = repo::services::find(&tx, user.company_id, id)? else {
-                return Ok(Outcome::Missing);
-            };
-            if let Some(key) = &key {
-                if let Some(run) = repo::runs::find_by_key(&tx, id, key)? {
-                    return Ok(Outcome::Existing(run));
-                }
-            }
-            if service.service.status != Status::Active {
-                return Ok(Outcome::Inactive);
-            }
-            let run = repo::runs::insert(
-                &tx,
-                &repo::runs::NewRun {
-                    service_id: id,
-                    trigger: RunTrigger::Manual,
-                    requested_by: Some(user.user_id),
-                    record_ids: &record_ids,
-                    page_size,
-                    idempotency_key: key.as_deref(),
-                    now: &now,
-                },
-            )?;
-            tx.commit()?;
-            Ok(Outcome::Started(run))
-        })
-        .await?;
-    match outcome {
-        Outcome::Missing => Err(ApiError::not_found(format!("Service {id} does not exist."))),
-        Outcome::Inactive => Err(ApiError::conflict(format!(
-            "Only active services can run. Activate service {id} first."
-        ))),
-        Outcome::Existing(run) => Ok((StatusCode::OK, Json(run)).into_response()),
-        Outcome::Started(run) => {
+    let hash = key
+        .as_ref()
+        .map(|_| request_hash(id, &record_ids, page_size));
+    let started = repo::runs::start_manual(
+        &state.db,
+        &repo::runs::NewRun {
+            service_id: id,
+            requested_by: user.user_id,
+            record_ids: &record_ids,
+            page_size,
+            idempotency: key.as_deref().zip(hash.as_deref()),
+            now: &clock::now(),
+        },
+    )
+    .await?;
+    match started {
+        Started::Started(run) => {
             state.wake_worker.notify_one();
             let location = HeaderValue::from_str(&format!("/api/v1/runs/{}", run.id)).ok();
             let mut response = (StatusCode::CREATED, Json(run)).into_response();
@@ -132,7 +112,25 @@ pub async fn start_run(
             }
             Ok(response)
         }
+        Started::Existing(run) => Ok((StatusCode::OK, Json(run)).into_response()),
+        Started::KeyReused => Err(ApiError::unprocessable(
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different request. Use a new key for a new run.",
+        )),
+        Started::NotStarted => Err(ApiError::conflict(format!(
+            "Only active services can run. Activate service {id} first."
+        ))),
     }
+}
+
+/// What an idempotency key stands for: the service and the validated request.
+fn request_hash(service: u64, record_ids: &[String], page_size: Option<u32>) -> Vec<u8> {
+    let canonical = serde_json::json!({
+        "service": service,
+        "record_ids": record_ids,
+        "page_size": page_size,
+    });
+    crate::auth::hash_token(&canonical.to_string())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -162,16 +160,13 @@ pub async fn list_runs(
         })?,
         None => clock::format(clock::now_unix() - 24 * 3600),
     };
-    let items = state
-        .db
-        .call(move |conn| {
-            if repo::services::find(conn, user.company_id, id)?.is_none() {
-                return Ok(None);
-            }
-            repo::runs::since(conn, id, &since).map(Some)
-        })
+    if repo::services::find(&state.db, user.company_id, id)
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("Service {id} does not exist.")))?;
+        .is_none()
+    {
+        return Err(ApiError::not_found(format!("Service {id} does not exist.")));
+    }
+    let items = repo::runs::since(&state.db, id, &since).await?;
     Ok(Json(RunList { items }))
 }
 
@@ -192,17 +187,10 @@ pub async fn run_log(
     let query = query.unwrap_or_default();
     let after = params::number::<u64>(&query, "after", 0, params::MAX_ID)?.unwrap_or(0);
     let limit = params::number::<u32>(&query, "limit", 1, 500)?.unwrap_or(200);
-    let (run, items) = state
-        .db
-        .call(move |conn| {
-            let Some(run) = repo::runs::find(conn, user.company_id, id)? else {
-                return Ok(None);
-            };
-            let lines = repo::runs::log_after(conn, id, after, limit)?;
-            Ok(Some((run, lines)))
-        })
+    let run = repo::runs::find(&state.db, user.company_id, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Run {id} does not exist.")))?;
+    let items = repo::runs::log_after(&state.db, id, after, limit).await?;
     Ok(Json(LogPage {
         run_id: run.id,
         status: run.status,

@@ -20,19 +20,13 @@ fn not_found(id: u64) -> ApiError {
 }
 
 async fn load(state: &AppState, user: CurrentUser, id: u64) -> Result<ServiceRecord, ApiError> {
-    state
-        .db
-        .call(move |conn| repo::services::find(conn, user.company_id, id))
+    repo::services::find(&state.db, user.company_id, id)
         .await?
         .ok_or_else(|| not_found(id))
 }
 
 async fn detail(state: &AppState, record: ServiceRecord) -> Result<ServiceDetail, ApiError> {
-    let id = record.service.id;
-    let last_run = state
-        .db
-        .call(move |conn| repo::runs::latest_of(conn, id))
-        .await?;
+    let last_run = repo::runs::last_of(&state.db, record.service.id).await?;
     Ok(ServiceDetail {
         next_run_at: next_run_at(&record.service, clock::now_unix()),
         alerts: AlertSettings {
@@ -122,20 +116,15 @@ pub async fn patch_service(
         }
     }
     load(&state, user, id).await?;
-    let now = clock::now();
-    state
-        .db
-        .call(move |conn| {
-            repo::services::update(
-                conn,
-                id,
-                name.as_deref(),
-                patch.status,
-                patch.notes.as_deref(),
-                &now,
-            )
-        })
-        .await?;
+    repo::services::update(
+        &state.db,
+        id,
+        name.as_deref(),
+        patch.status,
+        patch.notes.as_deref(),
+        &clock::now(),
+    )
+    .await?;
     let record = load(&state, user, id).await?;
     Ok(Json(detail(&state, record).await?))
 }
@@ -172,36 +161,32 @@ pub async fn clone_service(
     let id = params::id(&id, "service")?;
     user.require_manage("clone services")?;
     let now = clock::now();
-    let record = state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let Some(original) = repo::services::find(&tx, user.company_id, id)? else {
-                return Ok(None);
-            };
-            let taken: HashSet<String> =
-                repo::services::names_in_group(&tx, original.service.group_id)?
-                    .into_iter()
-                    .collect();
-            let copy = ServiceRecord {
-                service: Service {
-                    id: 0,
-                    name: copy_name(&original.service.name, &taken),
-                    status: Status::Inactive,
-                    created_at: now.clone(),
-                    updated_at: now,
-                    ..original.service.clone()
-                },
-                notes: String::new(),
-                alert_group_id: original.alert_group_id,
-            };
-            let new_id = repo::services::insert(&tx, &copy)?;
-            let created = repo::services::find(&tx, user.company_id, new_id)?;
-            tx.commit()?;
-            Ok(created)
-        })
+    let original = load(&state, user, id).await?;
+    // The group's row is held until commit, so concurrent clones see each other's names.
+    let mut tx = state.db.begin().await?;
+    repo::groups::lock(&mut tx, original.service.group_id).await?;
+    let Some(original) = repo::services::find_in(&mut tx, user.company_id, id).await? else {
+        return Err(not_found(id));
+    };
+    let taken: HashSet<String> = repo::services::names_in_group(&mut tx, original.service.group_id)
         .await?
-        .ok_or_else(|| not_found(id))?;
+        .into_iter()
+        .collect();
+    let copy = ServiceRecord {
+        service: Service {
+            id: 0,
+            name: copy_name(&original.service.name, &taken),
+            status: Status::Inactive,
+            created_at: now.clone(),
+            updated_at: now,
+            ..original.service.clone()
+        },
+        notes: String::new(),
+        alert_group_id: original.alert_group_id,
+    };
+    let new_id = repo::services::insert(&mut tx, &copy).await?;
+    tx.commit().await?;
+    let record = load(&state, user, new_id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, record).await?)))
 }
 
@@ -219,10 +204,7 @@ pub async fn delete_service(
     let id = params::id(&id, "service")?;
     user.require_manage("remove services")?;
     load(&state, user, id).await?;
-    state
-        .db
-        .call(move |conn| repo::services::delete(conn, id))
-        .await?;
+    repo::services::delete(&state.db, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -267,10 +249,7 @@ pub async fn put_alerts(
         ));
     }
     if let Some(group) = settings.notification_group_id {
-        let exists = state
-            .db
-            .call(move |conn| repo::notifications::exists(conn, user.company_id, group))
-            .await?;
+        let exists = repo::notifications::exists(&state.db, user.company_id, group).await?;
         if !exists {
             return Err(ApiError::unprocessable(
                 "invalid_alerts",
@@ -278,14 +257,14 @@ pub async fn put_alerts(
             ));
         }
     }
-    let now = clock::now();
-    let saved = settings.clone();
-    state
-        .db
-        .call(move |conn| {
-            repo::services::set_alerts(conn, id, saved.enabled, saved.notification_group_id, &now)
-        })
-        .await?;
+    repo::services::set_alerts(
+        &state.db,
+        id,
+        settings.enabled,
+        settings.notification_group_id,
+        &clock::now(),
+    )
+    .await?;
     Ok(Json(settings))
 }
 

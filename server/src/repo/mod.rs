@@ -1,15 +1,17 @@
-//! Reading and writing the database: the only place with SQL. Every function that takes a
+//! Reading and writing the store: the only place with SQL. Every function that takes a
 //! `company_id` answers only within that company, so another tenant's ids look like missing ones.
+//! Each query is written once and runs on SQLite and PostgreSQL (see `crate::db`); where the
+//! dialects differ the function says so.
 
 pub mod groups;
+pub mod list;
+pub mod meta;
 pub mod notifications;
+pub mod page;
+pub mod queue;
 pub mod runs;
+pub mod schedule;
 pub mod services;
 pub mod users;
 
-use rusqlite::types::Type;
-
-/// A column held text this code does not know (only possible if the file was edited by hand).
-pub(crate) fn bad_value(index: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(index, Type::Text, format!("unknown {what}").into())
-}
+pub use crate::db::row::bad_value;

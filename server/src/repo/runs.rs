@@ -1,44 +1,93 @@
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::db::sql::Sql;
+use crate::db::{Db, DbError, RowExt, Tx};
+use crate::{built_query, with_reader, with_tx, with_writer};
 use services_model::{LogLevel, LogLine, Run, RunStatus, RunSummary, RunTrigger};
-use std::collections::HashMap;
 
-const COLUMNS: &str = "r.id, r.service_id, r.status, r.trigger, r.record_ids, r.page_size,
-     r.created_at, r.started_at, r.finished_at, r.pulled, r.pushed";
+pub(super) const COLUMNS: &str =
+    "id, service_id, status, trigger, record_ids, page_size, created_at,
+     started_at, finished_at, pulled, pushed";
 
+/// A manual run to start.
 pub struct NewRun<'a> {
     pub service_id: u64,
-    pub trigger: RunTrigger,
-    pub requested_by: Option<u64>,
+    pub requested_by: u64,
     pub record_ids: &'a [String],
     pub page_size: Option<u32>,
-    pub idempotency_key: Option<&'a str>,
+    /// The `Idempotency-Key`, with a hash of the request it came with.
+    pub idempotency: Option<(&'a str, &'a [u8])>,
     pub now: &'a str,
 }
 
-pub fn insert(conn: &Connection, new: &NewRun<'_>) -> rusqlite::Result<Run> {
-    let record_ids = serde_json::to_string(new.record_ids).unwrap_or_else(|_| "[]".into());
-    conn.execute(
-        "INSERT INTO runs (service_id, status, trigger, requested_by, record_ids, page_size,
-             idempotency_key, created_at)
-         VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            new.service_id,
-            new.trigger.as_str(),
-            new.requested_by,
-            record_ids,
-            new.page_size,
-            new.idempotency_key,
-            new.now
-        ],
-    )?;
-    let id = conn.last_insert_rowid() as u64;
-    find_any(conn, id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)
+pub enum Started {
+    Started(Run),
+    /// The caller already started this run with the same key and request.
+    Existing(Run),
+    /// The caller used the key before for another request.
+    KeyReused,
+    /// The service is missing or not active.
+    NotStarted,
 }
 
-/// Inserts a historical run as it finished (for demo data).
+/// Starts a manual run of an active service in one statement; with a key, a second start by the
+/// same user finds the first run instead (the unique index decides, also between instances).
+pub async fn start_manual(db: &Db, new: &NewRun<'_>) -> Result<Started, DbError> {
+    let record_ids = serde_json::to_string(new.record_ids).unwrap_or_else(|_| "[]".into());
+    let (key, hash) = match new.idempotency {
+        Some((key, hash)) => (Some(key), Some(hash.to_vec())),
+        None => (None, None),
+    };
+    let sql = format!(
+        "INSERT INTO runs (service_id, status, trigger, requested_by, record_ids, page_size,
+             idempotency_key, request_hash, created_at)
+         SELECT s.id, 'queued', 'manual', $2, $3, $4, $5, $6, $7 FROM services s
+         WHERE s.id = $1 AND s.status = 'active'
+         ON CONFLICT (requested_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING {COLUMNS}"
+    );
+    let inserted = with_writer!(db, |conn| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(new.service_id as i64)
+            .bind(new.requested_by as i64)
+            .bind(&record_ids)
+            .bind(new.page_size.map(i64::from))
+            .bind(key)
+            .bind(hash.clone())
+            .bind(new.now)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| run_from_row(&row))
+    });
+    if let Some(run) = inserted.transpose()? {
+        return Ok(Started::Started(run));
+    }
+    let Some(key) = key else {
+        return Ok(Started::NotStarted);
+    };
+    let sql = format!(
+        "SELECT {COLUMNS}, request_hash FROM runs WHERE requested_by = $1 AND idempotency_key = $2"
+    );
+    // The writer: it sees what the insert just conflicted with.
+    let existing = with_writer!(db, |conn| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(new.requested_by as i64)
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| -> Result<_, sqlx::Error> {
+                Ok((run_from_row(&row)?, row.opt_bytes("request_hash")?))
+            })
+    });
+    Ok(match existing.transpose()? {
+        Some((run, stored)) if stored == hash => Started::Existing(run),
+        Some(_) => Started::KeyReused,
+        None => Started::NotStarted,
+    })
+}
+
+/// Inserts a historical run as it finished (demo data, load generator).
 #[allow(clippy::too_many_arguments)]
-pub fn insert_finished(
-    conn: &Connection,
+pub async fn insert_finished(
+    tx: &mut Tx,
     service_id: u64,
     trigger: RunTrigger,
     status: RunStatus,
@@ -46,208 +95,224 @@ pub fn insert_finished(
     finished_at: &str,
     pulled: u64,
     pushed: u64,
-) -> rusqlite::Result<u64> {
-    conn.execute(
-        "INSERT INTO runs (service_id, status, trigger, created_at, started_at, finished_at,
-             pulled, pushed)
-         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)",
-        params![
-            service_id,
-            status.as_str(),
-            trigger.as_str(),
-            created_at,
-            finished_at,
-            pulled,
-            pushed
-        ],
-    )?;
-    Ok(conn.last_insert_rowid() as u64)
+) -> Result<u64, DbError> {
+    let id: i64 = with_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO runs (service_id, status, trigger, created_at, started_at, finished_at,
+                 pulled, pushed)
+             VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(service_id as i64)
+        .bind(status.as_str())
+        .bind(trigger.as_str())
+        .bind(created_at)
+        .bind(finished_at)
+        .bind(pulled as i64)
+        .bind(pushed as i64)
+        .fetch_one(&mut *conn)
+        .await?
+    });
+    Ok(id as u64)
 }
 
-pub fn find_by_key(conn: &Connection, service_id: u64, key: &str) -> rusqlite::Result<Option<Run>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM runs r WHERE r.service_id = ?1 AND r.idempotency_key = ?2"),
-        params![service_id, key],
-        run_from_row,
-    )
-    .optional()
+/// A finished run for each of `runs` (service, status, finished at, pulled, pushed) in
+/// multi-row statements (the load generator).
+pub async fn insert_finished_many(
+    tx: &mut Tx,
+    runs: &[(u64, RunStatus, String, u64, u64)],
+) -> Result<(), DbError> {
+    for chunk in runs.chunks(2000) {
+        let mut sql = Sql::new(
+            "INSERT INTO runs (service_id, status, trigger, created_at, started_at, finished_at, pulled, pushed) VALUES ",
+        );
+        for (i, (service, status, at, pulled, pushed)) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind_int(*service as i64).push(", ");
+            sql.bind_text(status.as_str()).push(", 'schedule', ");
+            let n = sql.bind(crate::db::sql::Arg::Text(at.clone()));
+            sql.push(&format!(", ${n}, ${n}, "));
+            sql.bind_int(*pulled as i64).push(", ");
+            sql.bind_int(*pushed as i64).push(")");
+        }
+        with_tx!(tx, |conn| built_query!(sql)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected());
+    }
+    Ok(())
 }
 
 /// A run, if its service belongs to the company.
-pub fn find(conn: &Connection, company_id: u64, id: u64) -> rusqlite::Result<Option<Run>> {
-    conn.query_row(
-        &format!(
-            "SELECT {COLUMNS} FROM runs r
-             JOIN services s ON s.id = r.service_id
-             JOIN company_groups g ON g.id = s.group_id
-             WHERE r.id = ?1 AND g.company_id = ?2"
-        ),
-        [id, company_id],
-        run_from_row,
-    )
-    .optional()
+pub async fn find(db: &Db, company_id: u64, id: u64) -> Result<Option<Run>, DbError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM runs WHERE id = $1 AND service_id IN
+             (SELECT s.id FROM services s JOIN company_groups g ON g.id = s.group_id
+              WHERE g.company_id = $2)"
+    );
+    let found = with_reader!(db, |conn| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id as i64)
+            .bind(company_id as i64)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| run_from_row(&row))
+    });
+    Ok(found.transpose()?)
 }
 
-pub fn find_any(conn: &Connection, id: u64) -> rusqlite::Result<Option<Run>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM runs r WHERE r.id = ?1"),
-        [id],
-        run_from_row,
-    )
-    .optional()
+pub async fn find_any(db: &Db, id: u64) -> Result<Option<Run>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM runs WHERE id = $1");
+    let found = with_reader!(db, |conn| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id as i64)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| run_from_row(&row))
+    });
+    Ok(found.transpose()?)
 }
 
 /// A service's runs created at or after `since`, newest first.
-pub fn since(conn: &Connection, service_id: u64, since: &str) -> rusqlite::Result<Vec<Run>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM runs r WHERE r.service_id = ?1 AND r.created_at >= ?2
-         ORDER BY r.id DESC"
-    ))?;
-    let rows = stmt.query_map(params![service_id, since], run_from_row)?;
-    rows.collect()
+pub async fn since(db: &Db, service_id: u64, since: &str) -> Result<Vec<Run>, DbError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM runs WHERE service_id = $1 AND created_at >= $2 ORDER BY id DESC"
+    );
+    Ok(with_reader!(db, |conn| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(service_id as i64)
+            .bind(since)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(run_from_row)
+            .collect::<Result<Vec<_>, _>>()?
+    }))
 }
 
-/// The latest run of every service in a group that has one.
-pub fn latest_in_group(
-    conn: &Connection,
-    group_id: u64,
-) -> rusqlite::Result<HashMap<u64, RunSummary>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM runs r
-         WHERE r.id IN (SELECT MAX(x.id) FROM runs x JOIN services s ON s.id = x.service_id
-                        WHERE s.group_id = ?1 GROUP BY x.service_id)"
-    ))?;
-    let rows = stmt.query_map([group_id], run_from_row)?;
-    rows.map(|run| run.map(|run| (run.service_id, RunSummary::from(&run))))
-        .collect()
-}
-
-pub fn latest_of(conn: &Connection, service_id: u64) -> rusqlite::Result<Option<RunSummary>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM runs r WHERE r.service_id = ?1 ORDER BY r.id DESC LIMIT 1"),
-        [service_id],
-        run_from_row,
-    )
-    .optional()
-    .map(|run| run.as_ref().map(RunSummary::from))
-}
-
-pub fn has_live_run(conn: &Connection, service_id: u64) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM runs WHERE service_id = ?1 AND status IN ('queued', 'running'))",
-        [service_id],
-        |row| row.get(0),
-    )
-}
-
-/// Takes the oldest queued run and marks it running.
-pub fn claim_next(conn: &Connection, now: &str) -> rusqlite::Result<Option<Run>> {
-    let id: Option<u64> = conn
-        .query_row(
-            "UPDATE runs SET status = 'running', started_at = ?1
-             WHERE id = (SELECT id FROM runs WHERE status = 'queued' ORDER BY id LIMIT 1)
-             RETURNING id",
-            [now],
-            |row| row.get(0),
+/// The service's latest run, as the list shows it.
+pub async fn last_of(db: &Db, service_id: u64) -> Result<Option<RunSummary>, DbError> {
+    let found = with_reader!(db, |conn| {
+        sqlx::query(
+            "SELECT run_id, status, started_at, finished_at, pulled, pushed
+             FROM service_last_runs WHERE service_id = $1",
         )
-        .optional()?;
-    match id {
-        Some(id) => find_any(conn, id),
-        None => Ok(None),
-    }
+        .bind(service_id as i64)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|row| last_run_from_row(&row))
+    });
+    Ok(found.transpose()?.flatten())
 }
 
-pub fn set_counts(conn: &Connection, id: u64, pulled: u64, pushed: u64) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE runs SET pulled = ?2, pushed = ?3 WHERE id = ?1",
-        params![id, pulled, pushed],
-    )?;
-    Ok(())
+/// A last run from `service_last_runs` columns (`run_id` NULL: the service never ran).
+pub fn last_run_from_row(row: &impl RowExt) -> Result<Option<RunSummary>, sqlx::Error> {
+    let Some(id) = row.opt_id("run_id")? else {
+        return Ok(None);
+    };
+    Ok(Some(RunSummary {
+        id,
+        status: status(&row.text("status")?)?,
+        started_at: row.opt_text("started_at")?,
+        finished_at: row.opt_text("finished_at")?,
+        pulled: row.id("pulled")?,
+        pushed: row.id("pushed")?,
+    }))
 }
 
-pub fn finish(conn: &Connection, id: u64, status: RunStatus, now: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE runs SET status = ?2, finished_at = ?3 WHERE id = ?1",
-        params![id, status.as_str(), now],
-    )?;
-    Ok(())
-}
-
-/// Runs a previous process left running can't finish: they failed. Returns their ids.
-pub fn fail_interrupted(conn: &Connection, now: &str) -> rusqlite::Result<Vec<u64>> {
-    let mut stmt = conn.prepare(
-        "UPDATE runs SET status = 'failed', finished_at = ?1 WHERE status = 'running' RETURNING id",
-    )?;
-    let ids = stmt
-        .query_map([now], |row| row.get(0))?
-        .collect::<rusqlite::Result<Vec<u64>>>()?;
-    for id in &ids {
-        append_log(
-            conn,
-            *id,
-            LogLevel::Error,
-            "The run was interrupted by a server restart.",
-            now,
-        )?;
-    }
-    Ok(ids)
-}
-
-pub fn append_log(
-    conn: &Connection,
+pub async fn append_log(
+    db: &Db,
     run_id: u64,
     level: LogLevel,
     message: &str,
     now: &str,
-) -> rusqlite::Result<u64> {
-    conn.query_row(
-        "INSERT INTO run_log_lines (run_id, seq, at, level, message)
-         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_log_lines WHERE run_id = ?1), ?2, ?3, ?4)
-         RETURNING seq",
-        params![run_id, now, level.as_str(), message],
-        |row| row.get(0),
-    )
+) -> Result<u64, DbError> {
+    let seq: i64 = with_writer!(db, |conn| {
+        sqlx::query_scalar(APPEND_LOG)
+            .bind(run_id as i64)
+            .bind(now)
+            .bind(level.as_str())
+            .bind(message)
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    Ok(seq as u64)
 }
 
+/// As [`append_log`], inside a transaction (demo data).
+pub async fn append_log_in(
+    tx: &mut Tx,
+    run_id: u64,
+    level: LogLevel,
+    message: &str,
+    now: &str,
+) -> Result<u64, DbError> {
+    let seq: i64 = with_tx!(tx, |conn| {
+        sqlx::query_scalar(APPEND_LOG)
+            .bind(run_id as i64)
+            .bind(now)
+            .bind(level.as_str())
+            .bind(message)
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    Ok(seq as u64)
+}
+
+const APPEND_LOG: &str = "INSERT INTO run_log_lines (run_id, seq, at, level, message)
+     VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_log_lines WHERE run_id = $1), $2, $3, $4)
+     RETURNING seq";
+
 /// Log lines with `seq` greater than `after`, oldest first, at most `limit`.
-pub fn log_after(
-    conn: &Connection,
+pub async fn log_after(
+    db: &Db,
     run_id: u64,
     after: u64,
     limit: u32,
-) -> rusqlite::Result<Vec<LogLine>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, level, message FROM run_log_lines
-         WHERE run_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-    )?;
-    let rows = stmt.query_map(params![run_id, after, limit], |row| {
-        let level: String = row.get(2)?;
-        Ok(LogLine {
-            seq: row.get(0)?,
-            at: row.get(1)?,
-            level: LogLevel::parse(&level).ok_or_else(|| super::bad_value(2, "log level"))?,
-            message: row.get(3)?,
+) -> Result<Vec<LogLine>, DbError> {
+    Ok(with_reader!(db, |conn| {
+        sqlx::query(
+            "SELECT seq, at, level, message FROM run_log_lines
+             WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(run_id as i64)
+        .bind(after.min(i64::MAX as u64) as i64)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| -> Result<LogLine, sqlx::Error> {
+            Ok(LogLine {
+                seq: row.id("seq")?,
+                at: row.text("at")?,
+                level: LogLevel::parse(&row.text("level")?)
+                    .ok_or_else(|| super::bad_value("level", "log level"))?,
+                message: row.text("message")?,
+            })
         })
-    })?;
-    rows.collect()
+        .collect::<Result<Vec<_>, _>>()?
+    }))
 }
 
-fn run_from_row(row: &Row<'_>) -> rusqlite::Result<Run> {
-    let status: String = row.get(2)?;
-    let trigger: String = row.get(3)?;
-    let record_ids: String = row.get(4)?;
+pub(super) fn status(text: &str) -> Result<RunStatus, sqlx::Error> {
+    RunStatus::parse(text).ok_or_else(|| super::bad_value("status", "run status"))
+}
+
+pub(super) fn run_from_row(row: &impl RowExt) -> Result<Run, sqlx::Error> {
     Ok(Run {
-        id: row.get(0)?,
-        service_id: row.get(1)?,
-        status: RunStatus::parse(&status).ok_or_else(|| super::bad_value(2, "run status"))?,
-        trigger: RunTrigger::parse(&trigger).ok_or_else(|| super::bad_value(3, "run trigger"))?,
-        record_ids: serde_json::from_str(&record_ids)
-            .map_err(|_| super::bad_value(4, "record id list"))?,
-        page_size: row.get(5)?,
-        created_at: row.get(6)?,
-        started_at: row.get(7)?,
-        finished_at: row.get(8)?,
-        pulled: row.get(9)?,
-        pushed: row.get(10)?,
+        id: row.id("id")?,
+        service_id: row.id("service_id")?,
+        status: status(&row.text("status")?)?,
+        trigger: RunTrigger::parse(&row.text("trigger")?)
+            .ok_or_else(|| super::bad_value("trigger", "run trigger"))?,
+        record_ids: serde_json::from_str(&row.text("record_ids")?)
+            .map_err(|_| super::bad_value("record_ids", "record id list"))?,
+        page_size: row
+            .opt_int("page_size")?
+            .map(|v| v.clamp(0, u32::MAX as i64) as u32),
+        created_at: row.text("created_at")?,
+        started_at: row.opt_text("started_at")?,
+        finished_at: row.opt_text("finished_at")?,
+        pulled: row.id("pulled")?,
+        pushed: row.id("pushed")?,
     })
 }
