@@ -93,8 +93,11 @@ impl Harness {
 
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port();
+        // Chromium leaves its profile and scoped folders in TMPDIR when it is killed: keep them
+        // in the harness's folder, which goes when the harness does.
         let driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
+            .env("TMPDIR", data.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
