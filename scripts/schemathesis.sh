@@ -8,8 +8,8 @@
 #   make schemathesis BASE_URL=http://127.0.0.1:8080 TOKEN=pw_1_… [SEEDS=42] [EXAMPLES=50]
 # Careful: it changes and removes services on that server.
 #
-# Prints each run's result and, last, "schemathesis: N passed, M failed" (test cases; a failure
-# is one unique failure Schemathesis found); exits non-zero on any failure.
+# Prints each run's result and, last, "schemathesis: N passed, M failed": test cases that
+# passed every check, and the unique failures Schemathesis found; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -76,11 +76,13 @@ for seed in $SEEDS; do
   [ "$run_status" = 0 ] || status=$run_status
   # The summary's "Test cases:" line: "N generated, N passed" or "N generated, M found …".
   cases=$(sed -n 's/^ *\([0-9][0-9]*\) generated.*/\1/p' "$log" | tail -1)
-  bad=$(sed -n 's/.* found \([0-9][0-9]*\) unique failures.*/\1/p' "$log" | tail -1)
+  bad=$(sed -n 's/.* found \([0-9][0-9]*\) unique failure.*/\1/p' "$log" | tail -1)
+  failing=$(sed -n 's/.* generated, \([0-9][0-9]*\) found.*/\1/p' "$log" | tail -1)
   cases=${cases:-0}
   bad=${bad:-0}
+  failing=${failing:-0}
   if [ "$run_status" != 0 ] && [ "$bad" = 0 ]; then bad=1; fi
-  passed=$((passed + cases - bad))
+  passed=$((passed + cases - failing))
   failed=$((failed + bad))
   echo "== seed $seed: $cases test cases, $bad failures (exit $run_status)"
   [ -z "$own_server" ] && stop_server

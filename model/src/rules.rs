@@ -54,17 +54,42 @@ pub fn notes_pattern() -> String {
 }
 
 /// A search: at most 8 words (runs of characters that are not white space) of up to 64
-/// characters each.
+/// characters each, and no NUL.
 pub fn search_pattern() -> String {
     let space = format!(r"\t\n\u000b\f\r\u0085{SPACE}");
     format!(
-        "^[{space}]*(?:[^{space}]{{1,{SEARCH_WORD_MAX_CHARS}}}(?:[{space}]+|$)){{0,{SEARCH_MAX_WORDS}}}$"
+        "^[{space}]*(?:[^{space}\\u0000]{{1,{SEARCH_WORD_MAX_CHARS}}}(?:[{space}]+|$)){{0,{SEARCH_MAX_WORDS}}}$"
     )
+}
+
+/// NUL (U+0000) is refused in searches and filter values: no service holds one, and neither
+/// store takes it in a query (SQLite's full-text syntax ends at it; PostgreSQL text can't hold it).
+pub const NUL_REFUSED: &str = "The {what} can't contain a NUL character (U+0000).";
+
+/// Checks a filter value (`system`, `entity`): at most [`FILTER_VALUE_MAX_CHARS`], no NUL.
+pub fn check_filter_value(name: &str, value: &str) -> Result<(), String> {
+    if value.contains('\0') {
+        return Err(NUL_REFUSED.replace("{what}", &format!("{name} filter")));
+    }
+    if value.chars().count() > FILTER_VALUE_MAX_CHARS {
+        let start: String = value
+            .chars()
+            .take(60)
+            .flat_map(char::escape_debug)
+            .collect();
+        return Err(format!(
+            "A {name} filter value can have at most {FILTER_VALUE_MAX_CHARS} characters, not \"{start}…\"."
+        ));
+    }
+    Ok(())
 }
 
 /// Checks a search (`q`): at most [`SEARCH_MAX_CHARS`] characters and [`SEARCH_MAX_WORDS`]
 /// words of up to [`SEARCH_WORD_MAX_CHARS`]; the error says which.
 pub fn check_search(search: &str) -> Result<(), String> {
+    if search.contains('\0') {
+        return Err(NUL_REFUSED.replace("{what}", "search"));
+    }
     let chars = search.chars().count();
     if chars > SEARCH_MAX_CHARS {
         return Err(format!(
@@ -87,6 +112,11 @@ pub fn check_search(search: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// A filter value: anything but NUL.
+pub fn filter_value_pattern() -> String {
+    r"^[^\u0000]*$".to_string()
 }
 
 /// Checks a name or record id: 1–`max` characters, not only white space, no control
@@ -295,6 +325,7 @@ pub mod schema {
                 ObjectBuilder::new()
                     .schema_type(Type::String)
                     .max_length(Some(FILTER_VALUE_MAX_CHARS))
+                    .pattern(Some(filter_value_pattern()))
                     .into(),
             ))
             .max_items(Some(FILTER_MAX_VALUES))
@@ -358,6 +389,13 @@ mod tests {
             let length = text.chars().count();
             let documented = (1..=12).contains(&length) && matches(&text_pattern(), &text);
             prop_assert_eq!(documented, check_text(&text, 12).is_ok(), "{:?}", text);
+        }
+
+        #[test]
+        fn the_filter_pattern_is_the_filter_check(text in edgy_text(110)) {
+            let documented = text.chars().count() <= FILTER_VALUE_MAX_CHARS
+                && matches(&filter_value_pattern(), &text);
+            prop_assert_eq!(documented, check_filter_value("system", &text).is_ok(), "{:?}", text);
         }
 
         #[test]

@@ -3,9 +3,7 @@
 use crate::error::ApiError;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use services_model::rules::{
-    self, FILTER_MAX_VALUES as MAX_FILTER_VALUES, FILTER_VALUE_MAX_CHARS as MAX_FILTER_CHARS,
-};
+use services_model::rules::{self, FILTER_MAX_VALUES as MAX_FILTER_VALUES};
 use services_model::{SortKey, Status};
 use utoipa::IntoParams;
 
@@ -88,11 +86,8 @@ pub fn check_list_query(query: &services_model::ListQuery) -> Result<(), ApiErro
                 values.len()
             )));
         }
-        if let Some(long) = values.iter().find(|v| v.chars().count() > MAX_FILTER_CHARS) {
-            return Err(ApiError::bad_request(format!(
-                "A {name} filter value can have at most {MAX_FILTER_CHARS} characters, not \"{}\".",
-                shorten(long)
-            )));
+        for value in values {
+            rules::check_filter_value(name, value).map_err(ApiError::bad_request)?;
         }
     }
     Ok(())
