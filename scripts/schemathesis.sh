@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 VENV=.tools/venv
 ST="$VENV/bin/schemathesis"
 [ -x "$ST" ] || { echo "schemathesis is missing: run make setup" >&2; exit 1; }
-EXAMPLES=${EXAMPLES:-25}
+EXAMPLES=${EXAMPLES:-100}
 FIXED_SEED=${SCHEMATHESIS_SEED:-20261129}
 SEEDS=${SEEDS:-"$FIXED_SEED $(( (RANDOM << 15 | RANDOM) ))"}
 BIN=${SERVICES_RELEASE_BIN:-target/release/services-server}
