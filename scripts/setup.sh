@@ -111,12 +111,15 @@ pg_version() {
 SCHEMATHESIS_REQUIREMENTS=scripts/schemathesis-requirements.txt
 SCHEMATHESIS_VERSION=$(sed -n 's/^schemathesis==//p' "$SCHEMATHESIS_REQUIREMENTS")
 if [ "$("$TOOLS_DIR/venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
-  if ! command -v python3 >/dev/null || ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
-    apt_install python3 python3-venv
-  fi
+  command -v python3 >/dev/null || apt_install python3 python3-venv
   say "installing schemathesis $SCHEMATHESIS_VERSION into .tools/venv"
   rm -rf "$TOOLS_DIR/venv"
-  python3 -m venv "$TOOLS_DIR/venv"
+  # Debian's python3 makes virtual environments only with python3-venv (ensurepip).
+  if ! python3 -m venv "$TOOLS_DIR/venv" >/dev/null 2>&1; then
+    rm -rf "$TOOLS_DIR/venv"
+    apt_install python3-venv
+    python3 -m venv "$TOOLS_DIR/venv"
+  fi
   "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check -r "$SCHEMATHESIS_REQUIREMENTS"
 fi
 
