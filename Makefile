@@ -19,16 +19,17 @@ PUBLIC_URL ?= /static/services-list/
 # the same server under its other name (localhost), a second origin.
 FRAME_ANCESTORS ?= 'self' http://localhost:$(lastword $(subst :, ,$(ADDR)))
 
-.PHONY: help setup dist run run-postgres stop-postgres release-server bench-api test test-native test-browser test-e2e soak lint fmt clean-counts bench
+.PHONY: help setup dist run run-postgres stop-postgres release-server bench-api test test-native test-openapi schemathesis test-browser test-e2e soak lint fmt clean-counts bench
 
 help:
 	@echo "make run    build the SPA and serve it with the API on http://$(ADDR)/ (demo data in SQLite $(DB));"
 	@echo "            the example host page that embeds it is at http://$(ADDR)/dashboard/services"
 	@echo "make run-postgres  the same on a local PostgreSQL cluster in $(PG_DIR) (stop it: make stop-postgres)"
 	@echo "make bench-api     the list endpoint under load at 1,000 and 100,000 services, both stores"
-	@echo "make test   lint, then the three test layers: native, browser, end-to-end"
+	@echo "make test   lint, then the four test layers: native, openapi (Schemathesis), browser, end-to-end"
 	@echo "make setup  install the toolchain, trunk, wasm-bindgen-cli, wasm-opt and Chromium if missing"
-	@echo "one layer:  make test-native | make test-browser | make test-e2e"
+	@echo "one layer:  make test-native | make test-openapi | make test-browser | make test-e2e"
+	@echo "make schemathesis BASE_URL=… TOKEN=…  Schemathesis against any server (it changes data there)"
 	@echo "make bench  speed, size and memory of the release build against a plain-JavaScript page; writes BENCHMARKS.md"
 	@echo "make soak   50 clients x 60 s of mixed load on the release server, twice (once SIGKILLed); see RELIABILITY.md"
 
@@ -57,7 +58,7 @@ stop-postgres:
 bench-api:
 	bash scripts/bench-api.sh --write
 
-test: setup clean-counts lint test-native test-browser test-e2e
+test: setup clean-counts lint test-native test-openapi test-browser test-e2e
 	@bash scripts/test-summary.sh
 
 clean-counts:
@@ -73,17 +74,29 @@ release-server: setup
 test-native: release-server
 	@bash scripts/test-layer.sh native cargo test --no-fail-fast -p services-model -p services-server
 
+## 2. Schemathesis against the OpenAPI document of the release server binary, each run on a
+##    throw-away SQLite database with demo data: every check, all phases (stateful included),
+##    DELETE too; a fixed seed and a random one (both printed). See scripts/schemathesis.sh.
+test-openapi: release-server
+	@bash scripts/test-layer.sh openapi bash scripts/schemathesis.sh
+
+## The same against any running server, by hand (it changes and removes services there):
+##   make schemathesis BASE_URL=http://127.0.0.1:8080 TOKEN=pw_1_… [SEEDS="1 2"] [EXAMPLES=50]
+schemathesis: setup
+	@[ -n "$(BASE_URL)" ] && [ -n "$(TOKEN)" ] || { echo "usage: make schemathesis BASE_URL=http://host:port TOKEN=<an admin's token>"; exit 2; }
+	BASE_URL="$(BASE_URL)" TOKEN="$(TOKEN)" bash scripts/schemathesis.sh
+
 ## The long load: 50 clients x 60 s, steady and then SIGKILLed in the middle (not in make test).
 SOAK_CLIENTS ?= 50
 SOAK_SECONDS ?= 60
 soak: release-server
 	SOAK_CLIENTS=$(SOAK_CLIENTS) SOAK_SECONDS=$(SOAK_SECONDS) cargo test -p services-server --test soak -- --nocapture
 
-## 2. components mounted in headless Chromium (wasm-bindgen-test; see .cargo/config.toml).
+## 3. components mounted in headless Chromium (wasm-bindgen-test; see .cargo/config.toml).
 test-browser: setup
 	@bash scripts/test-layer.sh browser cargo test --no-fail-fast --target wasm32-unknown-unknown -p services-list --tests
 
-## 3. the real server and the built SPA, driven in headless Chromium through chromedriver.
+## 4. the real server and the built SPA, driven in headless Chromium through chromedriver.
 test-e2e: dist
 	@bash scripts/test-layer.sh e2e cargo test --no-fail-fast -p services-e2e
 

@@ -2,7 +2,8 @@
 # Installs what building, running and testing the services list needs, and only what is missing:
 # the pinned Rust toolchain with the wasm32 target, trunk, wasm-bindgen-cli at exactly the
 # version in Cargo.lock, wasm-opt (npm binaryen@132), Chromium and ChromeDriver, brotli, and
-# PostgreSQL (the tests start their own throw-away cluster from its binaries).
+# PostgreSQL (the tests start their own throw-away cluster from its binaries), and Schemathesis
+# (from PyPI, into a Python virtual environment in .tools/venv).
 # Idempotent: a second run only checks. Called by `make setup`, `make run` and `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -105,7 +106,24 @@ pg_version() {
   if [ -n "$bin" ]; then "$bin/postgres" --version; else postgres --version 2>/dev/null; fi
 }
 
-# 7. Every crate, so trunk's offline build finds them.
+# 7. Schemathesis, the OpenAPI fuzzer of `make test`, with every package it needs pinned
+#    (scripts/schemathesis-requirements.txt), in a virtual environment in .tools/venv.
+SCHEMATHESIS_REQUIREMENTS=scripts/schemathesis-requirements.txt
+SCHEMATHESIS_VERSION=$(sed -n 's/^schemathesis==//p' "$SCHEMATHESIS_REQUIREMENTS")
+if [ "$("$TOOLS_DIR/venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+  command -v python3 >/dev/null || apt_install python3 python3-venv
+  say "installing schemathesis $SCHEMATHESIS_VERSION into .tools/venv"
+  rm -rf "$TOOLS_DIR/venv"
+  # Debian's python3 makes virtual environments only with python3-venv (ensurepip).
+  if ! python3 -m venv "$TOOLS_DIR/venv" >/dev/null 2>&1; then
+    rm -rf "$TOOLS_DIR/venv"
+    apt_install python3-venv
+    python3 -m venv "$TOOLS_DIR/venv"
+  fi
+  "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check -r "$SCHEMATHESIS_REQUIREMENTS"
+fi
+
+# 8. Every crate, so trunk's offline build finds them.
 cargo fetch --quiet
 
-say "ready: $(rustup run "$TOOLCHAIN" rustc --version), $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null), $(pg_version)"
+say "ready: $(rustup run "$TOOLCHAIN" rustc --version), $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null), $(pg_version), $("$TOOLS_DIR/venv/bin/schemathesis" --version)"

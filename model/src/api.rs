@@ -23,13 +23,16 @@ pub struct ServiceList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServicePatch {
-    /// 1–120 characters after trimming, no control characters.
+    /// 1–120 characters, not only white space, no control characters; trimmed. `null` or
+    /// absent: unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::schema::name_or_null))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// Up to 10,000 characters.
+    /// Up to 10,000 characters; tab and line breaks are the only control characters allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::schema::notes_or_null))]
     pub notes: Option<String>,
 }
 
@@ -38,11 +41,18 @@ pub struct ServicePatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {
-    /// Sync only these records (up to 500 ids of 1–64 characters).
+    /// Sync only these records: up to 500 ids of 1–64 characters, not only white space, no
+    /// control characters (trimmed; repeats count once).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::schema::record_ids))]
     pub record_ids: Vec<String>,
     /// Records per page pulled from the source, 1–1000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rules::whole::option_u32"
+    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::schema::run_page_size_or_null))]
     pub page_size: Option<u32>,
 }
 

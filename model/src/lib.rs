@@ -13,6 +13,7 @@ pub mod index;
 pub mod lean;
 pub mod query;
 mod query_string;
+pub mod rules;
 pub mod run;
 pub mod service;
 

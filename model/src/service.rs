@@ -176,6 +176,9 @@ pub struct ServiceDetail {
 #[serde(deny_unknown_fields)]
 pub struct AlertSettings {
     pub enabled: bool,
+    /// A notification group of the company; needed when `enabled`.
+    #[serde(default, deserialize_with = "crate::rules::whole::option_u64")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::schema::id_or_null))]
     pub notification_group_id: Option<u64>,
 }
 
@@ -210,24 +213,20 @@ pub struct SystemInfo {
     pub entities: Vec<String>,
 }
 
-/// Service names: 1–120 characters after trimming, no control characters.
+/// Service names: 1–120 characters, not only white space, no control characters; trimmed
+/// (see [`crate::rules::check_text`]).
 pub fn validate_name(name: &str) -> Result<String, String> {
-    let trimmed = name.trim();
-    let length = trimmed.chars().count();
-    if length == 0 {
-        return Err("A service name can't be empty.".into());
-    }
-    if length > 120 {
-        return Err(format!(
-            "A service name can have at most 120 characters; this one has {length}."
-        ));
-    }
-    if trimmed.chars().any(char::is_control) {
-        return Err(
+    use crate::rules::{check_text, TextError, NAME_MAX_CHARS};
+    match check_text(name, NAME_MAX_CHARS) {
+        Ok(trimmed) => Ok(trimmed.to_string()),
+        Err(TextError::Blank) => Err("A service name can't be empty.".into()),
+        Err(TextError::TooLong(length)) => Err(format!(
+            "A service name can have at most {NAME_MAX_CHARS} characters; this one has {length}."
+        )),
+        Err(TextError::Control) => Err(
             "A service name can't contain control characters such as tabs or line breaks.".into(),
-        );
+        ),
     }
-    Ok(trimmed.to_string())
 }
 
 #[cfg(test)]

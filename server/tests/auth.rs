@@ -45,6 +45,7 @@ fn every_route(service: u64, run: u64) -> Vec<(Method, String, Option<Value>)> {
             format!("/api/v1/services/{service}/runs"),
             None,
         ),
+        (Method::GET, format!("/api/v1/runs/{run}"), None),
         (Method::GET, format!("/api/v1/runs/{run}/log"), None),
         (
             Method::GET,

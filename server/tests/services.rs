@@ -381,6 +381,7 @@ async fn the_openapi_document_covers_every_route(store: Store) {
         ("post", "/api/v1/services/{id}/clone"),
         ("post", "/api/v1/services/{id}/runs"),
         ("get", "/api/v1/services/{id}/runs"),
+        ("get", "/api/v1/runs/{id}"),
         ("get", "/api/v1/runs/{id}/log"),
         ("get", "/api/v1/services/{id}/alerts"),
         ("put", "/api/v1/services/{id}/alerts"),

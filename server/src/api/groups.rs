@@ -8,10 +8,11 @@ use axum::extract::{RawQuery, State};
 use axum::Json;
 use serde::Serialize;
 use services_model::{
-    Cron, GroupSummary, ListQuery, ServiceList, ServiceSummary, Status, Trigger, DEFAULT_PAGE_SIZE,
+    rules, Cron, GroupSummary, ListQuery, ServiceList, ServiceSummary, Status, Trigger,
+    DEFAULT_PAGE_SIZE,
 };
 use std::collections::HashMap;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 #[derive(Serialize, ToSchema)]
 pub struct GroupList {
@@ -35,24 +36,43 @@ pub async fn list_groups(
     }))
 }
 
-/// The largest `offset`.
-pub const MAX_OFFSET: u64 = 10_000_000;
+/// The query of `GET /company-groups/{id}/services` (parsed from the raw query by the handler,
+/// for errors that name the parameter; this type states the rules in the document).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListParams {
+    /// Search: every word must occur in the id, the type or the name; case-insensitive. At most
+    /// 200 characters and 8 words of up to 64 characters.
+    #[param(schema_with = rules::schema::search)]
+    q: Option<String>,
+    /// Repeatable; any of them.
+    status: Option<Vec<Status>>,
+    /// Source system; repeatable (at most 50 values of up to 100 characters; empty ones are
+    /// ignored).
+    #[param(schema_with = rules::schema::filter_values)]
+    system: Option<Vec<String>>,
+    /// Source entity; repeatable (as `system`).
+    #[param(schema_with = rules::schema::filter_values)]
+    entity: Option<Vec<String>>,
+    /// id, name, status or system; a leading - sorts descending.
+    #[param(schema_with = rules::schema::sort)]
+    sort: Option<String>,
+    /// 1–1000. Default: a page of 50; without any query parameter, the whole group when it is
+    /// within the lean limit (deprecated: use /services/lean).
+    #[param(schema_with = rules::schema::list_limit)]
+    limit: Option<u64>,
+    /// Skip this many matching services (at most 10,000,000).
+    #[param(schema_with = rules::schema::list_offset)]
+    offset: Option<u64>,
+}
 
 /// A group's services, each with its last run and next scheduled run: one window of those
 /// matching the search and filters, in the requested order, with the total and the facet
 /// counts. The search, filters and sort mean exactly what the list page's do (the
 /// `services-model` crate's `ListQuery`), computed by the database.
 #[utoipa::path(get, path = "/api/v1/company-groups/{id}/services", tag = "services",
-    params(
-        ("id" = u64, Path, description = "Company group id"),
-        ("q" = Option<String>, Query, description = "Search: every word must occur in the id, the type or the name; case-insensitive. At most 200 characters and 8 words of up to 64 characters"),
-        ("status" = Option<Vec<Status>>, Query, description = "Repeatable; any of them"),
-        ("system" = Option<Vec<String>>, Query, description = "Source system; repeatable (at most 50 values of 100 characters)"),
-        ("entity" = Option<Vec<String>>, Query, description = "Source entity; repeatable (at most 50 values of 100 characters)"),
-        ("sort" = Option<String>, Query, description = "id, name, status or system; a leading - sorts descending. Default id"),
-        ("limit" = Option<u32>, Query, description = "1–1000. Default: a page of 50; without any query parameter, the whole group when it is within the lean limit (deprecated: use /services/lean)"),
-        ("offset" = Option<u32>, Query, description = "Skip this many matching services (at most 10,000,000)"),
-    ),
+    params(params::GroupPath, ListParams),
     responses((status = 200, body = ServiceList), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
 pub async fn list_services(
@@ -63,8 +83,9 @@ pub async fn list_services(
 ) -> Result<Json<ServiceList>, ApiError> {
     let id = params::id(&id, "company group")?;
     let query = query.unwrap_or_default();
-    let limit = params::number::<u64>(&query, "limit", 1, 1000)?;
-    let offset = params::number::<u64>(&query, "offset", 0, MAX_OFFSET)?.unwrap_or(0);
+    let limit = params::number::<u64>(&query, "limit", 1, rules::LIST_LIMIT_MAX)?;
+    let offset = params::number::<u64>(&query, "offset", 0, rules::LIST_OFFSET_MAX)?.unwrap_or(0);
+    params::check_list_words(&query)?;
     let list_query = ListQuery::from_query(&query);
     params::check_list_query(&list_query)?;
     let limit = match limit {

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 /// Bodies larger than this are refused with 413.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// A JSON body; an empty body reads as `{}` when `T` allows it (see [`parse`]).
+/// A JSON body; an empty body and `null` read as `{}` when `T` allows it (see [`parse`]).
 pub struct JsonBody<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
@@ -49,33 +49,48 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 "Send the body as JSON with `Content-Type: application/json`.",
             ));
         }
+        // `null` is no body, as the document says of optional bodies (`oneOf: [null, …]`).
+        if bytes.trim_ascii() == b"null" {
+            return parse(b"{}").map(JsonBody);
+        }
         parse(&bytes).map(JsonBody)
     }
 }
 
+/// Reads a body: JSON (else 400) holding an object (else 422: serde would also take a struct
+/// from an array, `[null, null]`, which the document does not allow) that fits `T` (else 422).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        use serde_json::error::Category;
-        let detail = e.to_string();
-        match e.classify() {
-            Category::Syntax | Category::Eof | Category::Io => {
-                ApiError::bad_request(format!("The request body is not valid JSON: {detail}."))
-            }
-            Category::Data => {
-                let (code, message) = match unknown_field(&detail) {
-                    Some(field) => (
-                        "unknown_field",
-                        format!("Unknown field \"{field}\" in the request body."),
-                    ),
-                    None => (
-                        "invalid_field",
-                        format!("The request body has an invalid value: {detail}."),
-                    ),
-                };
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-            }
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(refusal)?;
+    if !value.is_object() {
+        return Err(ApiError::unprocessable(
+            "invalid_field",
+            "The request body must be a JSON object.",
+        ));
+    }
+    serde_json::from_value(value).map_err(refusal)
+}
+
+fn refusal(e: serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let detail = e.to_string();
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            ApiError::bad_request(format!("The request body is not valid JSON: {detail}."))
         }
-    })
+        Category::Data => {
+            let (code, message) = match unknown_field(&detail) {
+                Some(field) => (
+                    "unknown_field",
+                    format!("Unknown field \"{field}\" in the request body."),
+                ),
+                None => (
+                    "invalid_field",
+                    format!("The request body has an invalid value: {detail}."),
+                ),
+            };
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+        }
+    }
 }
 
 /// serde names an unknown field as: unknown field `x`, expected one of …

@@ -97,7 +97,7 @@ impl Default for LeanCache {
 /// a group larger than the lean limit, `{"mode":"per_query"}` with its size: then ask
 /// `GET /company-groups/{id}/services` per query.
 #[utoipa::path(get, path = "/api/v1/company-groups/{id}/services/lean", tag = "services",
-    params(("id" = u64, Path, description = "Company group id"),
+    params(params::GroupPath,
         ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy the client holds")),
     responses((status = 200, body = LeanView, description = "The group (brotli or gzip when accepted)"),
         (status = 304, description = "The client's copy is current"),

@@ -71,6 +71,7 @@ pub fn v1() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(services::clone_service))
         .routes(routes!(runs::start_run, runs::list_runs))
+        .routes(routes!(runs::get_run))
         .routes(routes!(runs::run_log))
         .routes(routes!(services::get_alerts, services::put_alerts))
         .routes(routes!(account::notification_groups))
@@ -80,7 +81,119 @@ pub fn v1() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(embed::embed_config))
         .split_for_parts();
     doc.merge(public_doc);
+    declare_error_answers(&mut doc);
     (authenticated, public, doc)
+}
+
+/// The document as served. utoipa 5.5 writes a link's `operationId` and `operationRef` in
+/// snake case, which no OpenAPI tool reads; they are renamed here.
+pub fn document_json(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut json = serde_json::to_value(doc).unwrap_or_default();
+    fn rename_link_fields(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(object) => {
+                if let Some(links) = object.get_mut("links").and_then(|l| l.as_object_mut()) {
+                    for link in links.values_mut().filter_map(|l| l.as_object_mut()) {
+                        for (from, to) in [
+                            ("operation_id", "operationId"),
+                            ("operation_ref", "operationRef"),
+                        ] {
+                            if let Some(v) = link.remove(from) {
+                                link.insert(to.to_string(), v);
+                            }
+                        }
+                    }
+                }
+                object.values_mut().for_each(rename_link_fields);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(rename_link_fields),
+            _ => {}
+        }
+    }
+    rename_link_fields(&mut json);
+    json
+}
+
+/// Adds to every operation the error answers of the layers in front of its handler, with the
+/// error body: 401 and 429 from authentication (a bad token; a client over its failed sign-in
+/// limit, or a writer over its write limit), 400 for an id or query parameter out of its rules,
+/// 404 for an id that is not the caller's, 403 for changes by a role that may not make them,
+/// and 413/415/422 for request bodies. What a handler declares itself is kept.
+fn declare_error_answers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{Operation, ParameterIn};
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorResponse")))
+                    .build(),
+            )
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations: [(bool, &mut Option<Operation>); 5] = [
+            (false, &mut item.get),
+            (true, &mut item.post),
+            (true, &mut item.put),
+            (true, &mut item.patch),
+            (true, &mut item.delete),
+        ];
+        for (write, operation) in operations {
+            let Some(operation) = operation.as_mut() else {
+                continue;
+            };
+            let public = operation
+                .security
+                .as_ref()
+                .is_some_and(|s| s.iter().all(|r| *r == Default::default()));
+            let parameters = operation.parameters.as_deref().unwrap_or_default();
+            let checked_parameters = parameters.iter().any(|p| {
+                matches!(
+                    p.parameter_in,
+                    ParameterIn::Path | ParameterIn::Query | ParameterIn::Header
+                )
+            });
+            let mut answers: Vec<(&str, &str)> = Vec::new();
+            if checked_parameters {
+                answers.push((
+                    "400",
+                    "A parameter breaks its rules (the message says which)",
+                ));
+            }
+            if !public {
+                answers.push(("401", "No valid `Authorization: Bearer <token>`"));
+                answers.push((
+                    "429",
+                    "Too many failed sign-ins from this address, or too many changes; see `Retry-After`",
+                ));
+            }
+            if write {
+                answers.push(("403", "The caller's role may not change services"));
+            }
+            if path.contains("{id}") {
+                answers.push(("404", "No such resource in the caller's company"));
+            }
+            if operation.request_body.is_some() {
+                answers.push(("400", "The body is not valid JSON"));
+                answers.push(("413", "The body is larger than 64 KiB"));
+                answers.push(("415", "A body that is not `application/json`"));
+                answers.push((
+                    "422",
+                    "The body breaks its schema (unknown field, wrong type, out of range)",
+                ));
+            }
+            for (status, description) in answers {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| error(description).into());
+            }
+        }
+    }
 }
 
 /// Every API route as a template (`/api/v1/services/{id}`), for labelling metrics.
@@ -113,7 +226,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 .response("200", utoipa::openapi::Response::new("The document")),
         ),
     );
-    let doc = Arc::new(doc);
+    declare_error_answers(&mut doc);
+    let doc = Arc::new(document_json(&doc));
     let mut api = v1
         .route(
             "/api/v1/openapi.json",

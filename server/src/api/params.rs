@@ -3,6 +3,9 @@
 use crate::error::ApiError;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use services_model::rules::{self, FILTER_MAX_VALUES as MAX_FILTER_VALUES};
+use services_model::{SortKey, Status};
+use utoipa::IntoParams;
 
 /// A route's one path parameter, as text (the handler parses it with [`id`]). A segment that
 /// does not decode to UTF-8 (`%FF`) is a JSON 400 like every other bad id.
@@ -21,8 +24,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PathText {
     }
 }
 
-/// The largest id SQLite can hold.
-pub const MAX_ID: u64 = i64::MAX as u64;
+pub use services_model::rules::MAX_ID;
 
 pub fn id(text: &str, what: &str) -> Result<u64, ApiError> {
     text.parse::<u64>()
@@ -70,41 +72,10 @@ pub fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display>(
     }
 }
 
-/// The most a search may hold: characters, and words (each word is matched against every
-/// service).
-pub const MAX_SEARCH_CHARS: usize = 200;
-pub const MAX_SEARCH_WORDS: usize = 8;
-/// The longest search word: each is matched in SQL against every service the others keep.
-pub const MAX_SEARCH_WORD_CHARS: usize = 64;
-/// The most values one filter (`system`, `entity`) may list, and their length.
-pub const MAX_FILTER_VALUES: usize = 50;
-pub const MAX_FILTER_CHARS: usize = 100;
-
 /// 400s for list queries larger than any real view needs, so one request can't make the server
 /// compare thousands of words or values against every service.
 pub fn check_list_query(query: &services_model::ListQuery) -> Result<(), ApiError> {
-    let chars = query.search.chars().count();
-    if chars > MAX_SEARCH_CHARS {
-        return Err(ApiError::bad_request(format!(
-            "The search can have at most {MAX_SEARCH_CHARS} characters; it has {chars}."
-        )));
-    }
-    let words = query.search.split_whitespace().count();
-    if words > MAX_SEARCH_WORDS {
-        return Err(ApiError::bad_request(format!(
-            "The search can have at most {MAX_SEARCH_WORDS} words; it has {words}."
-        )));
-    }
-    if let Some(long) = query
-        .search
-        .split_whitespace()
-        .find(|w| w.chars().count() > MAX_SEARCH_WORD_CHARS)
-    {
-        return Err(ApiError::bad_request(format!(
-            "A search word can have at most {MAX_SEARCH_WORD_CHARS} characters, not \"{}\".",
-            shorten(long)
-        )));
-    }
+    rules::check_search(&query.search).map_err(ApiError::bad_request)?;
     for (name, values) in [
         ("system", &query.source_systems),
         ("entity", &query.source_entities),
@@ -115,12 +86,73 @@ pub fn check_list_query(query: &services_model::ListQuery) -> Result<(), ApiErro
                 values.len()
             )));
         }
-        if let Some(long) = values.iter().find(|v| v.chars().count() > MAX_FILTER_CHARS) {
+        for value in values {
+            rules::check_filter_value(name, value).map_err(ApiError::bad_request)?;
+        }
+    }
+    Ok(())
+}
+
+/// 400s for `status` and `sort` values the list doesn't know (the document lists them), rather
+/// than quietly ignoring them, and for more `system` or `entity` values than allowed, counted
+/// as sent (repeats and empty ones too).
+pub fn check_list_words(query: &str) -> Result<(), ApiError> {
+    for name in ["system", "entity"] {
+        let count = form_urlencoded::parse(query.as_bytes())
+            .filter(|(key, _)| key == name)
+            .count();
+        if count > MAX_FILTER_VALUES {
             return Err(ApiError::bad_request(format!(
-                "A {name} filter value can have at most {MAX_FILTER_CHARS} characters, not \"{}\".",
-                shorten(long)
+                "The {name} filter can list at most {MAX_FILTER_VALUES} values; it lists {count}."
+            )));
+        }
+    }
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        let known = match key.as_ref() {
+            "status" => Status::parse(&value).is_some(),
+            "sort" => SortKey::parse(value.strip_prefix('-').unwrap_or(&value)).is_some(),
+            _ => true,
+        };
+        if !known {
+            let allowed = match key.as_ref() {
+                "status" => "active or inactive",
+                _ => "id, name, status or system, with a leading - for descending",
+            };
+            return Err(ApiError::bad_request(format!(
+                "{key} must be {allowed}, not \"{}\".",
+                shorten(&value)
             )));
         }
     }
     Ok(())
+}
+
+/// The path of a route about one service.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct ServicePath {
+    /// Service id
+    #[param(schema_with = rules::schema::id)]
+    id: u64,
+}
+
+/// The path of a route about one company group.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct GroupPath {
+    /// Company group id
+    #[param(schema_with = rules::schema::id)]
+    id: u64,
+}
+
+/// The path of a route about one run.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct RunPath {
+    /// Run id
+    #[param(schema_with = rules::schema::id)]
+    id: u64,
 }

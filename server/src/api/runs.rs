@@ -11,7 +11,12 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use services_model::rules::{
+    self, IDEMPOTENCY_KEY_MAX, LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX, RECORD_IDS_MAX,
+    RECORD_ID_MAX_CHARS, RUN_PAGE_SIZE_MAX,
+};
 use services_model::{LogPage, Run, RunRequest};
+use utoipa::IntoParams;
 use utoipa::ToSchema;
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
@@ -19,53 +24,95 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         return Ok(None);
     };
     let key = value.to_str().unwrap_or("").trim();
-    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::bad_request(
-            "Idempotency-Key must be 1–255 visible ASCII characters.",
-        ));
+    if !rules::idempotency_key_ok(key) {
+        return Err(ApiError::bad_request(format!(
+            "Idempotency-Key must be 1–{IDEMPOTENCY_KEY_MAX} visible ASCII characters."
+        )));
     }
     Ok(Some(key.to_string()))
 }
 
 fn validate(request: RunRequest) -> Result<(Vec<String>, Option<u32>), ApiError> {
     let invalid = |m: String| ApiError::unprocessable("invalid_run_request", m);
-    if request.record_ids.len() > 500 {
+    if request.record_ids.len() > RECORD_IDS_MAX {
         return Err(invalid(format!(
-            "A run can be limited to at most 500 record ids, not {}.",
+            "A run can be limited to at most {RECORD_IDS_MAX} record ids, not {}.",
             request.record_ids.len()
         )));
     }
     let mut ids: Vec<String> = Vec::new();
-    for raw in request.record_ids {
-        let id = raw.trim().to_string();
-        if id.is_empty() || id.chars().count() > 64 || id.chars().any(char::is_control) {
-            return Err(invalid(format!(
-                "Record id \"{}\" must be 1–64 characters with no control characters.",
-                raw.escape_debug()
-            )));
-        }
-        if !ids.contains(&id) {
-            ids.push(id);
+    for raw in &request.record_ids {
+        let id = rules::check_text(raw, RECORD_ID_MAX_CHARS).map_err(|_| {
+            invalid(format!(
+                "Record id \"{}\" must be 1–{RECORD_ID_MAX_CHARS} characters, not only spaces, with no control characters.",
+                params::shorten(raw)
+            ))
+        })?;
+        if !ids.iter().any(|seen| seen == id) {
+            ids.push(id.to_string());
         }
     }
     if let Some(size) = request.page_size {
-        if !(1..=1000).contains(&size) {
+        if !(1..=RUN_PAGE_SIZE_MAX).contains(&size) {
             return Err(invalid(format!(
-                "Page size must be from 1 to 1000, not {size}."
+                "Page size must be from 1 to {RUN_PAGE_SIZE_MAX}, not {size}."
             )));
         }
     }
     Ok((ids, request.page_size))
 }
 
+/// The headers of `POST /services/{id}/runs`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct RunHeaders {
+    /// Makes retries safe: a repeat with the same key (per user) returns the run it started.
+    #[param(rename = "Idempotency-Key", schema_with = rules::schema::idempotency_key)]
+    idempotency_key: Option<String>,
+}
+
+/// The query of `GET /services/{id}/runs`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct RunsSince {
+    /// RFC 3339; default 24 hours ago.
+    #[param(schema_with = rules::schema::date_time)]
+    since: Option<String>,
+}
+
+/// The query of `GET /runs/{id}/log`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct LogQuery {
+    /// Lines with a greater seq; default 0.
+    #[param(schema_with = rules::schema::log_after)]
+    after: Option<u64>,
+    /// 1–500, default 200.
+    #[param(schema_with = rules::schema::log_limit)]
+    limit: Option<u32>,
+}
+
 /// Starts a manual run of an active service. With an `Idempotency-Key` header (scoped to the
 /// user), repeating the request returns the run it started (200) instead of starting another;
 /// the same key with a different request is a 422.
 #[utoipa::path(post, path = "/api/v1/services/{id}/runs", tag = "runs",
-    params(("id" = u64, Path, description = "Service id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
-    request_body(content = RunRequest, description = "Optional; an empty body runs everything due"),
-    responses((status = 201, body = Run, description = "Started"), (status = 200, body = Run, description = "Already started with this Idempotency-Key"),
+    params(params::ServicePath, RunHeaders),
+    request_body(content = Option<RunRequest>, description = "Optional; an empty body runs everything due"),
+    responses((status = 201, body = Run, description = "Started",
+            headers(("Location" = String, description = "The run: /api/v1/runs/{id}")),
+            links(
+                ("GetRun" = (operation_id = "get_run", parameters(("id" = "$response.body#/id")))),
+                ("RunLog" = (operation_id = "run_log", parameters(("id" = "$response.body#/id")))),
+                ("RunService" = (operation_id = "get_service", parameters(("id" = "$response.body#/service_id")))),
+            )),
+        (status = 200, body = Run, description = "Already started with this Idempotency-Key",
+            links(
+                ("GetRun" = (operation_id = "get_run", parameters(("id" = "$response.body#/id")))),
+                ("RunLog" = (operation_id = "run_log", parameters(("id" = "$response.body#/id")))),
+            )),
         (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse),
         (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
         (status = 409, body = ErrorResponse, description = "The service is inactive"),
@@ -140,8 +187,7 @@ pub struct RunList {
 
 /// The service's runs since a time (default: the last 24 hours), newest first.
 #[utoipa::path(get, path = "/api/v1/services/{id}/runs", tag = "runs",
-    params(("id" = u64, Path, description = "Service id"),
-        ("since" = Option<String>, Query, description = "RFC 3339; default 24 hours ago")),
+    params(params::ServicePath, RunsSince),
     responses((status = 200, body = RunList), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
 pub async fn list_runs(
@@ -172,9 +218,7 @@ pub async fn list_runs(
 
 /// A run's log lines after a cursor (the `seq` of the last line seen), for paging and polling.
 #[utoipa::path(get, path = "/api/v1/runs/{id}/log", tag = "runs",
-    params(("id" = u64, Path, description = "Run id"),
-        ("after" = Option<u64>, Query, description = "Lines with a greater seq; default 0"),
-        ("limit" = Option<u32>, Query, description = "1–500, default 200")),
+    params(params::RunPath, LogQuery),
     responses((status = 200, body = LogPage), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
 pub async fn run_log(
@@ -186,7 +230,8 @@ pub async fn run_log(
     let id = params::id(&id, "run")?;
     let query = query.unwrap_or_default();
     let after = params::number::<u64>(&query, "after", 0, params::MAX_ID)?.unwrap_or(0);
-    let limit = params::number::<u32>(&query, "limit", 1, 500)?.unwrap_or(200);
+    let limit =
+        params::number::<u32>(&query, "limit", 1, LOG_LIMIT_MAX)?.unwrap_or(LOG_LIMIT_DEFAULT);
     let run = repo::runs::find(&state.db, user.company_id, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Run {id} does not exist.")))?;
@@ -198,4 +243,22 @@ pub async fn run_log(
         next_after: items.last().map_or(after, |l| l.seq),
         items,
     }))
+}
+
+/// A run: its status, counts and times (where `POST /services/{id}/runs` points with
+/// `Location`).
+#[utoipa::path(get, path = "/api/v1/runs/{id}", tag = "runs",
+    params(params::RunPath),
+    responses((status = 200, body = Run), (status = 400, body = ErrorResponse),
+        (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+pub async fn get_run(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathText(id): PathText,
+) -> Result<Json<Run>, ApiError> {
+    let id = params::id(&id, "run")?;
+    repo::runs::find(&state.db, user.company_id, id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("Run {id} does not exist.")))
 }

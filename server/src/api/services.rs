@@ -10,10 +10,10 @@ use crate::{clock, repo, AppState};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use services_model::{validate_name, AlertSettings, Service, ServiceDetail, ServicePatch, Status};
+use services_model::{
+    rules, validate_name, AlertSettings, Service, ServiceDetail, ServicePatch, Status,
+};
 use std::collections::HashSet;
-
-const NOTES_LIMIT: usize = 10_000;
 
 fn not_found(id: u64) -> ApiError {
     ApiError::not_found(format!("Service {id} does not exist."))
@@ -41,7 +41,7 @@ async fn detail(state: &AppState, record: ServiceRecord) -> Result<ServiceDetail
 
 /// A service with its notes, alert settings, last run and next scheduled run.
 #[utoipa::path(get, path = "/api/v1/services/{id}", tag = "services",
-    params(("id" = u64, Path, description = "Service id")),
+    params(params::ServicePath),
     responses((status = 200, body = ServiceDetail), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
 pub async fn get_service(
@@ -65,8 +65,8 @@ const FIXED_FIELDS: [(&str, &str); 6] = [
 
 /// Renames a service, activates or deactivates it, or changes its notes.
 #[utoipa::path(patch, path = "/api/v1/services/{id}", tag = "services",
-    params(("id" = u64, Path, description = "Service id")),
-    request_body = ServicePatch,
+    params(params::ServicePath),
+    request_body(content = Option<ServicePatch>, description = "Optional; an empty body changes nothing"),
     responses((status = 200, body = ServiceDetail), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
         (status = 404, body = ErrorResponse), (status = 413, body = ErrorResponse),
@@ -98,22 +98,7 @@ pub async fn patch_service(
         .transpose()
         .map_err(|m| ApiError::unprocessable("invalid_name", m))?;
     if let Some(notes) = &patch.notes {
-        let length = notes.chars().count();
-        if length > NOTES_LIMIT {
-            return Err(ApiError::unprocessable(
-                "invalid_notes",
-                format!("Notes can have at most {NOTES_LIMIT} characters; these have {length}."),
-            ));
-        }
-        if notes
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err(ApiError::unprocessable(
-                "invalid_notes",
-                "Notes can't contain control characters.",
-            ));
-        }
+        rules::check_notes(notes).map_err(|m| ApiError::unprocessable("invalid_notes", m))?;
     }
     load(&state, user, id).await?;
     repo::services::update(
@@ -149,8 +134,20 @@ pub fn copy_name(original: &str, taken: &HashSet<String>) -> String {
 /// Copies a service: a new id, "Copy of …", inactive, in the same group with the same flow,
 /// trigger and alert settings.
 #[utoipa::path(post, path = "/api/v1/services/{id}/clone", tag = "services",
-    params(("id" = u64, Path, description = "Service id")),
-    responses((status = 201, body = ServiceDetail), (status = 400, body = ErrorResponse),
+    params(params::ServicePath),
+    responses((status = 201, body = ServiceDetail, description = "The copy",
+            links(
+                ("GetCopy" = (operation_id = "get_service", parameters(("id" = "$response.body#/id")),
+                    description = "The copy")),
+                ("ChangeCopy" = (operation_id = "patch_service", parameters(("id" = "$response.body#/id")))),
+                ("RemoveCopy" = (operation_id = "delete_service", parameters(("id" = "$response.body#/id")))),
+                ("CloneCopy" = (operation_id = "clone_service", parameters(("id" = "$response.body#/id")))),
+                ("RunCopy" = (operation_id = "start_run", parameters(("id" = "$response.body#/id")))),
+                ("CopyRuns" = (operation_id = "list_runs", parameters(("id" = "$response.body#/id")))),
+                ("CopyAlerts" = (operation_id = "get_alerts", parameters(("id" = "$response.body#/id")))),
+                ("SetCopyAlerts" = (operation_id = "put_alerts", parameters(("id" = "$response.body#/id")))),
+            )),
+        (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
         (status = 404, body = ErrorResponse)))]
 pub async fn clone_service(
@@ -192,7 +189,7 @@ pub async fn clone_service(
 
 /// Removes a service with its runs and their logs.
 #[utoipa::path(delete, path = "/api/v1/services/{id}", tag = "services",
-    params(("id" = u64, Path, description = "Service id")),
+    params(params::ServicePath),
     responses((status = 204, description = "Removed"), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
         (status = 404, body = ErrorResponse)))]
@@ -210,7 +207,7 @@ pub async fn delete_service(
 
 /// Whether failed syncs of the service send alerts, and to which notification group.
 #[utoipa::path(get, path = "/api/v1/services/{id}/alerts", tag = "alerts",
-    params(("id" = u64, Path, description = "Service id")),
+    params(params::ServicePath),
     responses((status = 200, body = AlertSettings), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
 pub async fn get_alerts(
@@ -228,7 +225,7 @@ pub async fn get_alerts(
 
 /// Turns alerts on (naming the notification group to email) or off.
 #[utoipa::path(put, path = "/api/v1/services/{id}/alerts", tag = "alerts",
-    params(("id" = u64, Path, description = "Service id")),
+    params(params::ServicePath),
     request_body = AlertSettings,
     responses((status = 200, body = AlertSettings), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
