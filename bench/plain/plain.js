@@ -488,6 +488,10 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
   const cache = new Map(); // group id → prepared rows
   const loading = new Map(); // group id → promise
   let groups = [];
+  // Set once the static structure below is built: a group that answers before that is shown
+  // by the first render.
+  let built = false;
+  const shownGroup = () => view.group ?? groups[0]?.id ?? null;
 
   get("/me").then((me) => {
     root.querySelector(`div.${C.account} span`).textContent = `Signed in as ${me.name} · ${me.role.replace("_", "-")} · ${me.company.name}`;
@@ -498,7 +502,7 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
         // Too large to hold: every view is asked of the server (`remote`), as the app does.
         cache.set(id, lean.mode === "per_query" ? { perQuery: true, count: lean.count, answer: cache.get(id)?.answer ?? null, asked: null } : prepare(decodeLean(lean)));
         loading.delete(id);
-        if (shownGroup() === id) render();
+        if (built && shownGroup() === id) render();
       });
       loading.set(id, p);
     }
@@ -507,7 +511,6 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
   const groupsLoaded = get("/company-groups").then((g) => (groups = g.items));
   if (view.group !== null) load(view.group);
   await groupsLoaded;
-  const shownGroup = () => view.group ?? groups[0]?.id ?? null;
   if (view.group === null && shownGroup() !== null) load(shownGroup());
 
   // The static structure, built once.
@@ -652,7 +655,7 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
         get(`/company-groups/${group}/services?${key}`).then((page) => {
           if (remote.asked !== key) return;
           remote.answer = page;
-          if (shownGroup() === group) render();
+          if (built && shownGroup() === group) render();
         });
       }
     }
@@ -839,6 +842,7 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     if (link) location.assign(link.href);
   });
 
+  built = true;
   render();
   return {
     unmount() {

@@ -74,7 +74,12 @@ impl ListView {
             })
         });
         let per_query = Memo::new(move |_| meta.with(|m| m.per_query));
-        let remote = remote_pages(store, group, query, meta, per_query);
+        let remote_all = remote_pages(store, group, query, meta, per_query);
+        // Only an answer for the group shown (another per-query group's may still be held).
+        let remote = Memo::new(move |_| {
+            let g = group.get();
+            remote_all.with(|r| r.clone().filter(|r| Some(r.group) == g))
+        });
         let facets = Memo::new(move |_| {
             if per_query.get() {
                 return remote.with(|r| r.as_ref().map(|r| r.facets.clone()).unwrap_or_default());
