@@ -7,8 +7,8 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use services_model::{
-    AlertSettings, GroupSummary, LogPage, Me, NotificationGroup, Run, RunRequest, ServiceDetail,
-    ServiceList, ServicePatch,
+    AlertSettings, GroupSummary, LeanView, LogPage, Me, NotificationGroup, Run, RunRequest,
+    ServiceDetail, ServiceList, ServicePatch,
 };
 use std::fmt;
 use std::rc::Rc;
@@ -118,10 +118,23 @@ pub async fn company_groups(client: &Client) -> Result<Vec<GroupSummary>, ApiErr
     Ok(list.items)
 }
 
-/// Every service of one group: the store searches, filters, sorts and pages them itself.
-pub async fn group_services(client: &Client, group_id: u64) -> Result<ServiceList, ApiError> {
+/// Every service of one group in the lean column format (or the marker for a group too large to
+/// send whole): the store searches, filters, sorts and pages them itself.
+pub async fn group_lean(client: &Client, group_id: u64) -> Result<LeanView, ApiError> {
     client
-        .get(&format!("/company-groups/{group_id}/services"))
+        .get(&format!("/company-groups/{group_id}/services/lean"))
+        .await
+}
+
+/// One page of a group's services matching `query` (the list endpoint's parameters), with the
+/// total and the facet counts: for groups too large to hold in the browser.
+pub async fn group_page(
+    client: &Client,
+    group_id: u64,
+    query: &str,
+) -> Result<ServiceList, ApiError> {
+    client
+        .get(&format!("/company-groups/{group_id}/services?{query}"))
         .await
 }
 
@@ -241,14 +254,23 @@ impl Client {
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| ApiError::Decode(e.to_string()))?;
-        let first = fetch(
-            method,
-            &url,
-            Some(&self.token),
-            body.as_deref(),
-            idempotency_key,
-        )
-        .await?;
+        let prefetched = match (method, &body) {
+            (Method::Get, None) => crate::prefetch::take(&url, &self.token).await,
+            _ => None,
+        };
+        let first = match prefetched {
+            Some(response) => response,
+            None => {
+                fetch(
+                    method,
+                    &url,
+                    Some(&self.token),
+                    body.as_deref(),
+                    idempotency_key,
+                )
+                .await?
+            }
+        };
         if first.status() != 401 {
             return checked(first).await;
         }

@@ -37,6 +37,7 @@ impl MountHandle {
             owner.cleanup();
             let _ = self.element.class_list().remove_1(ROOT_CLASS);
             config::reset();
+            crate::prefetch::clear();
             MOUNTED.with(|m| m.set(false));
         }
     }
@@ -90,6 +91,7 @@ pub fn mount_services_list(
         ));
     }
     config::set(app_config);
+    crate::prefetch::set(option("prefetched"));
     // The document is the host's: its title stays the host's.
     config::set_owns_page(false);
     MOUNTED.with(|m| m.set(true));

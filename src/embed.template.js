@@ -42,6 +42,43 @@ function removeStyles() {
   }
 }
 
+// The first token and the list's first GETs, started now rather than after the wasm has been
+// downloaded and compiled: the app takes these answers (src/prefetch.rs) instead of asking again.
+// The host is asked for a token once, as before: the app's first `getToken` call gets this one.
+function prefetch(options) {
+  if (typeof options.getToken !== "function") {
+    return options;
+  }
+  const first = Promise.resolve().then(() => options.getToken());
+  first.catch(() => {});
+  let unused = first;
+  const getToken = () => {
+    const token = unused ?? options.getToken();
+    unused = null;
+    return token;
+  };
+  const api = (options.apiBase ?? "/api/v1").trim().replace(/\/+$/, "");
+  const paths = ["/me", "/company-groups"];
+  const base = (options.basePath ?? "").trim().replace(/\/+$/, "");
+  const group = new URLSearchParams(location.search).get("group") ?? "";
+  if (location.pathname.replace(/\/+$/, "") === base && /^[1-9][0-9]{0,14}$/.test(group)) {
+    paths.push(`/company-groups/${group}/services/lean`);
+  }
+  const prefetched = first.then(
+    (token) => {
+      if (typeof token !== "string" || token === "") {
+        return null;
+      }
+      const headers = { Accept: "application/json", Authorization: `Bearer ${token}` };
+      const answers = new Map(paths.map((path) => [api + path, fetch(api + path, { headers })]));
+      answers.forEach((answer) => answer.catch(() => {}));
+      return { token, answers };
+    },
+    () => null,
+  );
+  return { ...options, getToken, prefetched };
+}
+
 /**
  * Mounts the services list into `element` and resolves to `{ unmount() }`.
  * - getToken: () => string | Promise<string>, the bearer token; asked again when it expires.
@@ -54,12 +91,13 @@ export async function mountServicesList(element, options = {}) {
   if (!(element instanceof HTMLElement)) {
     throw new TypeError("mountServicesList needs the element to mount the app in.");
   }
+  const started = prefetch(options);
   ready ??= init({ module_or_path: new URL("__APP_WASM__", import.meta.url) });
   await ready;
   await addStyles();
   let handle;
   try {
-    handle = mountInWasm(element, options);
+    handle = mountInWasm(element, started);
   } catch (error) {
     removeStyles();
     throw error;

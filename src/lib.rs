@@ -12,6 +12,7 @@ pub mod host_token;
 pub mod media;
 pub mod navigation;
 pub mod pages;
+pub mod prefetch;
 pub mod session;
 pub mod shortcuts;
 pub mod state;

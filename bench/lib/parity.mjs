@@ -45,7 +45,8 @@ async function snapshot(browser, url, basePath, harness) {
     await page.goto(url, { waitUntil: "commit" });
     // Rows, or the "no matches" state.
     await page.waitForSelector("#services-panel tbody tr, #services-panel div.empty", { timeout: 60_000 });
-    await page.evaluate(() => window.__bench.settle(400, 10_000));
+    // Longer than both pages wait (600 ms) before announcing the count in their live region.
+    await page.evaluate(() => window.__bench.settle(800, 10_000));
     return await page.evaluate(serialise, basePath);
   } finally {
     await page.close();

@@ -2,7 +2,8 @@
 // the way a careful developer would without a framework, to measure the app against.
 //
 // It does the app's work for the list: the same requests (the token from the host, then the user,
-// the company groups and the whole group from GET /api/v1/company-groups/{id}/services), the same
+// the company groups and the whole group from GET /api/v1/company-groups/{id}/services/lean,
+// decoded from its columns), the same
 // rule (every search word, case-insensitive, in the id, type or name), the same facet counts,
 // sort, pages of 50, highlights, URL state (typing replaces the history entry), per-group cache
 // with a refetch on return, and the same markup with the app's classes, so the browser styles and
@@ -78,6 +79,41 @@ const searchTerms = (q) => q.split(/\s+/).filter(Boolean).map((t) => t.toLowerCa
 
 // ---- Search, facets, sort and pages (services-model's rules) ----
 
+const SERVICE_TYPES = ["standard", "sweeper"];
+const STATUSES = ["active", "inactive"];
+
+/** The list endpoint's parameters for one view of a per-query group (a page of `size` at `page`). */
+function pageQuery(view) {
+  const params = new URLSearchParams(viewQuery({ ...view, group: null, page: 1, size: DEFAULT_PAGE_SIZE }));
+  params.append("limit", view.size);
+  params.append("offset", (Math.max(view.page, 1) - 1) * view.size);
+  return params.toString();
+}
+
+/** The services of a lean whole-group view (format 1, see model/src/lean.rs), as the list's JSON. */
+function decodeLean(view) {
+  const c = view.services;
+  const str = c.strings;
+  const out = new Array(c.id.length);
+  let id = 0;
+  for (let i = 0; i < c.id.length; i++) {
+    id += c.id[i];
+    const cron = c.schedule[i];
+    out[i] = {
+      id,
+      group_id: view.group.id,
+      name: c.name[i],
+      service_type: SERVICE_TYPES[c.service_type[i]],
+      status: STATUSES[c.status[i]],
+      source: { system: str[c.source_system[i]], entity: str[c.source_entity[i]] },
+      destination: { system: str[c.destination_system[i]], entity: str[c.destination_entity[i]] },
+      trigger: cron === null ? { kind: "webhook" } : { kind: "schedule", cron: str[cron] },
+      alerts_enabled: c.alerts[i] === 1,
+    };
+  }
+  return out;
+}
+
 function prepare(items) {
   return items.map((s) => ({
     s,
@@ -134,6 +170,16 @@ function narrow(rows, view) {
   });
   const sorted = (m) => [...m].sort((a, b) => byBytes(a[0], b[0]));
   return { terms, found, facets: { statuses: facetStatus, systems: sorted(facetSystem), entities: sorted(facetEntity) } };
+}
+
+/** A per-query answer in `narrow`'s shape: `found` stands for every match (its length is the
+ * total) and carries the page the server sent. */
+function remoteView(answer, view) {
+  const found = { length: answer.total, page: prepare(answer.items) };
+  const pairs = (list) => list.map((f) => [f.value, f.count]);
+  const statuses = { active: 0, inactive: 0 };
+  for (const f of answer.facets.statuses) statuses[f.value] = f.count;
+  return { terms: searchTerms(view.q), found, facets: { statuses, systems: pairs(answer.facets.source_systems), entities: pairs(answer.facets.source_entities) } };
 }
 
 function pageWindow(current, count) {
@@ -442,16 +488,21 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
   const cache = new Map(); // group id → prepared rows
   const loading = new Map(); // group id → promise
   let groups = [];
+  // Set once the static structure below is built: a group that answers before that is shown
+  // by the first render.
+  let built = false;
+  const shownGroup = () => view.group ?? groups[0]?.id ?? null;
 
   get("/me").then((me) => {
     root.querySelector(`div.${C.account} span`).textContent = `Signed in as ${me.name} · ${me.role.replace("_", "-")} · ${me.company.name}`;
   });
   const load = (id) => {
     if (!loading.has(id)) {
-      const p = get(`/company-groups/${id}/services`).then((page) => {
-        cache.set(id, prepare(page.items));
+      const p = get(`/company-groups/${id}/services/lean`).then((lean) => {
+        // Too large to hold: every view is asked of the server (`remote`), as the app does.
+        cache.set(id, lean.mode === "per_query" ? { perQuery: true, count: lean.count, answer: cache.get(id)?.answer ?? null, asked: null } : prepare(decodeLean(lean)));
         loading.delete(id);
-        if (shownGroup() === id) render();
+        if (built && shownGroup() === id) render();
       });
       loading.set(id, p);
     }
@@ -460,7 +511,6 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
   const groupsLoaded = get("/company-groups").then((g) => (groups = g.items));
   if (view.group !== null) load(view.group);
   await groupsLoaded;
-  const shownGroup = () => view.group ?? groups[0]?.id ?? null;
   if (view.group === null && shownGroup() !== null) load(shownGroup());
 
   // The static structure, built once.
@@ -597,13 +647,25 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
       while (toggle.nextSibling) toggle.nextSibling.remove();
       toggle.insertAdjacentHTML("afterend", chips);
     }
-    if (!rows) {
+    const remote = rows?.perQuery ? rows : null;
+    if (remote) {
+      const key = pageQuery(view);
+      if (remote.asked !== key) {
+        remote.asked = key;
+        get(`/company-groups/${group}/services?${key}`).then((page) => {
+          if (remote.asked !== key) return;
+          remote.answer = page;
+          if (built && shownGroup() === group) render();
+        });
+      }
+    }
+    if (!rows || (remote && !remote.answer)) {
       setText(count, "Loading services…");
       announce("Loading services…");
       showBody(skeleton);
       return;
     }
-    const { terms, found, facets } = narrow(rows, view);
+    const { terms, found, facets } = remote ? remoteView(remote.answer, view) : narrow(rows, view);
     // Facets: rebuilt when the values change, otherwise their counts and boxes updated in place.
     const lists = [
       [["active", facets.statuses.active], ["inactive", facets.statuses.inactive]],
@@ -625,7 +687,7 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
         setText(labels[k].lastChild, `(${n})`);
       });
     });
-    const all = rows.length;
+    const all = remote ? remote.count : rows.length;
     const noun = all === 1 ? "service" : "services";
     const narrowed = view.q.trim() !== "" || active.length > 0;
     const countText = narrowed ? `${found.length} of ${all} ${noun}` : `${all} ${noun}`;
@@ -662,7 +724,7 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     const current = Math.min(Math.max(view.page, 1), pageCount);
     const start = (current - 1) * view.size;
     const base = basePath.replace(/\/$/, "");
-    const shown = found.slice(start, start + view.size);
+    const shown = remote ? found.page : found.slice(start, start + view.size);
     setText(caption, `Services in ${groups.find((g) => g.id === group)?.name ?? ""}`);
     const sortKey = `${view.sort.key}${view.sort.desc}`;
     if (lastSort !== sortKey) {
@@ -780,6 +842,7 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     if (link) location.assign(link.href);
   });
 
+  built = true;
   render();
   return {
     unmount() {

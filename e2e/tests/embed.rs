@@ -291,7 +291,7 @@ async fn an_expired_token_is_renewed_by_the_host_and_the_user_notices_nothing() 
     let h = Harness::start().await;
     h.open("/dashboard/assets/dashboard.css").await;
     // The first token "expires": the server refuses the first list request once.
-    h.set_faults(json!([{ "method": "GET", "path": "/api/v1/company-groups/*/services", "status": 401, "times": 1 }]))
+    h.set_faults(json!([{ "method": "GET", "path": "/api/v1/company-groups/*/services/lean", "status": 401, "times": 1 }]))
         .await;
     h.open(HOST).await;
     wait_for_rows(&h, ROWS).await;
@@ -349,7 +349,7 @@ async fn when_the_host_has_no_token_the_session_has_expired_and_try_again_recove
     // The dashboard is signed out: it refuses to give a token, and the server refuses the old one.
     h.eval("(hostDemo.refuse = true)").await;
     h.set_faults(
-        json!([{ "method": "GET", "path": "/api/v1/company-groups/*/services", "status": 401 }]),
+        json!([{ "method": "GET", "path": "/api/v1/company-groups/*/services/lean", "status": 401 }]),
     )
     .await;
     let tabs = h.texts("#services-root [role=tab]").await;
@@ -418,7 +418,7 @@ async fn in_an_iframe_the_app_takes_its_token_from_an_allowed_parent_by_post_mes
     assert_eq!(h.eval("iframeDemo.tokenRequests").await, 1);
 
     // The token "expires": the framed app asks its parent again and carries on.
-    h.set_faults(json!([{ "method": "GET", "path": "/api/v1/company-groups/*/services", "status": 401, "times": 1 }]))
+    h.set_faults(json!([{ "method": "GET", "path": "/api/v1/company-groups/*/services/lean", "status": 401, "times": 1 }]))
         .await;
     h.find("#services-frame").await.enter_frame().await.unwrap();
     h.find("[role=tab]:not([aria-selected=true])")

@@ -150,7 +150,7 @@ async fn an_expired_session_returns_to_sign_in_and_keeps_the_view() {
         .execute_async(
             "const done = arguments[0];
              fetch('/api/test/faults', { method: 'PUT', headers: { 'Content-Type': 'application/json' },
-               body: JSON.stringify({ rules: [{ path: '/api/v1/company-groups/*/services', status: 401, times: 1 }] }) })
+               body: JSON.stringify({ rules: [{ path: '/api/v1/company-groups/*/services/lean', status: 401, times: 1 }] }) })
                .then(r => done(r.status));",
             vec![],
         )

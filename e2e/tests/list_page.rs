@@ -467,7 +467,7 @@ async fn a_failed_load_shows_the_error_and_retry_and_keeps_the_rows() {
         .execute_async(
             "const done = arguments[0];
              fetch('/api/test/faults', { method: 'PUT', headers: { 'Content-Type': 'application/json' },
-               body: JSON.stringify({ rules: [{ path: '/api/v1/company-groups/1/services', status: 503, times: 1 }] }) })
+               body: JSON.stringify({ rules: [{ path: '/api/v1/company-groups/1/services/lean', status: 503, times: 1 }] }) })
                .then(r => done(r.status));",
             vec![],
         )

@@ -237,7 +237,7 @@ async fn a_failed_status_change_rolls_back_in_its_own_group_after_a_tab_switch()
         .await;
     h.toast("Could not").await;
     // Group 1 comes back from what the app holds while its reload is slow: rolled back.
-    h.set_faults(json!([{ "method": "GET", "path": "/api/v1/company-groups/1/services", "delay_ms": 3000, "times": 1 }]))
+    h.set_faults(json!([{ "method": "GET", "path": "/api/v1/company-groups/1/services/lean", "delay_ms": 3000, "times": 1 }]))
         .await;
     h.find("#group-tab-1").await.click().await.unwrap();
     h.wait_for_texts(ROW_IDS, "group 1 again", |t| t.first() == Some(&id))

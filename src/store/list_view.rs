@@ -1,4 +1,4 @@
-use super::{GroupMeta, ServicesStore};
+use super::{GroupMeta, RemotePage, ServicesStore};
 use leptos::prelude::*;
 use services_model::{Facets, Hits, IndexPage, ListQuery, Page, Sort};
 
@@ -6,6 +6,10 @@ use services_model::{Facets, Hits, IndexPage, ListQuery, Page, Sort};
 /// reads only what it depends on, so a keystroke searches once (narrowing the last result while
 /// the words only grow), counts the facets once and slices a page; a sort or page change never
 /// searches again, and the facets never follow the sort or the page.
+///
+/// A group too large to hold ([`GroupMeta::per_query`]) is asked of the server for every view
+/// instead; the latest answer gives the page, the total and the facets, and answers to views the
+/// user has already left are dropped.
 #[derive(Clone, Copy)]
 pub struct ListView {
     pub meta: Memo<GroupMeta>,
@@ -69,7 +73,17 @@ impl ListView {
                 })
             })
         });
+        let per_query = Memo::new(move |_| meta.with(|m| m.per_query));
+        let remote_all = remote_pages(store, group, query, meta, per_query);
+        // Only an answer for the group shown (another per-query group's may still be held).
+        let remote = Memo::new(move |_| {
+            let g = group.get();
+            remote_all.with(|r| r.clone().filter(|r| Some(r.group) == g))
+        });
         let facets = Memo::new(move |_| {
+            if per_query.get() {
+                return remote.with(|r| r.as_ref().map(|r| r.facets.clone()).unwrap_or_default());
+            }
             found.with(|found| {
                 let Some(found) = found else {
                     return Facets::default();
@@ -88,6 +102,9 @@ impl ListView {
             store.with_group(g, |d| (g, d.index().order(sort)))
         });
         let matching = Memo::new(move |_| {
+            if per_query.get() {
+                return remote.with(|r| r.as_ref().map(|r| r.ids.clone()).unwrap_or_default());
+            }
             order.with(|order| {
                 found.with(|found| match (order, found) {
                     (Some((g, order)), Some(found)) if *g == found.group => filters.with(|f| {
@@ -101,6 +118,11 @@ impl ListView {
         });
         let page = Memo::new(move |_| {
             let paging: Page = paging.get();
+            if per_query.get() {
+                return remote
+                    .with(|r| r.as_ref().map(|r| remote_index_page(r, paging)))
+                    .unwrap_or_default();
+            }
             matching.with(|m| services_model::SearchIndex::page(m, paging))
         });
         ListView {
@@ -110,5 +132,46 @@ impl ListView {
             matching,
             page,
         }
+    }
+}
+
+/// The server's latest answer for the view shown, while the group is per-query: asked again when
+/// the view changes and after every load of the group (a tab shown again, a retry).
+fn remote_pages(
+    store: ServicesStore,
+    group: Signal<Option<u64>>,
+    query: Signal<ListQuery>,
+    meta: Memo<GroupMeta>,
+    per_query: Memo<bool>,
+) -> ReadSignal<Option<RemotePage>> {
+    let (remote, set_remote) = signal(None::<RemotePage>);
+    let loads = Memo::new(move |_| meta.with(|m| m.loads));
+    let latest = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let (Some(g), true) = (group.get(), per_query.get()) else {
+            return;
+        };
+        loads.track();
+        let view = query.get();
+        latest.update_value(|n| *n += 1);
+        let asked = latest.get_value();
+        store.load_page(g, view, move |page| {
+            if latest.try_get_value() == Some(asked) {
+                set_remote.try_set(Some(page));
+            }
+        });
+    });
+    remote
+}
+
+/// The page of a per-query answer, numbered as the local pages are.
+fn remote_index_page(remote: &RemotePage, paging: Page) -> IndexPage {
+    let size = paging.size.max(1) as usize;
+    let page_count = remote.total.div_ceil(size).max(1) as u32;
+    IndexPage {
+        ids: remote.ids.clone(),
+        total: remote.total,
+        number: paging.number.clamp(1, page_count),
+        page_count,
     }
 }

@@ -40,6 +40,20 @@ pub struct GroupMeta {
     pub loading: bool,
     /// Why the last load failed, while it stays failed.
     pub error: Option<String>,
+    /// Too large to hold: every view is asked of the server ([`source::Loaded::PerQuery`]).
+    pub per_query: bool,
+    /// Moves with every answer to a load of the group (a per-query list asks again then).
+    pub loads: u64,
+}
+
+/// The server's answer for one view of a per-query group.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RemotePage {
+    pub group: u64,
+    pub query: services_model::ListQuery,
+    pub total: usize,
+    pub facets: services_model::Facets,
+    pub ids: Vec<u64>,
 }
 
 /// The company groups, once asked for.
@@ -179,10 +193,12 @@ impl ServicesStore {
                 return;
             }
             match result {
-                Ok(list) => {
+                Ok(source::Loaded::Whole(list)) => {
                     meta.update(|m| {
                         m.loading = false;
                         m.error = None;
+                        m.per_query = false;
+                        m.loads += 1;
                     });
                     let changes = store
                         .cache
@@ -191,12 +207,68 @@ impl ServicesStore {
                         store.apply(changes);
                     }
                 }
+                // The list asks for its view (`load_page`); the group counts as loaded once a
+                // page has come.
+                Ok(source::Loaded::PerQuery { count }) => meta.update(|m| {
+                    m.loading = false;
+                    m.error = None;
+                    m.per_query = true;
+                    m.size = count as usize;
+                    m.loads += 1;
+                }),
                 Err(e) => {
                     store.session.check(&e);
                     meta.update(|m| {
                         m.loading = false;
                         m.error = Some(e.to_string());
                     });
+                }
+            }
+        });
+    }
+
+    /// Asks the server for one view of a per-query group. The page's services are held like a
+    /// loaded group's (rows, actions); `done` gets the page, the total and the facets, unless
+    /// the store was emptied meanwhile. A failure shows as the group's load error.
+    pub fn load_page(
+        &self,
+        group: u64,
+        query: services_model::ListQuery,
+        done: impl FnOnce(RemotePage) + 'static,
+    ) {
+        let Some(ticket) = self.cache.try_update_value(|c| c.begin_load(group)) else {
+            return;
+        };
+        let store = *self;
+        let client = self.session.client();
+        let generation = self.generation();
+        let meta = self.meta(group);
+        leptos::task::spawn_local(async move {
+            let result = source::page(&client, group, &query).await;
+            if !store.current(generation) {
+                return;
+            }
+            match result {
+                Ok(list) => {
+                    let page = RemotePage {
+                        group,
+                        query,
+                        total: list.total,
+                        facets: list.facets.clone(),
+                        ids: list.items.iter().map(|s| s.service.id).collect(),
+                    };
+                    meta.update(|m| m.error = None);
+                    let changes = store
+                        .cache
+                        .try_update_value(|c| c.finish_load(ticket, list));
+                    if let Some(changes) = changes {
+                        store.apply(changes);
+                    }
+                    done(page);
+                }
+                Err(e) => {
+                    store.session.check(&e);
+                    meta.update(|m| m.error = Some(e.to_string()));
                 }
             }
         });
@@ -253,7 +325,10 @@ impl ServicesStore {
         self.meta(group).update(|m| {
             m.revision += 1;
             m.loaded = true;
-            m.size = size;
+            // A per-query group holds one page: its size is the server's count.
+            if !m.per_query {
+                m.size = size;
+            }
         });
         self.publish_groups();
     }

@@ -36,12 +36,27 @@ impl ServicesStore {
         let Some(Some(entry)) = self.details.try_with_value(|d| d.get(&id).cloned()) else {
             return;
         };
-        let differs =
-            entry.with_untracked(|d| matches!(d, Some(Ok(detail)) if detail.service != *service));
+        // The list's lean view has no timestamps: the page keeps the ones it loaded.
+        let merged = |detail: &Service| Service {
+            created_at: if service.created_at.is_empty() {
+                detail.created_at.clone()
+            } else {
+                service.created_at.clone()
+            },
+            updated_at: if service.updated_at.is_empty() {
+                detail.updated_at.clone()
+            } else {
+                service.updated_at.clone()
+            },
+            ..service.clone()
+        };
+        let differs = entry.with_untracked(
+            |d| matches!(d, Some(Ok(detail)) if detail.service != merged(&detail.service)),
+        );
         if differs {
             entry.update(|d| {
                 if let Some(Ok(detail)) = d {
-                    detail.service = service.clone();
+                    detail.service = merged(&detail.service);
                 }
             });
         }
