@@ -581,6 +581,30 @@ mod tests {
         assert_eq!(weekly.cron().unwrap_err().field, ScheduleField::Weekday);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn every_preset_value_round_trips_through_its_cron(
+            preset in 0usize..5,
+            every in 0usize..EVERY_MINUTES.len(),
+            minute in 0u8..60,
+            hour in 0u8..24,
+            day in 0u8..7,
+        ) {
+            let form = ScheduleForm {
+                preset: SchedulePreset::ALL[preset],
+                every: EVERY_MINUTES[every].to_string(),
+                minute: minute.to_string(),
+                time: format!("{hour}:{minute:02}"),
+                weekday: day.to_string(),
+                custom: String::new(),
+            };
+            let cron = form.cron().unwrap();
+            let back = ScheduleForm::from_cron(&cron);
+            proptest::prop_assert_eq!(back.preset, form.preset);
+            proptest::prop_assert_eq!(back.cron().unwrap(), cron);
+        }
+    }
+
     #[test]
     fn preset_words_round_trip() {
         for p in SchedulePreset::ALL {

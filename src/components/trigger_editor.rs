@@ -150,6 +150,8 @@ pub fn TriggerSettings(
 
     let current = move || detail.with(|d| d.as_ref().map(|d| d.service.clone()));
     let result = Memo::new(move |_| form.with(|f| preview(f, now())));
+    // The preset alone, so typing in a field never re-renders the fields.
+    let chosen = Memo::new(move |_| form.with(|f| f.preset));
     let error_for = move |field: ScheduleField| {
         result.with(|r| match r {
             Err(e) if e.field == field && checked.get() && scheduled.get() => {
@@ -173,7 +175,7 @@ pub fn TriggerSettings(
     };
     let aria_invalid = move |field: ScheduleField| move || invalid(field).then_some("true");
 
-    let start_editing = move |_| {
+    let start_editing = move || {
         if let Some(service) = current() {
             service_type.set(service.service_type);
             match &service.trigger {
@@ -286,7 +288,7 @@ pub fn TriggerSettings(
                     id=id
                     name="schedule-preset"
                     value=preset.as_str()
-                    prop:checked=move || form.with(|f| f.preset == preset)
+                    prop:checked=move || chosen.get() == preset
                     on:change=move |_| form.update(|f| f.preset = preset)
                 />
                 {preset.label()}
@@ -312,8 +314,7 @@ pub fn TriggerSettings(
         }
     };
     let parameters = move || {
-        let preset = form.with(|f| f.preset);
-        match preset {
+        match chosen.get() {
             SchedulePreset::EveryMinutes => view! { class = styler_class,
                 <div class="field">
                     <label class="field-label" for="schedule-every">"Minutes between runs"</label>
@@ -417,7 +418,7 @@ pub fn TriggerSettings(
 
     let editor = move || {
         view! { class = styler_class,
-            <form id=FORM_ID aria-labelledby="trigger-heading" novalidate on:submit=submit on:keydown=on_keydown>
+            <form id=FORM_ID aria-labelledby="trigger-heading" on:submit=submit on:keydown=on_keydown>
                 <fieldset>
                     <legend>"Type"</legend>
                     <div class="choices">
@@ -503,11 +504,11 @@ pub fn TriggerSettings(
                     node_ref=toggle_ref
                     aria-expanded=move || open.get().to_string()
                     aria-controls=move || open.get().then_some(FORM_ID)
-                    on:click=move |ev| if open.get_untracked() { close() } else { start_editing(ev) }
+                    on:click=move |_| if open.get_untracked() { close() } else { start_editing() }
                 >
                     "Change type and trigger"
                 </button>
-                <Show when=move || open.get()>{editor}</Show>
+                <Show when=move || open.get()>{editor()}</Show>
             </Show>
         </section>
     }
