@@ -281,8 +281,9 @@ pub fn TriggerSettings(
 
     let preset_choice = move |preset: SchedulePreset| {
         let id = format!("schedule-preset-{}", preset.as_str());
+        let label_for = id.clone();
         view! { class = styler_class,
-            <label class="choice" for=id.clone()>
+            <label class="choice" for=label_for>
                 <input
                     type="radio"
                     id=id
@@ -424,8 +425,9 @@ pub fn TriggerSettings(
                     <div class="choices">
                         {ServiceType::ALL.into_iter().map(|t| {
                             let id = format!("service-type-{}", t.as_str());
+                            let label_for = id.clone();
                             view! { class = styler_class,
-                                <label class="choice" for=id.clone()>
+                                <label class="choice" for=label_for>
                                     <input
                                         type="radio"
                                         id=id
