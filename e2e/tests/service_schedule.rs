@@ -70,7 +70,10 @@ async fn type_and_schedule_change_through_the_ui_and_reach_the_api_list_and_sche
         Some("true")
     );
     // The editor opens on the service's current values.
-    let current = format!("#service-type-{}", service["service_type"].as_str().unwrap());
+    let current = format!(
+        "#service-type-{}",
+        service["service_type"].as_str().unwrap()
+    );
     assert_eq!(
         h.eval(&format!("document.querySelector('{current}').checked"))
             .await,
@@ -89,7 +92,11 @@ async fn type_and_schedule_change_through_the_ui_and_reach_the_api_list_and_sche
         .unwrap();
 
     // A custom expression: an invalid one is refused with the reason, linked to its field.
-    h.find("#schedule-preset-custom").await.click().await.unwrap();
+    h.find("#schedule-preset-custom")
+        .await
+        .click()
+        .await
+        .unwrap();
     type_into(&h, "#schedule-cron", "61 * * * *").await;
     let error = h
         .wait_for_texts("#schedule-error", "the reason", |t| {
@@ -180,7 +187,10 @@ async fn type_and_schedule_change_through_the_ui_and_reach_the_api_list_and_sche
     assert_eq!(saved["service_type"], new_type);
     assert_eq!(saved["trigger"]["cron"], "30 6 * * 1-5");
     assert!(
-        saved["next_run_at"].as_str().unwrap().ends_with("T06:30:00Z"),
+        saved["next_run_at"]
+            .as_str()
+            .unwrap()
+            .ends_with("T06:30:00Z"),
         "{saved}"
     );
     // The page's header says so.
@@ -193,9 +203,11 @@ async fn type_and_schedule_change_through_the_ui_and_reach_the_api_list_and_sche
     for fresh in [false, true] {
         if fresh {
             h.open(&format!("/?group=1&q={id}")).await;
+            h.sign_in_as("Ada Morgan").await;
         } else {
             h.back_to_services().await;
         }
+
         h.wait_for_texts("#services-panel tbody tr", "the changed row", |rows| {
             rows.iter().any(|r| {
                 r.contains(&id.to_string())
@@ -207,13 +219,17 @@ async fn type_and_schedule_change_through_the_ui_and_reach_the_api_list_and_sche
     }
 
     // A schedule for a minute soon: the scheduler's tick for that minute queues a run.
-    h.open(&format!("/services/{id}?tab=settings")).await;
+    open_settings(&h, id, "Ada Morgan").await;
     h.button("Change type and trigger")
         .await
         .click()
         .await
         .unwrap();
-    h.find("#schedule-preset-custom").await.click().await.unwrap();
+    h.find("#schedule-preset-custom")
+        .await
+        .click()
+        .await
+        .unwrap();
     let minute = (clock::now_unix() / 60 + 2) * 60;
     let at = OffsetDateTime::from_unix_timestamp(minute).unwrap();
     let cron = format!(
@@ -241,7 +257,11 @@ async fn type_and_schedule_change_through_the_ui_and_reach_the_api_list_and_sche
     let runs_path = format!("/api/v1/services/{id}/runs?since=2000-01-01T00:00:00Z");
     for _ in 0..150 {
         let (_, runs) = h.api("GET", &runs_path, None).await;
-        let live = runs["items"].as_array().unwrap().iter().any(|r| r["status"] == "queued" || r["status"] == "running");
+        let live = runs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["status"] == "queued" || r["status"] == "running");
         if !live {
             break;
         }
@@ -328,7 +348,11 @@ async fn the_editor_works_by_keyboard_and_passes_axe_at_375_px() {
     assert_eq!(after["trigger"], service["trigger"]);
     // Enter in a field saves the form.
     toggle.click().await.unwrap();
-    h.find("#schedule-preset-hourly").await.click().await.unwrap();
+    h.find("#schedule-preset-hourly")
+        .await
+        .click()
+        .await
+        .unwrap();
     type_into(&h, "#schedule-minute", "5").await;
     h.press(&Key::Enter.to_string()).await;
     h.toast("Saved").await;

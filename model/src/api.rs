@@ -89,7 +89,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(retyped.service_type, Some(ServiceType::Sweeper));
-        assert_eq!(retyped.trigger.and_then(|t| t.cron().map(String::from)).as_deref(), Some("0 2 * * *"));
+        assert_eq!(
+            retyped
+                .trigger
+                .and_then(|t| t.cron().map(String::from))
+                .as_deref(),
+            Some("0 2 * * *")
+        );
         let webhook = ServicePatch {
             trigger: Some(Trigger::Webhook),
             ..ServicePatch::default()

@@ -21,11 +21,11 @@ pub use account::{Company, Me, Role};
 pub use api::{LogPage, RunRequest, ServiceList, ServicePatch};
 pub use cache::{Changes, Edit, EditTicket, GroupData, ListCache, LoadTicket};
 pub use cron::{Cron, CronError};
+pub use index::{Hits, IndexPage, SearchIndex};
+pub use lean::{LeanColumns, LeanMode, LeanView, DEFAULT_LEAN_LIMIT, LEAN_FORMAT};
 pub use schedule::{
     validate_cron, ScheduleError, ScheduleField, ScheduleForm, SchedulePreset, SchedulePreview,
 };
-pub use index::{Hits, IndexPage, SearchIndex};
-pub use lean::{LeanColumns, LeanMode, LeanView, DEFAULT_LEAN_LIMIT, LEAN_FORMAT};
 /// An instant with its UTC offset (the `time` crate); [`parse_rfc3339`] reads one.
 pub use time::OffsetDateTime;
 

@@ -477,10 +477,16 @@ mod tests {
             assert_eq!(form.cron().unwrap(), cron, "{cron} round-trips");
         }
         let sundays = ScheduleForm::from_cron("0 9 * * 7");
-        assert_eq!((sundays.preset, sundays.weekday.as_str()), (SchedulePreset::Weekly, "0"));
+        assert_eq!(
+            (sundays.preset, sundays.weekday.as_str()),
+            (SchedulePreset::Weekly, "0")
+        );
         assert_eq!(sundays.cron().unwrap(), "0 9 * * 0");
         let named = ScheduleForm::from_cron("30 6 * * MON-FRI");
-        assert_eq!((named.preset, named.time.as_str()), (SchedulePreset::Weekdays, "06:30"));
+        assert_eq!(
+            (named.preset, named.time.as_str()),
+            (SchedulePreset::Weekdays, "06:30")
+        );
         // A custom expression keeps the other presets' defaults for when the user switches.
         let custom = ScheduleForm::from_cron("0 0 1 * *");
         assert_eq!(custom.custom, "0 0 1 * *");
@@ -519,7 +525,10 @@ mod tests {
         let cron = Cron::parse("0 0 29 2 *").unwrap();
         let leap_days = cron.next_n(at("2026-01-01T00:00:00Z"), 2);
         assert_eq!(
-            leap_days.into_iter().map(format_run_time).collect::<Vec<_>>(),
+            leap_days
+                .into_iter()
+                .map(format_run_time)
+                .collect::<Vec<_>>(),
             ["Tue 29 Feb 2028, 00:00 UTC", "Sun 29 Feb 2032, 00:00 UTC"]
         );
         let mut custom = form(SchedulePreset::Custom);
@@ -575,7 +584,11 @@ mod tests {
         assert_eq!(hourly.cron().unwrap_err().field, ScheduleField::Minute);
         let mut every = form(SchedulePreset::EveryMinutes);
         every.every = "7".into();
-        assert!(every.cron().unwrap_err().message.contains("divides an hour"));
+        assert!(every
+            .cron()
+            .unwrap_err()
+            .message
+            .contains("divides an hour"));
         let mut weekly = form(SchedulePreset::Weekly);
         weekly.weekday = "7".into();
         assert_eq!(weekly.cron().unwrap_err().field, ScheduleField::Weekday);

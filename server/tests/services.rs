@@ -22,7 +22,9 @@ async fn patch(t: &TestServer, id: u64, body: Value) -> common::Reply {
 /// The service as the list endpoint and the lean whole-group view show it.
 async fn listed(t: &TestServer, group: u64, id: u64) -> (Value, Service, String) {
     let list = t
-        .get(&format!("/api/v1/company-groups/{group}/services?limit=1000"))
+        .get(&format!(
+            "/api/v1/company-groups/{group}/services?limit=1000"
+        ))
         .await;
     let row = list.body["items"]
         .as_array()
@@ -97,7 +99,10 @@ async fn patch_changes_type_and_trigger_and_the_list_shows_it(store: Store) {
     assert_eq!(reply.body["name"], before["name"], "the rest stays");
     assert_eq!(reply.body["notes"], before["notes"]);
     assert_eq!(reply.body["status"], before["status"]);
-    assert_eq!(t.get(&format!("/api/v1/services/{id}")).await.body, reply.body);
+    assert_eq!(
+        t.get(&format!("/api/v1/services/{id}")).await.body,
+        reply.body
+    );
 
     // The list and the lean view (a new ETag: the group's version moved) show it at once.
     let (row, lean, etag) = listed(&t, group, id).await;
@@ -148,16 +153,40 @@ async fn patch_refuses_invalid_schedules_with_the_reason(store: Store) {
     let before = t.get(&format!("/api/v1/services/{id}")).await.body;
     let schedule = |cron: &str| json!({"service_type": "sweeper", "trigger": {"kind": "schedule", "cron": cron}});
     for (body, code, part) in [
-        (schedule("61 * * * *"), "invalid_schedule", "not a valid schedule"),
-        (schedule("0 24 * * *"), "invalid_schedule", "not a valid schedule"),
+        (
+            schedule("61 * * * *"),
+            "invalid_schedule",
+            "not a valid schedule",
+        ),
+        (
+            schedule("0 24 * * *"),
+            "invalid_schedule",
+            "not a valid schedule",
+        ),
         (schedule("* * * *"), "invalid_schedule", "5 fields"),
         (schedule(""), "invalid_schedule", "5 fields"),
         (schedule("MON * * * *"), "invalid_schedule", "minute field"),
         (schedule("0 0 30 2 *"), "invalid_schedule", "never runs"),
-        (schedule(&"1,".repeat(150)), "invalid_schedule", "at most 200"),
-        (json!({"trigger": {"kind": "schedule"}}), "invalid_field", "cron"),
-        (json!({"trigger": {"kind": "hourly"}}), "invalid_field", "hourly"),
-        (json!({"trigger": "0 2 * * *"}), "invalid_field", "invalid type"),
+        (
+            schedule(&"1,".repeat(150)),
+            "invalid_schedule",
+            "at most 200",
+        ),
+        (
+            json!({"trigger": {"kind": "schedule"}}),
+            "invalid_field",
+            "cron",
+        ),
+        (
+            json!({"trigger": {"kind": "hourly"}}),
+            "invalid_field",
+            "hourly",
+        ),
+        (
+            json!({"trigger": "0 2 * * *"}),
+            "invalid_field",
+            "invalid type",
+        ),
         (json!({"service_type": "daily"}), "invalid_field", "daily"),
     ] {
         patch(&t, id, body.clone())
@@ -252,7 +281,10 @@ async fn a_schedule_changed_to_the_next_minute_runs_on_the_next_tick(store: Stor
         .collect();
     assert_eq!(scheduled.len(), 1, "one run for the minute: {scheduled:?}");
     // (Unless the test crossed into that minute and the server's own tick queued it first.)
-    assert!(started.contains(&id) || clock::now_unix() >= minute, "{started:?}");
+    assert!(
+        started.contains(&id) || clock::now_unix() >= minute,
+        "{started:?}"
+    );
     t.stop().await;
 }
 
@@ -607,7 +639,10 @@ async fn the_openapi_document_covers_every_route(store: Store) {
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     let patch_fields = &doc["components"]["schemas"]["ServicePatch"]["properties"];
     for field in ["name", "status", "notes", "service_type", "trigger"] {
-        assert!(patch_fields[field].is_object(), "ServicePatch.{field}: {patch_fields}");
+        assert!(
+            patch_fields[field].is_object(),
+            "ServicePatch.{field}: {patch_fields}"
+        );
     }
     let expected = [
         ("get", "/api/v1/me"),

@@ -407,7 +407,11 @@ pub fn TriggerSettings(
             }
             .into_any(),
             None => {
-                let description = result.with(|r| r.as_ref().map(|p| p.description.clone()).unwrap_or_default());
+                let description = result.with(|r| {
+                    r.as_ref()
+                        .map(|p| p.description.clone())
+                        .unwrap_or_default()
+                });
                 view! { class = styler_class,
                     <p class="description" id="schedule-description">{description}</p>
                 }
@@ -415,7 +419,8 @@ pub fn TriggerSettings(
             }
         }
     };
-    let next_runs = move || result.with(|r| r.as_ref().map(|p| p.next_runs.clone()).unwrap_or_default());
+    let next_runs =
+        move || result.with(|r| r.as_ref().map(|p| p.next_runs.clone()).unwrap_or_default());
 
     let editor = move || {
         view! { class = styler_class,
