@@ -135,20 +135,30 @@ async fn type_and_schedule_change_through_the_ui_and_reach_the_api_list_and_sche
     })
     .await;
 
-    // A preset: weekdays at 06:30, described with its next five runs as you type.
-    h.find("#schedule-preset-weekdays")
+    // A preset: weekly on Wednesdays at 07:15, described with its next five runs as you type.
+    assert_ne!(service["trigger"]["cron"], "15 7 * * 3", "a real change");
+    h.find("#schedule-preset-weekly")
         .await
         .click()
         .await
         .unwrap();
-    type_into(&h, "#schedule-time", "6:3").await;
+    h.find("#schedule-weekday")
+        .await
+        .select_by_value("3")
+        .await
+        .unwrap();
+    type_into(&h, "#schedule-time", "7:1").await;
     h.wait_for_texts("#schedule-error", "a half-typed time", |t| {
         t.iter().any(|x| x.contains("HH:MM"))
     })
     .await;
-    h.press("0").await;
+    assert_eq!(
+        attr(&h, "#schedule-time", "aria-invalid").await.as_deref(),
+        Some("true")
+    );
+    h.press("5").await;
     h.wait_for_texts("#schedule-description", "the description", |t| {
-        t == ["Weekdays at 06:30 UTC"]
+        t == ["Wednesdays at 07:15 UTC"]
     })
     .await;
     assert_eq!(
@@ -160,14 +170,13 @@ async fn type_and_schedule_change_through_the_ui_and_reach_the_api_list_and_sche
         .wait_for_texts("#trigger-editor ol li", "five runs", |t| t.len() == 5)
         .await;
     for run in &runs {
-        assert!(run.contains("06:30 UTC"), "{runs:?}");
         assert!(
-            ["Mon", "Tue", "Wed", "Thu", "Fri"]
-                .iter()
-                .any(|d| run.starts_with(d)),
+            run.starts_with("Wed ") && run.ends_with(", 07:15 UTC"),
             "{runs:?}"
         );
     }
+    h.eval("(document.querySelector('#trigger-heading').scrollIntoView(), true)")
+        .await;
     no_axe_violations(&h, "the editor open with a preview (1280)").await;
     h.screenshot("service-schedule-1280x800").await;
 
@@ -185,17 +194,20 @@ async fn type_and_schedule_change_through_the_ui_and_reach_the_api_list_and_sche
     .await;
     let (_, saved) = h.api("GET", &format!("/api/v1/services/{id}"), None).await;
     assert_eq!(saved["service_type"], new_type);
-    assert_eq!(saved["trigger"]["cron"], "30 6 * * 1-5");
-    assert!(
-        saved["next_run_at"]
-            .as_str()
-            .unwrap()
-            .ends_with("T06:30:00Z"),
+    assert_eq!(saved["trigger"]["cron"], "15 7 * * 3");
+    let next = services_model::parse_rfc3339(saved["next_run_at"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (
+            next.weekday().number_days_from_sunday(),
+            next.hour(),
+            next.minute()
+        ),
+        (3, 7, 15),
         "{saved}"
     );
     // The page's header says so.
     h.wait_for_texts("main dl dd", "the header", |t| {
-        t.iter().any(|x| x == "Weekdays at 06:30 UTC") && t.iter().any(|x| x == new_type)
+        t.iter().any(|x| x == "Wednesdays at 07:15 UTC") && t.iter().any(|x| x == new_type)
     })
     .await;
 
@@ -211,7 +223,7 @@ async fn type_and_schedule_change_through_the_ui_and_reach_the_api_list_and_sche
         h.wait_for_texts("#services-panel tbody tr", "the changed row", |rows| {
             rows.iter().any(|r| {
                 r.contains(&id.to_string())
-                    && r.contains("Weekdays at 06:30 UTC")
+                    && r.contains("Wednesdays at 07:15 UTC")
                     && r.to_lowercase().contains(new_type)
             })
         })
@@ -331,6 +343,8 @@ async fn the_editor_works_by_keyboard_and_passes_axe_at_375_px() {
     })
     .await;
     no_axe_violations(&h, "the editor open (375)").await;
+    h.eval("(document.querySelector('#trigger-editor').scrollIntoView(), true)")
+        .await;
     h.screenshot("service-schedule-375x812").await;
     let overflow = h
         .eval("document.documentElement.scrollWidth > document.documentElement.clientWidth")

@@ -91,7 +91,7 @@ pub fn TriggerSettings(
             flex-wrap: wrap;
             gap: 0 var(--pw-space-4);
         }
-        div.field {
+        div.param {
             display: grid;
             gap: var(--pw-space-1);
         }
@@ -106,6 +106,9 @@ pub fn TriggerSettings(
         input.short {
             max-width: 8rem;
         }
+        select.short {
+            max-width: 14rem;
+        }
         input.cron {
             font-family: var(--pw-font-mono, monospace);
         }
@@ -115,7 +118,6 @@ pub fn TriggerSettings(
         }
         p.description {
             margin: 0;
-            font-weight: 600;
         }
         ol {
             margin: 0;
@@ -298,7 +300,7 @@ pub fn TriggerSettings(
     };
     let time_field = move || {
         view! { class = styler_class,
-            <div class="field">
+            <div class="param">
                 <label class="field-label" for="schedule-time">"Time (HH:MM, 24-hour, UTC)"</label>
                 <input
                     class="field short"
@@ -317,7 +319,7 @@ pub fn TriggerSettings(
     let parameters = move || {
         match chosen.get() {
             SchedulePreset::EveryMinutes => view! { class = styler_class,
-                <div class="field">
+                <div class="param">
                     <label class="field-label" for="schedule-every">"Minutes between runs"</label>
                     <select
                         class="field short"
@@ -336,7 +338,7 @@ pub fn TriggerSettings(
             }
             .into_any(),
             SchedulePreset::Hourly => view! { class = styler_class,
-                <div class="field">
+                <div class="param">
                     <label class="field-label" for="schedule-minute">"Minute past the hour (0–59)"</label>
                     <input
                         class="field short"
@@ -354,7 +356,7 @@ pub fn TriggerSettings(
             .into_any(),
             SchedulePreset::Daily | SchedulePreset::Weekdays => time_field().into_any(),
             SchedulePreset::Weekly => view! { class = styler_class,
-                <div class="field">
+                <div class="param">
                     <label class="field-label" for="schedule-weekday">"Day"</label>
                     <select
                         class="field short"
@@ -374,7 +376,7 @@ pub fn TriggerSettings(
             }
             .into_any(),
             SchedulePreset::Custom => view! { class = styler_class,
-                <div class="field">
+                <div class="param">
                     <label class="field-label" for="schedule-cron">"Cron expression"</label>
                     <p class="hint" id="schedule-cron-hint">
                         "Five fields in UTC: minute, hour, day of month, month, day of week (e.g. 30 6 * * 1-5)."
