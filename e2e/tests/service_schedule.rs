@@ -175,7 +175,7 @@ async fn type_and_schedule_change_through_the_ui_and_reach_the_api_list_and_sche
             "{runs:?}"
         );
     }
-    h.eval("(document.querySelector('#trigger-heading').scrollIntoView(), true)")
+    h.eval("(document.querySelector('#schedule-preset-minutes').scrollIntoView(), true)")
         .await;
     no_axe_violations(&h, "the editor open with a preview (1280)").await;
     h.screenshot("service-schedule-1280x800").await;
