@@ -3,7 +3,7 @@
 
 use crate::query::Facets;
 use crate::run::{LogLine, RunStatus};
-use crate::service::{CompanyGroup, ServiceSummary, Status};
+use crate::service::{CompanyGroup, ServiceSummary, ServiceType, Status, Trigger};
 use serde::{Deserialize, Serialize};
 
 /// `GET /company-groups/{id}/services`: a group's services as the list shows them.
@@ -18,7 +18,8 @@ pub struct ServiceList {
     pub items: Vec<ServiceSummary>,
 }
 
-/// What `PATCH /services/{id}` may change. The id and the type are fixed.
+/// What `PATCH /services/{id}` may change. The id, the group and the flow (source and
+/// destination) are fixed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -34,6 +35,13 @@ pub struct ServicePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::schema::notes_or_null))]
     pub notes: Option<String>,
+    /// Standard or sweeper.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<ServiceType>,
+    /// A schedule (a 5-field UTC cron expression that runs at least once; stored with single
+    /// spaces) or a webhook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<Trigger>,
 }
 
 /// Optional overrides for a manual run (`POST /services/{id}/runs`).
@@ -86,6 +94,26 @@ mod tests {
         let back: ServicePatch = serde_json::from_str(r#"{"notes":"n"}"#).unwrap();
         assert_eq!(back.notes.as_deref(), Some("n"));
         assert!(serde_json::from_str::<ServicePatch>(r#"{"type":"sweeper"}"#).is_err());
+        let retyped: ServicePatch = serde_json::from_str(
+            r#"{"service_type":"sweeper","trigger":{"kind":"schedule","cron":"0 2 * * *"}}"#,
+        )
+        .unwrap();
+        assert_eq!(retyped.service_type, Some(ServiceType::Sweeper));
+        assert_eq!(
+            retyped
+                .trigger
+                .and_then(|t| t.cron().map(String::from))
+                .as_deref(),
+            Some("0 2 * * *")
+        );
+        let webhook = ServicePatch {
+            trigger: Some(Trigger::Webhook),
+            ..ServicePatch::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&webhook).unwrap(),
+            r#"{"trigger":{"kind":"webhook"}}"#
+        );
     }
 
     #[test]

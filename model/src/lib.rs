@@ -15,6 +15,7 @@ pub mod query;
 mod query_string;
 pub mod rules;
 pub mod run;
+pub mod schedule;
 pub mod service;
 
 pub use account::{Company, Me, Role};
@@ -23,6 +24,9 @@ pub use cache::{Changes, Edit, EditTicket, GroupData, ListCache, LoadTicket};
 pub use cron::{Cron, CronError};
 pub use index::{Hits, IndexPage, SearchIndex};
 pub use lean::{LeanColumns, LeanMode, LeanView, DEFAULT_LEAN_LIMIT, LEAN_FORMAT};
+pub use schedule::{
+    validate_cron, ScheduleError, ScheduleField, ScheduleForm, SchedulePreset, SchedulePreview,
+};
 /// An instant with its UTC offset (the `time` crate); [`parse_rfc3339`] reads one.
 pub use time::OffsetDateTime;
 

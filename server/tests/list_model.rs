@@ -1,6 +1,6 @@
 //! The list in SQL answers exactly as the `services-model` rule does (`ListQuery`, which the SPA
 //! runs in the browser): random groups — names with mixed case, non-ASCII letters and LIKE
-//! metacharacters, renamed, deactivated and removed after insertion — and random searches,
+//! metacharacters, renamed, deactivated, retyped and removed after insertion — and random searches,
 //! filters, sorts and windows, compared on SQLite and on PostgreSQL.
 
 mod common;
@@ -247,7 +247,11 @@ async fn check(f: &Fixture, case: &Case) -> Result<(), TestCaseError> {
         for (i, name) in &case.renames {
             let n = services.len();
             let s = &mut services[i % n];
-            repo::services::update(&f.db, s.id, Some(name), None, None, "t")
+            let changes = repo::services::Changes {
+                name: Some(name),
+                ..Default::default()
+            };
+            repo::services::update(&f.db, s.id, &changes, "t")
                 .await
                 .unwrap();
             s.name = name.clone();
@@ -256,10 +260,21 @@ async fn check(f: &Fixture, case: &Case) -> Result<(), TestCaseError> {
         for i in &case.deactivate {
             let n = services.len();
             let s = &mut services[i % n];
-            repo::services::update(&f.db, s.id, None, Some(Status::Inactive), None, "t")
+            // Deactivated and retyped: the search (which reads the type) must follow.
+            let retyped = match s.service_type {
+                ServiceType::Standard => ServiceType::Sweeper,
+                ServiceType::Sweeper => ServiceType::Standard,
+            };
+            let changes = repo::services::Changes {
+                status: Some(Status::Inactive),
+                service_type: Some(retyped),
+                ..Default::default()
+            };
+            repo::services::update(&f.db, s.id, &changes, "t")
                 .await
                 .unwrap();
             s.status = Status::Inactive;
+            s.service_type = retyped;
             s.updated_at = "t".into();
         }
         for i in &case.remove {

@@ -6,6 +6,8 @@ mod common;
 use common::{Store, TestServer};
 use reqwest::Method;
 use serde_json::{json, Value};
+use services_model::{Cron, LeanView, OffsetDateTime, Role, Service};
+use services_server::{clock, scheduler};
 
 async fn patch(t: &TestServer, id: u64, body: Value) -> common::Reply {
     t.call(
@@ -15,6 +17,275 @@ async fn patch(t: &TestServer, id: u64, body: Value) -> common::Reply {
         Some(body),
     )
     .await
+}
+
+/// The service as the list endpoint and the lean whole-group view show it.
+async fn listed(t: &TestServer, group: u64, id: u64) -> (Value, Service, String) {
+    let list = t
+        .get(&format!(
+            "/api/v1/company-groups/{group}/services?limit=1000"
+        ))
+        .await;
+    let row = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .expect("listed")
+        .clone();
+    let lean = t
+        .client
+        .get(t.url(&format!("/api/v1/company-groups/{group}/services/lean")))
+        .bearer_auth(t.admin())
+        .send()
+        .await
+        .unwrap();
+    let etag = lean.headers()["etag"].to_str().unwrap().to_string();
+    let view: LeanView = lean.json().await.unwrap();
+    let service = view
+        .services()
+        .unwrap()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == id)
+        .unwrap();
+    (row, service, etag)
+}
+
+/// The next run after now of `cron`, as the API writes it (either side of a minute boundary).
+fn next_runs(cron: &str) -> Vec<String> {
+    let cron = Cron::parse(cron).unwrap();
+    let now = clock::now_unix();
+    [now - 5, now, now + 5]
+        .into_iter()
+        .map(|at| {
+            let next = cron
+                .next_after(OffsetDateTime::from_unix_timestamp(at).unwrap())
+                .unwrap();
+            clock::format(next.unix_timestamp())
+        })
+        .collect()
+}
+
+async fn patch_changes_type_and_trigger_and_the_list_shows_it(store: Store) {
+    let t = TestServer::start(store).await;
+    let id = t.a_service("active").await;
+    let before = t.get(&format!("/api/v1/services/{id}")).await.body;
+    let group = before["group_id"].as_u64().unwrap();
+    let (_, _, etag_before) = listed(&t, group, id).await;
+    let new_type = if before["service_type"] == "sweeper" {
+        "standard"
+    } else {
+        "sweeper"
+    };
+    let reply = patch(
+        &t,
+        id,
+        json!({"service_type": new_type, "trigger": {"kind": "schedule", "cron": "  30  6 * * 1-5 "}}),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body["service_type"], new_type);
+    assert_eq!(
+        reply.body["trigger"],
+        json!({"kind": "schedule", "cron": "30 6 * * 1-5"}),
+        "stored with single spaces"
+    );
+    assert!(
+        next_runs("30 6 * * 1-5").contains(&reply.body["next_run_at"].as_str().unwrap().into()),
+        "{}",
+        reply.body["next_run_at"]
+    );
+    assert_eq!(reply.body["name"], before["name"], "the rest stays");
+    assert_eq!(reply.body["notes"], before["notes"]);
+    assert_eq!(reply.body["status"], before["status"]);
+    assert_eq!(
+        t.get(&format!("/api/v1/services/{id}")).await.body,
+        reply.body
+    );
+
+    // The list and the lean view (a new ETag: the group's version moved) show it at once.
+    let (row, lean, etag) = listed(&t, group, id).await;
+    assert_eq!(row["service_type"], new_type);
+    assert_eq!(row["trigger"]["cron"], "30 6 * * 1-5");
+    assert_eq!(row["next_run_at"], reply.body["next_run_at"]);
+    assert_eq!(lean.service_type.as_str(), new_type);
+    assert_eq!(lean.trigger.cron(), Some("30 6 * * 1-5"));
+    assert_ne!(etag, etag_before);
+    // The search finds it by its new type.
+    let found = t
+        .get(&format!(
+            "/api/v1/company-groups/{group}/services?q={new_type}&limit=1000"
+        ))
+        .await;
+    assert!(found.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == id));
+
+    // A webhook has no schedule and no next run.
+    let reply = patch(&t, id, json!({"trigger": {"kind": "webhook"}})).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body["trigger"], json!({"kind": "webhook"}));
+    assert!(reply.body["next_run_at"].is_null());
+    assert_eq!(reply.body["service_type"], new_type);
+    let (row, lean, etag_webhook) = listed(&t, group, id).await;
+    assert_eq!(row["trigger"], json!({"kind": "webhook"}));
+    assert!(row["next_run_at"].is_null());
+    assert_eq!(lean.trigger.cron(), None);
+    assert_ne!(etag_webhook, etag);
+    // And back to a schedule.
+    let reply = patch(
+        &t,
+        id,
+        json!({"trigger": {"kind": "schedule", "cron": "*/15 * * * *"}}),
+    )
+    .await;
+    assert_eq!(reply.body["trigger"]["cron"], "*/15 * * * *");
+    assert!(next_runs("*/15 * * * *").contains(&reply.body["next_run_at"].as_str().unwrap().into()));
+    t.stop().await;
+}
+
+async fn patch_refuses_invalid_schedules_with_the_reason(store: Store) {
+    let t = TestServer::start(store).await;
+    let id = t.a_service("active").await;
+    let before = t.get(&format!("/api/v1/services/{id}")).await.body;
+    let schedule = |cron: &str| json!({"service_type": "sweeper", "trigger": {"kind": "schedule", "cron": cron}});
+    for (body, code, part) in [
+        (
+            schedule("61 * * * *"),
+            "invalid_schedule",
+            "not a valid schedule",
+        ),
+        (
+            schedule("0 24 * * *"),
+            "invalid_schedule",
+            "not a valid schedule",
+        ),
+        (schedule("* * * *"), "invalid_schedule", "5 fields"),
+        (schedule(""), "invalid_schedule", "5 fields"),
+        (schedule("MON * * * *"), "invalid_schedule", "minute field"),
+        (schedule("0 0 30 2 *"), "invalid_schedule", "never runs"),
+        (
+            schedule(&"1,".repeat(150)),
+            "invalid_schedule",
+            "at most 200",
+        ),
+        (
+            json!({"trigger": {"kind": "schedule"}}),
+            "invalid_field",
+            "cron",
+        ),
+        (
+            json!({"trigger": {"kind": "hourly"}}),
+            "invalid_field",
+            "hourly",
+        ),
+        (
+            json!({"trigger": "0 2 * * *"}),
+            "invalid_field",
+            "invalid type",
+        ),
+        (json!({"service_type": "daily"}), "invalid_field", "daily"),
+    ] {
+        patch(&t, id, body.clone())
+            .await
+            .assert_error(422, code, part);
+    }
+    assert_eq!(
+        t.get(&format!("/api/v1/services/{id}")).await.body,
+        before,
+        "nothing changed, not even the valid type beside an invalid schedule"
+    );
+    t.stop().await;
+}
+
+async fn only_admins_and_managers_change_type_and_trigger(store: Store) {
+    let t = TestServer::start(store).await;
+    let id = t.a_service("active").await;
+    let before = t.get(&format!("/api/v1/services/{id}")).await.body;
+    let body = json!({"service_type": "sweeper", "trigger": {"kind": "webhook"}});
+    for role in [Role::User, Role::ReadOnly] {
+        t.call(
+            Method::PATCH,
+            &format!("/api/v1/services/{id}"),
+            Some(&t.token(1, role)),
+            Some(body.clone()),
+        )
+        .await
+        .assert_error(403, "forbidden", "services:manage");
+    }
+    assert_eq!(t.get(&format!("/api/v1/services/{id}")).await.body, before);
+    let reply = t
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/services/{id}"),
+            Some(&t.token(1, Role::Manager)),
+            Some(body),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(
+        (&reply.body["service_type"], &reply.body["trigger"]["kind"]),
+        (&json!("sweeper"), &json!("webhook"))
+    );
+    // Another company's service is not found, whatever the role.
+    t.call(
+        Method::PATCH,
+        &format!("/api/v1/services/{id}"),
+        Some(&t.token(2, Role::Admin)),
+        Some(json!({"service_type": "standard"})),
+    )
+    .await
+    .assert_error(404, "not_found", "does not exist");
+    t.stop().await;
+}
+
+async fn a_schedule_changed_to_the_next_minute_runs_on_the_next_tick(store: Store) {
+    let t = TestServer::start(store).await;
+    let id = t.a_service("active").await;
+    let runs_path = format!("/api/v1/services/{id}/runs?since=2000-01-01T00:00:00Z");
+    for run in t.get(&runs_path).await.body["items"].as_array().unwrap() {
+        if run["status"] == "queued" || run["status"] == "running" {
+            t.wait_for_run(id, run["id"].as_u64().unwrap()).await;
+        }
+    }
+    // A schedule that fires only in the coming minute (this year, on this date).
+    let minute = (clock::now_unix() / 60 + 1) * 60;
+    let at = OffsetDateTime::from_unix_timestamp(minute).unwrap();
+    let cron = format!(
+        "{} {} {} {} *",
+        at.minute(),
+        at.hour(),
+        at.day(),
+        u8::from(at.month())
+    );
+    let reply = patch(
+        &t,
+        id,
+        json!({"trigger": {"kind": "schedule", "cron": cron}}),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let minute_text = clock::format(minute);
+    assert_eq!(reply.body["next_run_at"], minute_text.as_str());
+    // The scheduler's next turn (what it runs just after the minute starts).
+    let started = scheduler::catch_up(&t.server.db, minute + 1).await.unwrap();
+    let scheduled: Vec<Value> = t.get(&runs_path).await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["trigger"] == "schedule" && r["created_at"] == minute_text.as_str())
+        .cloned()
+        .collect();
+    assert_eq!(scheduled.len(), 1, "one run for the minute: {scheduled:?}");
+    // (Unless the test crossed into that minute and the server's own tick queued it first.)
+    assert!(
+        started.contains(&id) || clock::now_unix() >= minute,
+        "{started:?}"
+    );
+    t.stop().await;
 }
 
 async fn a_service_has_notes_alerts_and_runs(store: Store) {
@@ -68,12 +339,8 @@ async fn patch_refuses_bad_names_fixed_fields_and_unknown_fields(store: Store) {
         (json!({"name": "x".repeat(121)}), "invalid_name", "120"),
         (json!({"name": "two\nlines"}), "invalid_name", "control"),
         (json!({"id": 5}), "immutable_field", "id"),
-        (
-            json!({"service_type": "sweeper"}),
-            "immutable_field",
-            "type",
-        ),
-        (json!({"type": "sweeper"}), "immutable_field", "type"),
+        (json!({"source": {}}), "immutable_field", "source"),
+        (json!({"type": "sweeper"}), "unknown_field", "type"),
         (json!({"colour": "red"}), "unknown_field", "colour"),
         (json!({"status": "paused"}), "invalid_field", "paused"),
         (json!({"name": 42}), "invalid_field", "invalid"),
@@ -370,6 +637,13 @@ async fn the_openapi_document_covers_every_route(store: Store) {
     assert_eq!(doc.status, 200);
     let doc = doc.body;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let patch_fields = &doc["components"]["schemas"]["ServicePatch"]["properties"];
+    for field in ["name", "status", "notes", "service_type", "trigger"] {
+        assert!(
+            patch_fields[field].is_object(),
+            "ServicePatch.{field}: {patch_fields}"
+        );
+    }
     let expected = [
         ("get", "/api/v1/me"),
         ("get", "/api/v1/company-groups"),
@@ -449,6 +723,10 @@ async fn the_openapi_document_covers_every_route(store: Store) {
 }
 
 on_both_stores!(
+    patch_changes_type_and_trigger_and_the_list_shows_it,
+    patch_refuses_invalid_schedules_with_the_reason,
+    only_admins_and_managers_change_type_and_trigger,
+    a_schedule_changed_to_the_next_minute_runs_on_the_next_tick,
     a_service_has_notes_alerts_and_runs,
     patch_renames_trimmed_changes_status_and_notes,
     patch_refuses_bad_names_fixed_fields_and_unknown_fields,

@@ -22,6 +22,7 @@ mod settings_tab;
 mod status_dialog;
 mod summary_tab;
 mod toasts;
+mod trigger_editor;
 
 pub use account_bar::AccountBar;
 pub use actions_menu::{ActionsMenu, MenuAction};
@@ -47,3 +48,4 @@ pub use settings_tab::SettingsTab;
 pub use status_dialog::StatusDialog;
 pub use summary_tab::SummaryTab;
 pub use toasts::{Toast, ToastRegion, Toasts};
+pub use trigger_editor::TriggerSettings;

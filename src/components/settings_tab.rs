@@ -1,12 +1,13 @@
 use super::remove_dialog::RemoveDialog;
 use super::status_dialog::StatusDialog;
 use super::toasts::Toasts;
+use super::trigger_editor::TriggerSettings;
 use crate::store::ServicesStore;
 use leptos::prelude::*;
 use services_model::{validate_name, ServiceDetail, ServicePatch, Status};
 use stylers::style;
 
-/// Rename, status switch, notes and remove. Names are checked as the API checks them
+/// Rename, status switch, type and trigger (see [`TriggerSettings`]), notes and remove. Names are checked as the API checks them
 /// (1–120 characters, no control characters), and the API's own errors are shown as they come.
 /// Each field is the user's until they save it: saving one leaves the others' edits alone.
 #[component]
@@ -157,6 +158,7 @@ pub fn SettingsTab(
             </button>
         </div>
         {move || status_error.get().map(|e| view! { class = styler_class, <p class="form-error" role="alert">{e}</p> })}
+        <TriggerSettings detail=detail can_manage=can_manage/>
         <form on:submit=save_notes>
             <label>
                 "Notes"

@@ -11,7 +11,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use services_model::{
-    rules, validate_name, AlertSettings, Service, ServiceDetail, ServicePatch, Status,
+    rules, validate_cron, validate_name, AlertSettings, Service, ServiceDetail, ServicePatch,
+    Status, Trigger,
 };
 use std::collections::HashSet;
 
@@ -54,16 +55,17 @@ pub async fn get_service(
     Ok(Json(detail(&state, record).await?))
 }
 
-const FIXED_FIELDS: [(&str, &str); 6] = [
+const FIXED_FIELDS: [(&str, &str); 4] = [
     ("id", "id"),
-    ("service_type", "type"),
-    ("type", "type"),
     ("group_id", "company group"),
     ("source", "source"),
     ("destination", "destination"),
 ];
 
-/// Renames a service, activates or deactivates it, or changes its notes.
+/// Renames a service, activates or deactivates it, changes its notes, its type (standard or
+/// sweeper) or its trigger (a schedule or a webhook). A schedule is a 5-field UTC cron
+/// expression that runs at least once; an invalid one is refused with 422 `invalid_schedule`
+/// and the reason. The scheduler and the list see the change at once.
 #[utoipa::path(patch, path = "/api/v1/services/{id}", tag = "services",
     params(params::ServicePath),
     request_body(content = Option<ServicePatch>, description = "Optional; an empty body changes nothing"),
@@ -100,18 +102,35 @@ pub async fn patch_service(
     if let Some(notes) = &patch.notes {
         rules::check_notes(notes).map_err(|m| ApiError::unprocessable("invalid_notes", m))?;
     }
+    let trigger = patch.trigger.map(checked_trigger).transpose()?;
     load(&state, user, id).await?;
     repo::services::update(
         &state.db,
         id,
-        name.as_deref(),
-        patch.status,
-        patch.notes.as_deref(),
+        &repo::services::Changes {
+            name: name.as_deref(),
+            status: patch.status,
+            notes: patch.notes.as_deref(),
+            service_type: patch.service_type,
+            trigger: trigger.as_ref(),
+        },
         &clock::now(),
     )
     .await?;
     let record = load(&state, user, id).await?;
     Ok(Json(detail(&state, record).await?))
+}
+
+/// A trigger as it is stored: a schedule checked by the rule the editor applies, normalised.
+fn checked_trigger(trigger: Trigger) -> Result<Trigger, ApiError> {
+    match trigger {
+        Trigger::Webhook => Ok(Trigger::Webhook),
+        Trigger::Schedule { cron } => validate_cron(&cron)
+            .map(|cron| Trigger::Schedule { cron })
+            .map_err(|e| {
+                ApiError::unprocessable("invalid_schedule", format!("Not a schedule: {e}."))
+            }),
+    }
 }
 
 /// "Copy of …", made unique in the group and kept within 120 characters.

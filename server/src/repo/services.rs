@@ -159,27 +159,44 @@ fn bind_record(sql: &mut Sql, record: &ServiceRecord) {
     };
 }
 
-/// Changes what is given; returns whether the service exists.
-pub async fn update(
-    db: &Db,
-    id: u64,
-    name: Option<&str>,
-    status: Option<Status>,
-    notes: Option<&str>,
-    now: &str,
-) -> Result<bool, DbError> {
+/// What [`update`] changes: the fields given (`Some`); the others stay.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Changes<'a> {
+    pub name: Option<&'a str>,
+    pub status: Option<Status>,
+    pub notes: Option<&'a str>,
+    pub service_type: Option<ServiceType>,
+    /// Already validated; a webhook clears the cron expression.
+    pub trigger: Option<&'a Trigger>,
+}
+
+/// Changes what is given; returns whether the service exists. The store's triggers bump the
+/// group's `list_version` (the list's caches) and the scheduler reads the trigger each minute.
+pub async fn update(db: &Db, id: u64, changes: &Changes<'_>, now: &str) -> Result<bool, DbError> {
+    let name = changes.name;
+    let (kind, cron) = match changes.trigger {
+        None => (None, None),
+        Some(Trigger::Webhook) => (Some("webhook"), None),
+        Some(Trigger::Schedule { cron }) => (Some("schedule"), Some(cron.as_str())),
+    };
     let done = with_writer!(db, |conn| {
         sqlx::query(
             "UPDATE services SET name = COALESCE($2, name), name_lower = COALESCE($3, name_lower),
-                 status = COALESCE($4, status), notes = COALESCE($5, notes), updated_at = $6
+                 status = COALESCE($4, status), notes = COALESCE($5, notes), updated_at = $6,
+                 service_type = COALESCE($7, service_type),
+                 trigger_cron = CASE WHEN $8 IS NULL THEN trigger_cron ELSE $9 END,
+                 trigger_kind = COALESCE($8, trigger_kind)
              WHERE id = $1",
         )
         .bind(id as i64)
         .bind(name)
         .bind(name.map(str::to_lowercase))
-        .bind(status.map(Status::as_str))
-        .bind(notes)
+        .bind(changes.status.map(Status::as_str))
+        .bind(changes.notes)
         .bind(now)
+        .bind(changes.service_type.map(ServiceType::as_str))
+        .bind(kind)
+        .bind(cron)
         .execute(&mut *conn)
         .await?
         .rows_affected()
