@@ -563,6 +563,36 @@ async fn delete_removes_the_service_with_its_runs_and_logs(store: Store) {
     t.stop().await;
 }
 
+async fn clone_of(t: &TestServer, id: u64) -> u64 {
+    let path = format!("/api/v1/services/{id}/clone");
+    let reply = t.call(Method::POST, &path, Some(&t.admin()), None).await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    reply.body["id"].as_u64().unwrap()
+}
+
+/// Schemathesis found it: on SQLite a new service took the id of the newest one just removed,
+/// so the removed service's URL showed another service. Ids are never given twice.
+async fn a_removed_services_id_is_never_given_again(store: Store) {
+    let t = TestServer::start(store).await;
+    let original = t.a_service("active").await;
+    let newest = clone_of(&t, original).await;
+    let reply = t
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/services/{newest}"),
+            Some(&t.admin()),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, 204);
+    let next = clone_of(&t, original).await;
+    assert!(next > newest, "{next} reuses or precedes the removed {newest}");
+    t.get(&format!("/api/v1/services/{newest}"))
+        .await
+        .assert_error(404, "not_found", "does not exist");
+    t.stop().await;
+}
+
 async fn alert_settings_read_write_and_validate(store: Store) {
     let t = TestServer::start(store).await;
     let id = t.a_service("active").await;
@@ -734,6 +764,7 @@ on_both_stores!(
     clone_makes_an_inactive_copy_with_the_same_settings,
     twenty_parallel_clones_make_twenty_distinct_services,
     delete_removes_the_service_with_its_runs_and_logs,
+    a_removed_services_id_is_never_given_again,
     alert_settings_read_write_and_validate,
     systems_list_the_supported_systems_and_entities,
     the_openapi_document_covers_every_route,

@@ -1,5 +1,7 @@
 -- The services-list schema on SQLite. PostgreSQL's is in ../postgres/0001_schema.sql: the same
 -- tables and columns, so the repository's queries run unchanged on both.
+-- Ids are AUTOINCREMENT, like PostgreSQL's identity columns: an id once given is never given
+-- again, so a removed service's or run's URL can never show a different one.
 
 -- Facts about this database: `database_id` (random, set when the schema is made) tells one
 -- database from another in ETags.
@@ -9,12 +11,12 @@ CREATE TABLE meta (
 );
 
 CREATE TABLE companies (
-    id   INTEGER PRIMARY KEY,
+    id   INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL
 );
 
 CREATE TABLE users (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     company_id INTEGER NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
     name       TEXT NOT NULL,
     email      TEXT NOT NULL UNIQUE,
@@ -42,7 +44,7 @@ CREATE TABLE user_identities (
 ) WITHOUT ROWID;
 
 CREATE TABLE company_groups (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     company_id   INTEGER NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
     name         TEXT NOT NULL,
     -- Goes up whenever anything the list shows changes in the group (triggers below): the key
@@ -53,13 +55,13 @@ CREATE TABLE company_groups (
 CREATE INDEX company_groups_by_company ON company_groups (company_id, id);
 
 CREATE TABLE notification_groups (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     company_id INTEGER NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
     name       TEXT NOT NULL
 );
 
 CREATE TABLE notification_recipients (
-    id                    INTEGER PRIMARY KEY,
+    id                    INTEGER PRIMARY KEY AUTOINCREMENT,
     notification_group_id INTEGER NOT NULL REFERENCES notification_groups (id) ON DELETE CASCADE,
     user_id               INTEGER REFERENCES users (id) ON DELETE CASCADE,
     email                 TEXT,
@@ -67,7 +69,7 @@ CREATE TABLE notification_recipients (
 );
 
 CREATE TABLE services (
-    id                  INTEGER PRIMARY KEY,
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
     group_id            INTEGER NOT NULL REFERENCES company_groups (id) ON DELETE CASCADE,
     name                TEXT NOT NULL,
     -- Rust's str::to_lowercase of name and source_system (the services-model rule), written by
@@ -165,7 +167,7 @@ CREATE TRIGGER services_changed AFTER UPDATE OF group_id, name, service_type, st
 END;
 
 CREATE TABLE runs (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     service_id       INTEGER NOT NULL REFERENCES services (id) ON DELETE CASCADE,
     status           TEXT NOT NULL CHECK (status IN ('queued', 'running', 'ok', 'failed')),
     trigger          TEXT NOT NULL CHECK (trigger IN ('manual', 'schedule')),
