@@ -586,7 +586,10 @@ async fn a_removed_services_id_is_never_given_again(store: Store) {
         .await;
     assert_eq!(reply.status, 204);
     let next = clone_of(&t, original).await;
-    assert!(next > newest, "{next} reuses or precedes the removed {newest}");
+    assert!(
+        next > newest,
+        "{next} reuses or precedes the removed {newest}"
+    );
     t.get(&format!("/api/v1/services/{newest}"))
         .await
         .assert_error(404, "not_found", "does not exist");
