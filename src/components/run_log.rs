@@ -131,7 +131,7 @@ pub fn RunLog(
                         });
                     }
                 }
-                if again.try_update_value(|a| std::mem::take(a)) != Some(true) {
+                if again.try_update_value(std::mem::take) != Some(true) {
                     break;
                 }
             }

@@ -1,5 +1,6 @@
 use super::run_log::{RunLog, POLL_EVERY};
 use crate::format::{run_duration, timestamp};
+use crate::store::live::LiveState;
 use crate::store::ServicesStore;
 use leptos::prelude::*;
 use services_model::Run;
@@ -123,7 +124,7 @@ pub fn SummaryTab(
                         error.try_set(Some(e.to_string()));
                     }
                 }
-                if again.try_update_value(|a| std::mem::take(a)) != Some(true) {
+                if again.try_update_value(std::mem::take) != Some(true) {
                     break;
                 }
             }
@@ -145,7 +146,8 @@ pub fn SummaryTab(
             let any_live = runs
                 .try_with_value(|r| r.values().any(|x| x.with_untracked(|x| x.status.is_live())))
                 .unwrap_or(false);
-            if any_live && !feed.is_live() {
+            // Without live updates (the fallback) a run started elsewhere must show too.
+            if !feed.is_live() && (any_live || feed.state().get_untracked() == LiveState::Polling) {
                 load();
             }
         },

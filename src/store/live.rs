@@ -246,7 +246,9 @@ impl ServicesStore {
                 break;
             }
         }
-        let _ = reader.cancel();
+        // Awaited (and its refusal ignored): after an abort it rejects, which would otherwise be
+        // an unhandled rejection in the page.
+        let _ = wasm_bindgen_futures::JsFuture::from(reader.cancel()).await;
         connected
     }
 
