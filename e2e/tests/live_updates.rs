@@ -75,8 +75,8 @@ async fn row_shows_run_finished(
     }
 }
 
-/// The open-streams gauge as the server's /metrics reports it (the harness sets the token).
-async fn open_streams(h: &Harness) -> String {
+/// A metric as the server's /metrics reports it (the tests set the token `live-metrics`).
+async fn metric(h: &Harness, name: &str) -> String {
     let text = h
         .browser
         .execute_async(
@@ -90,10 +90,14 @@ async fn open_streams(h: &Harness) -> String {
     text.as_str()
         .unwrap_or_default()
         .lines()
-        .find_map(|l| l.strip_prefix("services_event_streams_open "))
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
         .unwrap_or("missing")
         .trim()
         .to_string()
+}
+
+async fn open_streams(h: &Harness) -> String {
+    metric(h, "services_event_streams_open").await
 }
 
 async fn wait_for_open_streams(h: &Harness, wanted: &str) {
@@ -393,5 +397,44 @@ async fn with_the_stream_turned_off_updates_arrive_by_polling() {
     })
     .await;
     h.assert_no_page_errors("polling").await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dropped_stream_reconnects_with_its_last_event_id_and_gets_what_it_missed() {
+    let h = Harness::start_configured(1280, 800, |c| c.metrics_token = Some("live-metrics".into()))
+        .await;
+    h.open_signed_in("/").await;
+    let shown = wait_for_rows(&h).await;
+    h.watch_errors().await;
+    wait_for_open_streams(&h, "1").await;
+    let id: u64 = shown[0].parse().unwrap();
+    assert_eq!(metric(&h, "services_events_replayed_total").await, "0");
+    // The connection drops, and the first attempt to reconnect is refused: the app is away
+    // for a few seconds, during which the service changes.
+    h.set_faults(json!([{ "method": "GET", "path": "/api/v1/events", "status": 503, "times": 1 }]))
+        .await;
+    let status = h
+        .browser
+        .execute_async(
+            "const done = arguments[0];
+             fetch('/api/test/event-streams/disconnect', { method: 'POST' }).then(r => done(r.status));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 204);
+    wait_for_open_streams(&h, "0").await;
+    rename(&h, id, "Changed while away").await;
+    // Back on the stream, sent `Last-Event-ID`: the server replays the change it missed.
+    wait_for_open_streams(&h, "1").await;
+    assert_eq!(metric(&h, "services_events_replayed_total").await, "1");
+    h.wait_for_texts(
+        &format!("[data-row-id='{id}'] a.name"),
+        "the change made while away",
+        |t| t.iter().any(|s| s == "Changed while away"),
+    )
+    .await;
+    h.assert_no_page_errors("a dropped stream").await;
     h.stop().await;
 }

@@ -11,7 +11,7 @@
 
 use crate::db::Db;
 use crate::repo::events::{self, StoredEvent};
-use prometheus::IntGauge;
+use prometheus::{IntCounter, IntGauge};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -79,7 +79,10 @@ pub struct EventHub {
     sender: broadcast::Sender<Arc<StoredEvent>>,
     open: Arc<Mutex<Open>>,
     gauge: IntGauge,
+    replayed: IntCounter,
     closing: watch::Sender<bool>,
+    /// Moves to end every open stream without shutting down (fault injection's disconnect).
+    kick: watch::Sender<u64>,
     wake: Arc<Notify>,
 }
 
@@ -116,12 +119,19 @@ impl EventHub {
             "Live-update streams (GET /api/v1/events) open on this instance",
         )
         .expect("a valid gauge");
+        let replayed = IntCounter::new(
+            "services_events_replayed_total",
+            "Events replayed to streams that reconnected with Last-Event-ID",
+        )
+        .expect("a valid counter");
         EventHub {
             settings,
             sender,
             open: Arc::default(),
             gauge,
+            replayed,
             closing: watch::Sender::new(false),
+            kick: watch::Sender::new(0),
             wake: Arc::new(Notify::new()),
         }
     }
@@ -129,6 +139,22 @@ impl EventHub {
     /// The open-streams gauge, for the metrics registry.
     pub fn gauge(&self) -> IntGauge {
         self.gauge.clone()
+    }
+
+    /// The replayed-events counter, for the metrics registry.
+    pub fn replayed(&self) -> IntCounter {
+        self.replayed.clone()
+    }
+
+    /// Ends every open stream now; clients reconnect (the tests' stand-in for a dropped
+    /// connection, through `/api/test/event-streams/disconnect`).
+    pub fn disconnect_all(&self) {
+        self.kick.send_modify(|n| *n += 1);
+    }
+
+    /// Changes when [`EventHub::disconnect_all`] is called.
+    pub fn kicked(&self) -> watch::Receiver<u64> {
+        self.kick.subscribe()
     }
 
     /// Takes a slot for a stream of `user` in `company`, unless either is at its limit.

@@ -432,6 +432,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let public_url = spa::public_url(&config.dist_dir);
     let metrics = metrics::Metrics::new(api::route_templates(), &public_url);
     metrics.register(Box::new(events.gauge()));
+    metrics.register(Box::new(events.replayed()));
     let mut shutdown = Vec::new();
     let mut tasks = Vec::new();
     let mut metrics_addr = None;

@@ -179,6 +179,8 @@ async fn forward(
     tx: mpsc::Sender<Event>,
 ) {
     let mut closing = hub.closing();
+    let mut kicked = hub.kicked();
+    kicked.mark_unchanged();
     let ready = Event::default()
         .event(READY)
         .data("{}")
@@ -188,6 +190,7 @@ async fn forward(
     match opening {
         Opening::Fresh { head } => first.push(ready.id(head.to_string())),
         Opening::Replay(events) => {
+            hub.replayed().inc_by(events.len() as u64);
             first.push(ready);
             for event in &events {
                 replayed.insert(event.id);
@@ -208,6 +211,7 @@ async fn forward(
         let next = tokio::select! {
             next = live.recv() => next,
             _ = closing.wait_for(|c| *c) => return,
+            _ = kicked.changed() => return,
             () = tx.closed() => return,
         };
         let event = match next {

@@ -211,6 +211,7 @@ pub fn route_templates() -> Vec<String> {
             "/api/csp-reports",
             "/api/demo/users",
             "/api/test/faults",
+            "/api/test/event-streams/disconnect",
             "/api/test/csp-reports",
         ]
         .map(String::from),
