@@ -226,6 +226,46 @@ pub async fn notification_groups(client: &Client) -> Result<Vec<NotificationGrou
     Ok(list.items)
 }
 
+/// Opens the live-update stream (`GET /events`: server-sent events of the company) with the
+/// bearer token in a header (never the URL) and `Last-Event-ID` when resuming; returns its body
+/// to read as it arrives. A 401 renews the token once, as every call does. `signal` aborts it.
+pub async fn open_events(
+    client: &Client,
+    last_id: Option<&str>,
+    signal: &web_sys::AbortSignal,
+) -> Result<web_sys::ReadableStream, ApiError> {
+    let url = url("/events");
+    let open = |token: String| {
+        let mut builder = Request::get(&url)
+            .header("Accept", "text/event-stream")
+            .header("Authorization", &format!("Bearer {token}"))
+            .abort_signal(Some(signal));
+        if let Some(id) = last_id {
+            builder = builder.header("Last-Event-ID", id);
+        }
+        async move {
+            builder
+                .build()
+                .map_err(|e| ApiError::Network(e.to_string()))?
+                .send()
+                .await
+                .map_err(|e| ApiError::Network(e.to_string()))
+        }
+    };
+    let mut response = open(client.token.clone()).await?;
+    if response.status() == 401 {
+        if let Some(renew) = &client.renew {
+            if let Some(token) = renew(client.token.clone()).await {
+                response = open(token).await?;
+            }
+        }
+    }
+    let response = checked(response).await?;
+    response
+        .body()
+        .ok_or_else(|| ApiError::Decode("the event stream has no body".into()))
+}
+
 #[derive(Clone, Copy)]
 enum Method {
     Get,

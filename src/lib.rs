@@ -76,6 +76,7 @@ pub fn App(
             <Show when=signed_in fallback=signed_out>
                 <SessionExpired/>
                 <announce::Announcements/>
+                <store::live::LiveUpdates/>
                 <AccountBar/>
                 <ToastRegion/>
                 <Routes fallback=NotFound>

@@ -67,6 +67,13 @@ impl RowContext {
         self.last_focus.set_value(at);
     }
 
+    /// Whether row `id` is on the page (false once the page is gone).
+    pub fn is_shown(&self, id: u64) -> bool {
+        self.shown
+            .try_with_value(|s| s.contains(&id))
+            .unwrap_or(false)
+    }
+
     /// The rows now on the page, in order.
     pub fn set_shown(&self, ids: Vec<u64>) {
         self.shown.set_value(ids);

@@ -6,6 +6,7 @@ pub mod api;
 pub mod cache;
 pub mod cron;
 pub mod embed;
+pub mod event;
 #[cfg(test)]
 mod fixtures;
 pub mod highlight;
@@ -22,6 +23,7 @@ pub use account::{Company, Me, Role};
 pub use api::{LogPage, RunRequest, ServiceList, ServicePatch};
 pub use cache::{Changes, Edit, EditTicket, GroupData, ListCache, LoadTicket};
 pub use cron::{Cron, CronError};
+pub use event::{EventKind, LiveEvent, SseMessage, SseParser, StreamItem, StreamReset};
 pub use index::{Hits, IndexPage, SearchIndex};
 pub use lean::{LeanColumns, LeanMode, LeanView, DEFAULT_LEAN_LIMIT, LEAN_FORMAT};
 pub use schedule::{

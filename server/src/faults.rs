@@ -122,12 +122,23 @@ struct RuleSet {
     rules: Vec<FaultRule>,
 }
 
-/// `GET`, `PUT` and `DELETE /api/test/faults`.
+/// `GET`, `PUT` and `DELETE /api/test/faults`, and `POST /api/test/event-streams/disconnect`
+/// (ends every open live-update stream, as a dropped connection would; clients reconnect).
 pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/api/test/faults",
-        put(set_rules).get(get_rules).delete(clear_rules),
-    )
+    Router::new()
+        .route(
+            "/api/test/faults",
+            put(set_rules).get(get_rules).delete(clear_rules),
+        )
+        .route(
+            "/api/test/event-streams/disconnect",
+            axum::routing::post(disconnect_streams),
+        )
+}
+
+async fn disconnect_streams(State(state): State<AppState>) -> StatusCode {
+    state.events.disconnect_all();
+    StatusCode::NO_CONTENT
 }
 
 async fn set_rules(

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod example_host;
 #[cfg(feature = "fault-injection")]
 pub mod faults;
@@ -87,6 +88,8 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// Finished runs and their logs are purged after this many days (0: never).
     pub retention_days: u32,
+    /// Live updates (`GET /api/v1/events`): on or off, heartbeat, limits, replay.
+    pub events: events::StreamSettings,
 }
 
 impl Config {
@@ -114,6 +117,7 @@ impl Config {
             lean_limit: services_model::DEFAULT_LEAN_LIMIT,
             shutdown_grace: Duration::ZERO,
             retention_days: 30,
+            events: events::StreamSettings::default(),
             jwt: None,
             limits: rate_limit::LimitSettings {
                 auth_failures_per_minute: 0,
@@ -151,6 +155,8 @@ pub struct AppState {
     pub jwt: Option<Arc<jwt::JwtVerifier>>,
     pub jwt_users: jwt_users::JwtUsers,
     pub health: health::Health,
+    /// The live-update streams of this instance.
+    pub events: events::EventHub,
 }
 
 impl AppState {
@@ -271,6 +277,7 @@ pub struct Running {
     tasks: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
     worker: worker::Worker,
     background: Vec<tokio::task::JoinHandle<()>>,
+    events: events::EventHub,
     grace: Duration,
 }
 
@@ -289,6 +296,9 @@ impl Running {
     /// retention job stop too), lets in-flight requests finish, gives running runs `grace` to
     /// finish and puts the rest back in the queue, then closes the store.
     pub async fn shutdown(mut self, grace: Duration) -> std::io::Result<()> {
+        // Open event streams never finish by themselves: end them, or the HTTP server would
+        // wait for them.
+        self.events.close();
         for tx in self.shutdown.drain(..) {
             let _ = tx.send(());
         }
@@ -392,7 +402,13 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     if let Some(verifier) = &jwt {
         background.push(verifier.spawn_reload(Duration::from_secs(30)));
     }
-    background.extend(retention::spawn(db.clone(), config.retention_days));
+    background.extend(retention::spawn(
+        db.clone(),
+        config.retention_days,
+        config.events.retention,
+    ));
+    let events = events::EventHub::new(config.events);
+    background.extend(events.spawn(db.clone()));
     background.extend(wake::spawn_listener(&db, wake_worker.clone()));
     let state = AppState {
         db: db.clone(),
@@ -411,9 +427,12 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         health: health::Health {
             loops: loops.into(),
         },
+        events: events.clone(),
     };
     let public_url = spa::public_url(&config.dist_dir);
     let metrics = metrics::Metrics::new(api::route_templates(), &public_url);
+    metrics.register(Box::new(events.gauge()));
+    metrics.register(Box::new(events.replayed()));
     let mut shutdown = Vec::new();
     let mut tasks = Vec::new();
     let mut metrics_addr = None;
@@ -453,6 +472,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         tasks,
         worker,
         background,
+        events,
         grace: config.shutdown_grace,
     })
 }

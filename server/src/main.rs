@@ -59,6 +59,23 @@ struct Args {
     /// Days finished runs and their logs are kept (0: forever).
     #[arg(long, env = "SERVICES_RETENTION_DAYS", default_value_t = 30)]
     retention_days: u32,
+    /// Don't serve live updates (`GET /api/v1/events` answers 503; the app polls instead).
+    #[arg(long, env = "SERVICES_NO_EVENT_STREAM")]
+    no_event_stream: bool,
+    /// Seconds between the comment lines that keep an idle event stream open through proxies.
+    #[arg(long, env = "SERVICES_EVENT_HEARTBEAT_SECS", default_value_t = 15,
+        value_parser = clap::value_parser!(u64).range(1..=3600))]
+    event_heartbeat_secs: u64,
+    /// Event streams one user may have open (one per tab).
+    #[arg(long, env = "SERVICES_MAX_STREAMS_PER_USER", default_value_t = 6)]
+    max_streams_per_user: usize,
+    /// Event streams one company may have open on this instance.
+    #[arg(long, env = "SERVICES_MAX_STREAMS_PER_COMPANY", default_value_t = 200)]
+    max_streams_per_company: usize,
+    /// Hours live-update events are kept for clients that reconnect (older: they reload).
+    #[arg(long, env = "SERVICES_EVENT_RETENTION_HOURS", default_value_t = 24,
+        value_parser = clap::value_parser!(u64).range(1..=720))]
+    event_retention_hours: u64,
     /// Groups up to this many services are sent whole to the SPA; larger ones per query.
     #[arg(long, env = "SERVICES_LEAN_LIMIT", default_value_t = services_model::DEFAULT_LEAN_LIMIT)]
     lean_limit: u64,
@@ -221,6 +238,14 @@ async fn main() -> std::process::ExitCode {
         lean_limit: args.lean_limit,
         shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
         retention_days: args.retention_days,
+        events: services_server::events::StreamSettings {
+            enabled: !args.no_event_stream,
+            heartbeat: Duration::from_secs(args.event_heartbeat_secs),
+            max_per_user: args.max_streams_per_user,
+            max_per_company: args.max_streams_per_company,
+            retention: Duration::from_secs(args.event_retention_hours * 3600),
+            ..Default::default()
+        },
         jwt,
         limits: LimitSettings {
             auth_failures_per_minute: args.auth_failures_per_minute,

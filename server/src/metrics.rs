@@ -48,6 +48,13 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    /// Adds a collector owned elsewhere (the open event streams).
+    pub fn register(&self, collector: Box<dyn prometheus::core::Collector>) {
+        if let Err(error) = self.registry.register(collector) {
+            tracing::warn!(%error, "could not register a metric");
+        }
+    }
+
     /// Metrics for a server whose API routes are `templates` (as in the OpenAPI document, e.g.
     /// `/api/v1/services/{id}`) and whose SPA files live under `public_url`.
     pub fn new(templates: impl IntoIterator<Item = String>, public_url: &str) -> Arc<Metrics> {

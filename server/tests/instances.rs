@@ -245,3 +245,51 @@ async fn a_killed_instances_run_is_recovered_by_the_other_after_its_lease() {
         .stop_with(libc::SIGTERM, Duration::from_secs(30))
         .await;
 }
+
+/// A change made through one instance reaches a stream open on the other (the `events` table
+/// and NOTIFY), and a run executed by either is followed to its end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_made_on_one_instance_reaches_a_stream_on_the_other() {
+    use common::sse::EventStream;
+    use services_model::EventKind;
+    let url = common::postgres::new_database().await;
+    let a = instance(&url, 50).await;
+    let b = instance(&url, 50).await;
+    let (token, services) = demo_admin_and_active_services(&Location::Postgres(url.clone())).await;
+    let client = reqwest::Client::new();
+    let mut on_b = EventStream::open(&b.url, &token, None).await;
+    let renamed = call(
+        &client,
+        &a.url,
+        Method::PATCH,
+        &format!("/api/v1/services/{}", services[0]),
+        Some(&token),
+        Some(serde_json::json!({"name": "Renamed on A"})),
+    )
+    .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
+    let event = on_b.event(Duration::from_secs(5)).await;
+    assert_eq!(
+        (event.kind, event.service_id),
+        (EventKind::ServiceChanged, services[0])
+    );
+    let started = call(
+        &client,
+        &a.url,
+        Method::POST,
+        &format!("/api/v1/services/{}/runs", services[1]),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    let run = started.body["id"].as_u64().unwrap();
+    let seen = on_b
+        .until(Duration::from_secs(20), |e| {
+            e.kind == EventKind::RunFinished && e.run_id == Some(run)
+        })
+        .await;
+    assert_eq!(seen[0].kind, EventKind::RunQueued, "{seen:?}");
+    a.stop_with(libc::SIGTERM, Duration::from_secs(30)).await;
+    b.stop_with(libc::SIGTERM, Duration::from_secs(30)).await;
+}

@@ -696,6 +696,7 @@ async fn the_openapi_document_covers_every_route(store: Store) {
         ("get", "/api/v1/systems"),
         ("get", "/api/v1/openapi.json"),
         ("get", "/api/v1/embed-config"),
+        ("get", "/api/v1/events"),
     ];
     // The only route anyone may call without a token.
     let public = ("get", "/api/v1/embed-config");
@@ -745,6 +746,8 @@ async fn the_openapi_document_covers_every_route(store: Store) {
         "ErrorResponse",
         "AlertSettings",
         "Facets",
+        "LiveEvent",
+        "StreamReset",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),

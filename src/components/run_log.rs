@@ -1,5 +1,6 @@
 use crate::api::LOG_PAGE;
 use crate::format::timestamp;
+use crate::store::live::LiveState;
 use crate::store::ServicesStore;
 use leptos::prelude::*;
 use services_model::{LogLevel, LogLine, RunStatus};
@@ -9,8 +10,9 @@ use stylers::style;
 /// How often a live run's log is fetched again.
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
 
-/// A run's log, line by line. While the run is queued or running it fetches new lines every 5
-/// seconds and says so, with a button to pause and resume the auto-refresh.
+/// A run's log, line by line. While the run is queued or running it follows the live updates
+/// (or, without them, fetches new lines every 5 seconds) and says so, with a button to pause
+/// and resume the auto-refresh.
 #[component]
 pub fn RunLog(
     run_id: u64,
@@ -82,10 +84,13 @@ pub fn RunLog(
     let auto_refresh = RwSignal::new(true);
     let error = RwSignal::new(None::<String>);
     let loading = StoredValue::new(false);
+    // Asked again while a fetch was out (a live event): fetch once more after it.
+    let again = StoredValue::new(false);
     // Reads every line after the last one shown, page by page; after the component is gone
     // (another run chosen, the page left) it only stops.
     let fetch = move || {
         if loading.get_value() {
+            again.set_value(true);
             return;
         }
         loading.set_value(true);
@@ -111,8 +116,8 @@ pub fn RunLog(
                         if !page.items.is_empty() {
                             lines.update(|l| l.extend(page.items));
                         }
-                        if !full {
-                            break;
+                        if full {
+                            continue;
                         }
                     }
                     Err(e) => {
@@ -124,17 +129,28 @@ pub fn RunLog(
                             *old = Some(message);
                             changed
                         });
-                        break;
                     }
+                }
+                if again.try_update_value(std::mem::take) != Some(true) {
+                    break;
                 }
             }
             loading.try_set_value(false);
         });
     };
     fetch();
+    // Live updates bring the run's new lines; without them (polling) it asks every 5 seconds.
+    let feed = store.live();
+    let run_events = feed.run(run_id);
+    Effect::new(move |first: Option<()>| {
+        run_events.track();
+        if first.is_some() && auto_refresh.get_untracked() {
+            fetch();
+        }
+    });
     if let Ok(handle) = set_interval_with_handle(
         move || {
-            if live.get_untracked() && auto_refresh.get_untracked() {
+            if live.get_untracked() && auto_refresh.get_untracked() && !feed.is_live() {
                 fetch();
             }
         },
@@ -142,9 +158,14 @@ pub fn RunLog(
     ) {
         on_cleanup(move || handle.clear());
     }
+    let following = feed.state();
     let state_text = Memo::new(
         move |_| match (status.get(), live.get(), auto_refresh.get()) {
             (None, _, _) => "Loading the log…".to_string(),
+            (Some(s), true, true) if following.get() == LiveState::Live => format!(
+                "The run is {}: auto-refresh is on, following it live.",
+                s.as_str()
+            ),
             (Some(s), true, true) => format!(
                 "The run is {}: auto-refresh is on, every 5 seconds.",
                 s.as_str()

@@ -371,10 +371,22 @@ pub fn ServiceRow(
         move || summary.with(|s| alerts_html(&s.service, styler_class))
     };
     let menu = view! { <ActionsMenu service=service on_action=on_action/> };
+    // The latest run as "id status" (for tools and tests; live updates change it in place).
+    let last_run = {
+        let summary = summary.clone();
+        move || {
+            summary.with(|s| {
+                s.last_run
+                    .as_ref()
+                    .map(|r| format!("{} {}", r.id, r.status.as_str()))
+                    .unwrap_or_default()
+            })
+        }
+    };
 
     match layout {
         RowLayout::Table => view! { class = styler_class,
-            <tr data-row-id=id class:highlighted=highlighted>
+            <tr data-row-id=id data-last-run=last_run.clone() class:highlighted=highlighted>
                 <td><span class="flow" inner_html=source_cell></span></td>
                 <td>{id_cell}</td>
                 <td inner_html=status_cell></td>
@@ -388,7 +400,7 @@ pub fn ServiceRow(
         }
         .into_any(),
         RowLayout::Card => view! { class = styler_class,
-            <li class="card" data-row-id=id class:highlighted=highlighted>
+            <li class="card" data-row-id=id data-last-run=last_run class:highlighted=highlighted>
                 <div class="card-head">
                     <p class="source" inner_html=source_cell></p>
                     {menu}

@@ -1,5 +1,6 @@
 use super::run_log::{RunLog, POLL_EVERY};
 use crate::format::{run_duration, timestamp};
+use crate::store::live::LiveState;
 use crate::store::ServicesStore;
 use leptos::prelude::*;
 use services_model::Run;
@@ -14,9 +15,9 @@ enum Runs {
     Table,
 }
 
-/// The runs of the last 24 hours with a search by run id, and the chosen run's log. Refreshes
-/// every 5 seconds while a run is queued or running; each run's row updates in place, so focus
-/// stays where it is.
+/// The runs of the last 24 hours with a search by run id, and the chosen run's log. Follows the
+/// live updates (without them, refreshes every 5 seconds while a run is queued or running);
+/// each run's row updates in place, so focus stays where it is.
 #[component]
 pub fn SummaryTab(
     service_id: u64,
@@ -98,31 +99,55 @@ pub fn SummaryTab(
             }
         });
     };
+    // One request at a time; asked again meanwhile (a live event), once more after it.
+    let loading = StoredValue::new(false);
+    let again = StoredValue::new(false);
     let load = move || {
+        if loading.get_value() {
+            again.set_value(true);
+            return;
+        }
+        loading.set_value(true);
         leptos::task::spawn_local(async move {
-            let result = store.recent_runs(service_id).await;
-            // The tab may be gone by now.
-            if runs.try_with_value(|_| ()).is_none() {
-                return;
-            }
-            match result {
-                Ok(list) => {
-                    error.try_set(None);
-                    take(list);
+            loop {
+                let result = store.recent_runs(service_id).await;
+                // The tab may be gone by now.
+                if runs.try_with_value(|_| ()).is_none() {
+                    return;
                 }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
+                match result {
+                    Ok(list) => {
+                        error.try_set(None);
+                        take(list);
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e.to_string()));
+                    }
+                }
+                if again.try_update_value(std::mem::take) != Some(true) {
+                    break;
                 }
             }
+            loading.try_set_value(false);
         });
     };
     load();
+    // Live updates say when the service's runs change; without them, poll while one is live.
+    let feed = store.live();
+    let service_events = feed.service(service_id);
+    Effect::new(move |first: Option<()>| {
+        service_events.track();
+        if first.is_some() {
+            load();
+        }
+    });
     if let Ok(handle) = set_interval_with_handle(
         move || {
             let any_live = runs
                 .try_with_value(|r| r.values().any(|x| x.with_untracked(|x| x.status.is_live())))
                 .unwrap_or(false);
-            if any_live {
+            // Without live updates (the fallback) a run started elsewhere must show too.
+            if !feed.is_live() && (any_live || feed.state().get_untracked() == LiveState::Polling) {
                 load();
             }
         },

@@ -144,6 +144,8 @@ pub fn ServicesPage() -> impl IntoView {
             .get()
             .or_else(|| group_list.with(|g| g.first().map(|g| g.group.id)))
     });
+    // Live updates land in this group's rows; rows that leave the view are announced.
+    store.watch_list(group_id.into(), rows);
     let known_group = Memo::new(move |_| {
         let id = group_id.get()?;
         group_list.with(|g| g.iter().any(|g| g.group.id == id).then_some(id))

@@ -14,6 +14,7 @@
 
 mod actions;
 mod list_view;
+pub mod live;
 mod row;
 mod service;
 pub mod source;
@@ -71,6 +72,7 @@ pub struct ServicesStore {
     source: StoredValue<source::GroupSource, LocalStorage>,
     /// Moves when the store is emptied for another user: answers to older requests are dropped.
     generation: StoredValue<u64>,
+    live: live::LiveFeed,
 }
 
 impl ServicesStore {
@@ -85,6 +87,7 @@ impl ServicesStore {
             details: StoredValue::new_local(HashMap::new()),
             source: StoredValue::new_local(source::GroupSource::default()),
             generation: StoredValue::new(0),
+            live: live::LiveFeed::new(),
         }
     }
 
@@ -96,6 +99,7 @@ impl ServicesStore {
         self.metas.set_value(HashMap::new());
         self.details.set_value(HashMap::new());
         self.groups.set(None);
+        self.live.forget();
     }
 
     fn generation(&self) -> Option<u64> {

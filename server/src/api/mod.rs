@@ -4,6 +4,7 @@
 pub mod account;
 pub mod demo;
 pub mod embed;
+pub mod events;
 pub mod groups;
 pub mod json;
 pub mod lean;
@@ -35,11 +36,14 @@ use utoipa_axum::routes;
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
+    // The messages of the event stream (`GET /api/v1/events`), which no JSON answer names.
+    components(schemas(services_model::LiveEvent, services_model::StreamReset, services_model::EventKind)),
     tags(
         (name = "services", description = "Company groups and their services"),
         (name = "runs", description = "Manual runs and run logs"),
         (name = "alerts", description = "Sync-failure alerts"),
-        (name = "account", description = "The signed-in user")
+        (name = "account", description = "The signed-in user"),
+        (name = "events", description = "Live updates of the company's services and runs")
     )
 )]
 struct ApiDoc;
@@ -76,6 +80,7 @@ pub fn v1() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(services::get_alerts, services::put_alerts))
         .routes(routes!(account::notification_groups))
         .routes(routes!(account::list_systems))
+        .routes(routes!(events::event_stream))
         .split_for_parts();
     let (public, public_doc) = OpenApiRouter::new()
         .routes(routes!(embed::embed_config))
@@ -206,6 +211,7 @@ pub fn route_templates() -> Vec<String> {
             "/api/csp-reports",
             "/api/demo/users",
             "/api/test/faults",
+            "/api/test/event-streams/disconnect",
             "/api/test/csp-reports",
         ]
         .map(String::from),

@@ -3,6 +3,7 @@
 //! Each query is written once and runs on SQLite and PostgreSQL (see `crate::db`); where the
 //! dialects differ the function says so.
 
+pub mod events;
 pub mod groups;
 pub mod list;
 pub mod meta;

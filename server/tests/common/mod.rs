@@ -7,6 +7,7 @@ pub mod binary;
 pub mod corpus;
 pub mod postgres;
 pub mod process;
+pub mod sse;
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
