@@ -5,8 +5,14 @@
 use super::{Db, DbError};
 use sqlx::Connection;
 
-const SQLITE: &[&str] = &[include_str!("../../migrations/sqlite/0001_schema.sql")];
-const POSTGRES: &[&str] = &[include_str!("../../migrations/postgres/0001_schema.sql")];
+const SQLITE: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_schema.sql"),
+    include_str!("../../migrations/sqlite/0002_favourites_views.sql"),
+];
+const POSTGRES: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_schema.sql"),
+    include_str!("../../migrations/postgres/0002_favourites_views.sql"),
+];
 
 /// `application_id` of the SQLite files this layout makes ("PWSV").
 const APPLICATION_ID: i64 = 0x5057_5356;

@@ -3,6 +3,8 @@
 //! Each query is written once and runs on SQLite and PostgreSQL (see `crate::db`); where the
 //! dialects differ the function says so.
 
+pub mod bulk;
+pub mod favourites;
 pub mod groups;
 pub mod list;
 pub mod meta;
@@ -13,5 +15,6 @@ pub mod runs;
 pub mod schedule;
 pub mod services;
 pub mod users;
+pub mod views;
 
 pub use crate::db::row::bad_value;
