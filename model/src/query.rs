@@ -105,7 +105,7 @@ impl Filter {
             Filter::Status(_) => "Status",
             Filter::SourceSystem(_) => "Source system",
             Filter::SourceEntity(_) => "Source entity",
-            Filter::Favourites => "Starred",
+            Filter::Favourites => "Favourites",
         }
     }
 
@@ -114,7 +114,7 @@ impl Filter {
             Filter::Status(Status::Active) => "Active".into(),
             Filter::Status(Status::Inactive) => "Inactive".into(),
             Filter::SourceSystem(v) | Filter::SourceEntity(v) => v.clone(),
-            Filter::Favourites => "Favourites".into(),
+            Filter::Favourites => "Only starred".into(),
         }
     }
 }

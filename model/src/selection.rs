@@ -38,6 +38,10 @@ impl Selection {
         self.ids.contains(&id)
     }
 
+    pub fn group(&self) -> Option<u64> {
+        self.group
+    }
+
     /// The selected ids, ascending.
     pub fn ids(&self) -> Vec<u64> {
         self.ids.iter().copied().collect()

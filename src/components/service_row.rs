@@ -1,5 +1,7 @@
 use super::actions_menu::{ActionsMenu, MenuAction};
+use super::favourite_star::FavouriteStar;
 use super::highlight::{escape_into, marked_html};
+use super::row_select::{selecting, RowCheckbox};
 use crate::store::RowHandle;
 use leptos::prelude::*;
 use services_model::{Endpoint, Service, ServiceType, Status, Trigger};
@@ -162,9 +164,11 @@ pub fn ServiceRow(
         }
         div.card-head {
             display: flex;
-            justify-content: space-between;
             align-items: center;
             gap: var(--pw-space-2);
+        }
+        p.source {
+            flex: 1;
         }
         p.source {
             margin: 0;
@@ -309,6 +313,13 @@ pub fn ServiceRow(
         td.actions {
             text-align: right;
         }
+        td.select {
+            width: 1.5rem;
+        }
+        span.name-cell {
+            display: inline-flex;
+            align-items: center;
+        }
     };
     let id = row.id;
     let summary = row.summary;
@@ -371,15 +382,19 @@ pub fn ServiceRow(
         move || summary.with(|s| alerts_html(&s.service, styler_class))
     };
     let menu = view! { <ActionsMenu service=service on_action=on_action/> };
+    // Selection (roles that may change services) and the user's star.
+    let select = selecting().then(|| view! { <RowCheckbox id=id name=name/> });
+    let star = view! { <FavouriteStar id=id name=name/> };
 
     match layout {
         RowLayout::Table => view! { class = styler_class,
             <tr data-row-id=id class:highlighted=highlighted>
+                {select.map(|select| view! { class = styler_class, <td class="select">{select}</td> })}
                 <td><span class="flow" inner_html=source_cell></span></td>
                 <td>{id_cell}</td>
                 <td inner_html=status_cell></td>
                 <td inner_html=type_html></td>
-                <td>{name_link}</td>
+                <td><span class="name-cell">{star}{name_link}</span></td>
                 <td>{flow}</td>
                 <td inner_html=schedule_cell></td>
                 <td inner_html=alerts></td>
@@ -390,10 +405,11 @@ pub fn ServiceRow(
         RowLayout::Card => view! { class = styler_class,
             <li class="card" data-row-id=id class:highlighted=highlighted>
                 <div class="card-head">
+                    {select}
                     <p class="source" inner_html=source_cell></p>
                     {menu}
                 </div>
-                <h3>{name_link}</h3>
+                <h3>{star}{name_link}</h3>
                 <dl>
                     <dt>"ID"</dt><dd>{id_cell}</dd>
                     <dt>"Status"</dt><dd inner_html=status_cell></dd>
