@@ -53,6 +53,7 @@ async fn a_star_persists_across_a_reload_and_the_favourites_filter_shows_exactly
     h.sign_in_as("Ada Morgan").await;
     h.wait_for_texts(ROW_IDS, "rows again", |now| now == ids.as_slice())
         .await;
+    h.watch_errors().await;
     h.wait_until(
         "the stars after a reload",
         "document.querySelectorAll('button[data-star][aria-pressed=true]').length === 2",
@@ -152,6 +153,7 @@ async fn a_saved_view_is_saved_picked_from_the_menu_and_removed() {
     h.sign_in_as("Ada Morgan").await;
     h.wait_for_texts(ROW_IDS, "group 2", |now| !now.is_empty())
         .await;
+    h.watch_errors().await;
     h.eval("document.querySelector('[data-views-menu] button').focus() || true")
         .await;
     h.press(&Key::Down.to_string()).await;
