@@ -187,6 +187,7 @@ fn list_query(q: &Query, services: &[Service]) -> ListQuery {
                 SortDirection::Ascending
             },
         },
+        favourites: q.favourites,
         ..ListQuery::default()
     }
 }

@@ -1,6 +1,6 @@
 use super::{GroupMeta, RemotePage, ServicesStore};
 use leptos::prelude::*;
-use services_model::{Facets, Favourites, Hits, IndexPage, ListQuery, Page, Sort};
+use services_model::{Facets, Hits, IndexPage, ListQuery, Page, Sort};
 
 /// One view of a group's list (search, filters, sort, page), as memos over the store. Each memo
 /// reads only what it depends on, so a keystroke searches once (narrowing the last result while
@@ -53,11 +53,7 @@ impl ListView {
         });
         // The user's favourites (none without a `Starred` in context: component tests).
         let starred = use_context::<super::Starred>();
-        let favourites = Signal::derive(move || {
-            starred
-                .map(|s| s.ids().get())
-                .unwrap_or_else(Favourites::new)
-        });
+        let favourites = Signal::derive(move || starred.map(|s| s.ids().get()).unwrap_or_default());
         let sort = Memo::new(move |_| query.with(|q| q.sort));
         let paging = Memo::new(move |_| query.with(|q| q.page));
 
