@@ -290,3 +290,53 @@ async fn cards_have_checkboxes_and_axe_finds_nothing_with_a_selection_at_375() {
     h.assert_no_page_errors("cards").await;
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn select_all_matching_works_for_a_group_asked_per_query() {
+    // Group 1 (64 services) is over this lean limit: only the page shown is held.
+    let h = Harness::start_configured(1280, 800, |config| config.lean_limit = 20).await;
+    let ids = rows(&h, "/?group=1&sort=-name&per_page=25").await;
+    let matching = h.service_ids(1, "limit=1000").await;
+    assert!(matching.len() > ids.len(), "more than a page matches");
+    h.find("input[data-select-page]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    selected_text(&h, &format!("{} services selected", ids.len())).await;
+    h.button(&format!("Select all {} matching", matching.len()))
+        .await
+        .click()
+        .await
+        .unwrap();
+    selected_text(&h, &format!("{} services selected", matching.len())).await;
+    h.find("button[data-bulk-action=AlertsOff]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.wait_for_texts("[role=dialog] h2", "the confirmation", |t| {
+        t == [format!("Turn alerts off for {} services?", matching.len())]
+    })
+    .await;
+    h.button(&format!("Alerts off {} services", matching.len()))
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.wait_for_texts("[role=dialog] h2", "the outcome", |t| {
+        t == [format!(
+            "Turned alerts off for {} services.",
+            matching.len()
+        )]
+    })
+    .await;
+    let (_, all) = h
+        .api("GET", "/api/v1/company-groups/1/services?limit=1000", None)
+        .await;
+    let items = all["items"].as_array().unwrap();
+    assert_eq!(items.len(), matching.len());
+    assert!(items.iter().all(|s| s["alerts_enabled"] == false));
+    h.assert_no_page_errors("per-query selection").await;
+    h.stop().await;
+}

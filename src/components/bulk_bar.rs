@@ -19,6 +19,9 @@ pub fn BulkBar(
     /// How many match (more than `matching` holds for a group asked per query).
     #[prop(into)]
     total: Signal<usize>,
+    /// The view: for a group asked per query, its matches are asked of the server.
+    #[prop(into)]
+    query: Signal<services_model::ListQuery>,
 ) -> impl IntoView {
     let styler_class = style! {
         div.bulk {
@@ -58,12 +61,47 @@ pub fn BulkBar(
     let (Some(selection), true) = (use_context::<BulkSelection>(), selecting()) else {
         return ().into_any();
     };
+    let toasts = use_context::<crate::components::Toasts>();
     let job = RwSignal::new(None::<BulkJob>);
     let count = Memo::new(move |_| selection.count());
     let all_known = move || matching.with(Vec::len) == total.get();
+    // While the matches of a per-query group are being asked for: how many are known.
+    let resolving = RwSignal::new(None::<usize>);
     let offer_all = move || {
         let total = total.get();
-        total > 0 && all_known() && !matching.with(|m| selection.covers(m))
+        total > 0
+            && resolving.get().is_none()
+            && (!all_known() || !matching.with(|m| selection.covers(m)))
+            && selection.count() < total
+    };
+    let select_all = move |_| {
+        if all_known() {
+            matching.with_untracked(|m| selection.select_all(m));
+            return;
+        }
+        let Some(g) = group.get_untracked() else {
+            return;
+        };
+        resolving.set(Some(0));
+        let view = query.get_untracked();
+        leptos::task::spawn_local(async move {
+            let found = store
+                .matching_ids(g, view, move |n| {
+                    resolving.try_set(Some(n));
+                })
+                .await;
+            resolving.try_set(None);
+            match found {
+                // Only if the user still looks at that group.
+                Ok(ids) if group.try_get_untracked() == Some(Some(g)) => selection.select_all(&ids),
+                Ok(_) => {}
+                Err(e) => {
+                    if let Some(toasts) = toasts {
+                        toasts.error(format!("Could not select every matching service: {e}"));
+                    }
+                }
+            }
+        });
     };
     let open = move |action: BulkAction| {
         let Some(g) = group.get_untracked() else {
@@ -103,10 +141,13 @@ pub fn BulkBar(
             <div class="bulk" role="region" aria-label="Bulk actions" data-bulk-bar="">
                 <p>{move || format!("{} selected", services(count.get()))}</p>
                 <Show when=offer_all>
-                    <button type="button" class="link" on:click=move |_| matching.with_untracked(|m| selection.select_all(m))>
+                    <button type="button" class="link" on:click=select_all>
                         {move || format!("Select all {} matching", total.get())}
                     </button>
                 </Show>
+                {move || resolving.get().map(|n| view! { class = styler_class,
+                    <span role="status">{format!("Selecting… {n} of {}", total.get_untracked())}</span>
+                })}
                 <button type="button" class="link" on:click=clear>"Clear selection"</button>
                 <div class="actions">
                     {BulkAction::ALL

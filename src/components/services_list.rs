@@ -264,7 +264,7 @@ pub fn ServicesList(
             {extra_tools.map(|tools| tools.run())}
         </div>
         <p class="count">{count_text}</p>
-        <BulkBar group=group matching=view.matching total=Signal::derive(move || page.with(|p| p.total))/>
+        <BulkBar group=group query=query matching=view.matching total=Signal::derive(move || page.with(|p| p.total))/>
         {move || {
             error
                 .get()

@@ -23,6 +23,35 @@ pub struct BulkOutcome {
 }
 
 impl ServicesStore {
+    /// Every service of a per-query group matching `query` (its search, filters and sort), asked
+    /// of the server a page of 1,000 at a time: what "Select all N matching" selects when the
+    /// group is too large to hold. `progress` hears how many are known after each page.
+    pub async fn matching_ids(
+        self,
+        group: u64,
+        query: services_model::ListQuery,
+        progress: impl Fn(usize),
+    ) -> Result<Vec<u64>, api::ApiError> {
+        let client = self.session.client();
+        let size = services_model::rules::LIST_LIMIT_MAX as u32;
+        let mut ids = Vec::new();
+        let mut number = 1;
+        loop {
+            let mut page = query.clone();
+            page.page = services_model::Page { number, size };
+            let list = super::source::page(&client, group, &page)
+                .await
+                .inspect_err(|e| self.session.check(e))?;
+            let got = list.items.len();
+            ids.extend(list.items.iter().map(|s| s.service.id));
+            progress(ids.len());
+            if got < size as usize || ids.len() >= list.total {
+                return Ok(ids);
+            }
+            number += 1;
+        }
+    }
+
     /// The names of `ids` as the group shows them ("Service 12" for one not held here).
     pub fn names(&self, group: u64, ids: &[u64]) -> Vec<(u64, String)> {
         ids.iter()
