@@ -58,9 +58,10 @@ pub fn BulkBar(
         }
     };
     let store = expect_context::<ServicesStore>();
-    let (Some(selection), true) = (use_context::<BulkSelection>(), selecting()) else {
+    let Some(selection) = use_context::<BulkSelection>() else {
         return ().into_any();
     };
+    let selecting = selecting();
     let toasts = use_context::<crate::components::Toasts>();
     let job = RwSignal::new(None::<BulkJob>);
     let count = Memo::new(move |_| selection.count());
@@ -137,7 +138,7 @@ pub fn BulkBar(
         crate::focus::focus_selector("#service-search");
     };
     view! { class = styler_class,
-        <Show when=move || { count.get() > 0 }>
+        <Show when=move || { selecting.get() && count.get() > 0 }>
             <div class="bulk" role="region" aria-label="Bulk actions" data-bulk-bar="">
                 <p>{move || format!("{} selected", services(count.get()))}</p>
                 <Show when=offer_all>

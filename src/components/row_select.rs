@@ -8,15 +8,17 @@ use leptos::prelude::*;
 use services_model::PageState;
 use stylers::style;
 
+/// The selection, when there is one in context; the controls show while [`selecting`] is true.
 fn selection() -> Option<BulkSelection> {
-    let rows = use_context::<RowContext>()?;
-    let selection = use_context::<BulkSelection>()?;
-    rows.can_manage().then_some(selection)
+    use_context::<BulkSelection>()
 }
 
-/// Whether the selection UI shows at all (a role that may change services).
-pub fn selecting() -> bool {
-    selection().is_some()
+/// Whether the selection UI shows (a role that may change services; the role is known once the
+/// server has said who the user is, which may be after the rows are made).
+pub fn selecting() -> Signal<bool> {
+    let rows = use_context::<RowContext>();
+    let present = selection().is_some();
+    Signal::derive(move || present && rows.is_some_and(|r| r.can_manage()))
 }
 
 #[component]
@@ -30,16 +32,20 @@ pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView
             accent-color: var(--pw-color-accent);
         }
     };
-    selection().map(|selection| {
-        view! { class = styler_class,
-            <input
-                type="checkbox"
-                data-select=id
-                aria-label=move || format!("Select {} (ID {id})", name.get())
-                prop:checked=move || selection.is_selected(id)
-                on:click=move |ev: leptos::ev::MouseEvent| selection.click(id, ev.shift_key())
-            />
-        }
+    let shown = selecting();
+    let selection = selection()?;
+    Some(move || {
+        shown.get().then(|| {
+            view! { class = styler_class,
+                <input
+                    type="checkbox"
+                    data-select=id
+                    aria-label=move || format!("Select {} (ID {id})", name.get())
+                    prop:checked=move || selection.is_selected(id)
+                    on:click=move |ev: leptos::ev::MouseEvent| selection.click(id, ev.shift_key())
+                />
+            }
+        })
     })
 }
 
@@ -66,14 +72,19 @@ pub fn PageCheckbox(
             accent-color: var(--pw-color-accent);
         }
     };
-    selection().map(|selection| {
+    let shown = selecting();
+    let selection = selection()?;
+    Some(move || {
+        if !shown.get() {
+            return None;
+        }
         let state = Memo::new(move |_| page.with(|p| selection.page_state(p)));
         let text = if label {
             view! { class = styler_class, <span>"Select all on this page"</span> }.into_any()
         } else {
             view! { class = styler_class, <span class="visually-hidden">"Select all on this page"</span> }.into_any()
         };
-        view! { class = styler_class,
+        Some(view! { class = styler_class,
             <label>
                 <input
                     type="checkbox"
@@ -84,6 +95,6 @@ pub fn PageCheckbox(
                 />
                 {text}
             </label>
-        }
+        })
     })
 }

@@ -383,13 +383,14 @@ pub fn ServiceRow(
     };
     let menu = view! { <ActionsMenu service=service on_action=on_action/> };
     // Selection (roles that may change services) and the user's star.
-    let select = selecting().then(|| view! { <RowCheckbox id=id name=name/> });
+    let selecting = selecting();
+    let select = view! { <RowCheckbox id=id name=name/> };
     let star = view! { <FavouriteStar id=id name=name/> };
 
     match layout {
         RowLayout::Table => view! { class = styler_class,
             <tr data-row-id=id class:highlighted=highlighted>
-                {select.map(|select| view! { class = styler_class, <td class="select">{select}</td> })}
+                <td class="select" hidden=move || !selecting.get()>{select}</td>
                 <td><span class="flow" inner_html=source_cell></span></td>
                 <td>{id_cell}</td>
                 <td inner_html=status_cell></td>

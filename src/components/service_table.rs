@@ -75,9 +75,10 @@ pub fn ServiceTable(
         }
     };
     let page = Signal::derive(move || rows.with(|r| r.iter().map(|r| r.id).collect::<Vec<_>>()));
-    let select_all = selecting().then(|| {
-        view! { class = styler_class, <th scope="col"><PageCheckbox page=page/></th> }
-    });
+    let selecting = selecting();
+    let select_all = view! { class = styler_class,
+        <th scope="col" hidden=move || !selecting.get()><PageCheckbox page=page/></th>
+    };
     view! { class = styler_class,
         <table>
             <caption class="visually-hidden">{caption}</caption>
