@@ -258,6 +258,8 @@ async fn cards_have_checkboxes_and_axe_finds_nothing_with_a_selection_at_375() {
     check(&h, &ids[2]).await;
     selected_text(&h, "2 services selected").await;
     no_axe_violations(&h, "a selection active (375)").await;
+    h.eval("document.querySelector('div[data-bulk-bar]').scrollIntoView() || true")
+        .await;
     h.screenshot("bulk-selection-375x812").await;
     h.find("button[data-bulk-action=AlertsOff]")
         .await
@@ -338,5 +340,60 @@ async fn select_all_matching_works_for_a_group_asked_per_query() {
     assert_eq!(items.len(), matching.len());
     assert!(items.iter().all(|s| s["alerts_enabled"] == false));
     h.assert_no_page_errors("per-query selection").await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bulk_remove_takes_the_rows_and_focus_goes_to_the_search() {
+    let h = Harness::start().await;
+    let ids = rows(&h, "/?group=2").await;
+    let gone = vec![ids[0].clone(), ids[1].clone()];
+    for id in &gone {
+        check(&h, id).await;
+    }
+    selected_text(&h, "2 services selected").await;
+    h.find("button[data-bulk-action=Remove]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.wait_for_texts("[role=dialog] h2", "the confirmation", |t| {
+        t == ["Remove 2 services?"]
+    })
+    .await;
+    // Cancel first: nothing goes, focus returns to the button.
+    h.button("Cancel").await.click().await.unwrap();
+    let focused = h.focused().await;
+    assert!(focused.contains("Remove"), "{focused}");
+    h.find("button[data-bulk-action=Remove]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.button("Remove 2 services").await.click().await.unwrap();
+    h.wait_for_texts("[role=dialog] h2", "the outcome", |t| {
+        t == ["Removed 2 services."]
+    })
+    .await;
+    h.button("Close").await.click().await.unwrap();
+    h.wait_for_texts(ROW_IDS, "the rows gone", |now| {
+        gone.iter().all(|id| !now.contains(id))
+    })
+    .await;
+    h.wait_until(
+        "the bar gone",
+        "!document.querySelector('div[data-bulk-bar]')",
+    )
+    .await;
+    h.wait_until(
+        "focus on the search",
+        "document.activeElement && document.activeElement.id === 'service-search'",
+    )
+    .await;
+    for id in &gone {
+        let (status, _) = h.api("GET", &format!("/api/v1/services/{id}"), None).await;
+        assert_eq!(status, 404, "{id}");
+    }
+    h.assert_no_page_errors("bulk remove").await;
     h.stop().await;
 }

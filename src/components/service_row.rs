@@ -149,6 +149,12 @@ pub fn ServiceRow(
             background: var(--pw-color-accent-surface);
             border-color: var(--pw-color-accent);
         }
+        tr.selected {
+            background: var(--pw-color-accent-surface);
+        }
+        li.selected {
+            background: var(--pw-color-accent-surface);
+        }
         td {
             padding: var(--pw-space-2);
             border-bottom: 1px solid var(--pw-color-border);
@@ -343,6 +349,8 @@ pub fn ServiceRow(
     };
     let rows = expect_context::<crate::state::RowContext>();
     let highlighted = move || rows.highlight.get() == Some(id);
+    let selection = use_context::<crate::store::BulkSelection>();
+    let selected = move || selection.is_some_and(|s| s.is_selected(id));
 
     // The three searched texts, marked in one memo: the cells change only when their marks do.
     let marks = Memo::new(move |_| {
@@ -389,7 +397,7 @@ pub fn ServiceRow(
 
     match layout {
         RowLayout::Table => view! { class = styler_class,
-            <tr data-row-id=id class:highlighted=highlighted>
+            <tr data-row-id=id class:highlighted=highlighted class:selected=selected>
                 <td class="select" hidden=move || !selecting.get()>{select}</td>
                 <td><span class="flow" inner_html=source_cell></span></td>
                 <td>{id_cell}</td>
@@ -404,7 +412,7 @@ pub fn ServiceRow(
         }
         .into_any(),
         RowLayout::Card => view! { class = styler_class,
-            <li class="card" data-row-id=id class:highlighted=highlighted>
+            <li class="card" data-row-id=id class:highlighted=highlighted class:selected=selected>
                 <div class="card-head">
                     {select}
                     <p class="source" inner_html=source_cell></p>
