@@ -13,6 +13,12 @@ fn selection() -> Option<BulkSelection> {
     use_context::<BulkSelection>()
 }
 
+/// Whether a selection exists at all (the app has one; a lone component may not): the table
+/// then has a column for it, hidden while [`selecting`] is false.
+pub fn has_selection() -> bool {
+    selection().is_some()
+}
+
 /// Whether the selection UI shows (a role that may change services; the role is known once the
 /// server has said who the user is, which may be after the rows are made).
 pub fn selecting() -> Signal<bool> {

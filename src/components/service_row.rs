@@ -1,7 +1,7 @@
 use super::actions_menu::{ActionsMenu, MenuAction};
 use super::favourite_star::FavouriteStar;
 use super::highlight::{escape_into, marked_html};
-use super::row_select::{selecting, RowCheckbox};
+use super::row_select::{has_selection, selecting, RowCheckbox};
 use crate::store::RowHandle;
 use leptos::prelude::*;
 use services_model::{Endpoint, Service, ServiceType, Status, Trigger};
@@ -392,13 +392,15 @@ pub fn ServiceRow(
     let menu = view! { <ActionsMenu service=service on_action=on_action/> };
     // Selection (roles that may change services) and the user's star.
     let selecting = selecting();
-    let select = view! { <RowCheckbox id=id name=name/> };
+    let select = has_selection().then(|| view! { <RowCheckbox id=id name=name/> });
     let star = view! { <FavouriteStar id=id name=name/> };
 
     match layout {
         RowLayout::Table => view! { class = styler_class,
             <tr data-row-id=id class:highlighted=highlighted class:selected=selected>
-                <td class="select" hidden=move || !selecting.get()>{select}</td>
+                {select.map(|select| view! { class = styler_class,
+                    <td class="select" hidden=move || !selecting.get()>{select}</td>
+                })}
                 <td><span class="flow" inner_html=source_cell></span></td>
                 <td>{id_cell}</td>
                 <td inner_html=status_cell></td>

@@ -1,5 +1,5 @@
 use super::actions_menu::MenuAction;
-use super::row_select::{selecting, PageCheckbox};
+use super::row_select::{has_selection, selecting, PageCheckbox};
 use super::service_row::{RowEvents, RowLayout, ServiceRow};
 use crate::store::RowHandle;
 use leptos::prelude::*;
@@ -76,9 +76,11 @@ pub fn ServiceTable(
     };
     let page = Signal::derive(move || rows.with(|r| r.iter().map(|r| r.id).collect::<Vec<_>>()));
     let selecting = selecting();
-    let select_all = view! { class = styler_class,
-        <th scope="col" hidden=move || !selecting.get()><PageCheckbox page=page/></th>
-    };
+    let select_all = has_selection().then(|| {
+        view! { class = styler_class,
+            <th scope="col" hidden=move || !selecting.get()><PageCheckbox page=page/></th>
+        }
+    });
     view! { class = styler_class,
         <table>
             <caption class="visually-hidden">{caption}</caption>
