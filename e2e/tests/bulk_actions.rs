@@ -287,8 +287,11 @@ async fn cards_have_checkboxes_and_axe_finds_nothing_with_a_selection_at_375() {
         assert_eq!(alerts["enabled"], false);
     }
     h.button("Close").await.click().await.unwrap();
-    let focused = h.focused().await;
-    assert_ne!(focused, "body");
+    h.wait_until(
+        "focus back on the bar",
+        "document.activeElement && document.activeElement !== document.body",
+    )
+    .await;
     h.assert_no_page_errors("cards").await;
     h.stop().await;
 }

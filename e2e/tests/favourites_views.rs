@@ -102,8 +102,11 @@ async fn a_star_persists_across_a_reload_and_the_favourites_filter_shows_exactly
         .unwrap();
     h.wait_for_texts(ROW_IDS, "one left", |now| now == [starred[1].clone()])
         .await;
-    let focused = h.focused().await;
-    assert_ne!(focused, "body", "focus moved on from the row that left");
+    h.wait_until(
+        "focus moved on from the row that left",
+        "document.activeElement && document.activeElement !== document.body",
+    )
+    .await;
     h.assert_no_page_errors("favourites").await;
     h.stop().await;
 }
@@ -226,8 +229,11 @@ async fn a_saved_view_is_saved_picked_from_the_menu_and_removed() {
         "!document.querySelector('button[data-remove-view]')",
     )
     .await;
-    let focused = h.focused().await;
-    assert_ne!(focused, "body");
+    h.wait_until(
+        "focus on the dialog's Close button",
+        "document.activeElement && document.activeElement.hasAttribute('data-close-views')",
+    )
+    .await;
     let (_, views) = h.api("GET", "/api/v1/views", None).await;
     assert_eq!(views["items"], serde_json::json!([]));
     h.button("Close").await.click().await.unwrap();
