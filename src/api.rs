@@ -7,8 +7,9 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use services_model::{
-    AlertSettings, GroupSummary, LeanView, LogPage, Me, NotificationGroup, Run, RunRequest,
-    ServiceDetail, ServiceList, ServicePatch,
+    AlertSettings, BulkRequest, BulkResponse, FavouriteList, GroupSummary, LeanView, LogPage, Me,
+    NewView, NotificationGroup, Run, RunRequest, SavedView, ServiceDetail, ServiceList,
+    ServicePatch, ViewList,
 };
 use std::fmt;
 use std::rc::Rc;
@@ -264,6 +265,46 @@ pub async fn open_events(
     response
         .body()
         .ok_or_else(|| ApiError::Decode("the event stream has no body".into()))
+/// One bulk action on up to 500 services: a result per id.
+pub async fn bulk(client: &Client, request: &BulkRequest) -> Result<BulkResponse, ApiError> {
+    let response = client
+        .send(Method::Post, "/services/bulk", Some(request), None)
+        .await?;
+    decode(response).await
+}
+
+/// The ids of the services the user starred.
+pub async fn favourites(client: &Client) -> Result<Vec<u64>, ApiError> {
+    let list: FavouriteList = client.get("/favourites").await?;
+    Ok(list.ids)
+}
+
+/// Stars (`true`) or unstars a service for the user.
+pub async fn set_favourite(client: &Client, id: u64, starred: bool) -> Result<(), ApiError> {
+    let method = if starred { Method::Put } else { Method::Delete };
+    client
+        .send::<()>(method, &format!("/services/{id}/favourite"), None, None)
+        .await
+        .map(|_| ())
+}
+
+pub async fn saved_views(client: &Client) -> Result<Vec<SavedView>, ApiError> {
+    let list: ViewList = client.get("/views").await?;
+    Ok(list.items)
+}
+
+pub async fn save_view(client: &Client, view: &NewView) -> Result<SavedView, ApiError> {
+    let response = client
+        .send(Method::Post, "/views", Some(view), None)
+        .await?;
+    decode(response).await
+}
+
+pub async fn remove_view(client: &Client, id: u64) -> Result<(), ApiError> {
+    client
+        .send::<()>(Method::Delete, &format!("/views/{id}"), None, None)
+        .await
+        .map(|_| ())
 }
 
 #[derive(Clone, Copy)]

@@ -42,6 +42,13 @@ pub fn App(
     provide_context(toasts);
     let store = store::ServicesStore::new(session, toasts);
     provide_context(store);
+    // The user's favourites, saved views and the services selected for a bulk action.
+    let starred = store::Starred::new(session, toasts);
+    provide_context(starred);
+    let views = store::SavedViews::new(session);
+    provide_context(views);
+    let selection = store::BulkSelection::new();
+    provide_context(selection);
     provide_context(announce::Announcer::new());
     provide_context(navigation::Navigation::new());
     provide_context(shortcuts::Shortcuts::new(
@@ -53,6 +60,11 @@ pub fn App(
         let user = session.user.with(|u| u.as_ref().map(|u| u.id));
         if previous.is_some_and(|p| p.is_some() && p != user) {
             store.reset();
+            views.reset();
+            selection.clear();
+        }
+        if user.is_some() && previous.flatten() != user {
+            starred.load();
         }
         user
     });

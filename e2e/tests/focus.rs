@@ -38,7 +38,7 @@ async fn focus_stays_on_the_control_used_to_sort_page_filter_and_change_a_row() 
     let mut lost = Vec::new();
 
     // Sort by name from the keyboard.
-    focus(&h, "#services-panel th:nth-child(5) button").await;
+    focus(&h, "#services-panel th:nth-child(6) button").await;
     h.press(&Key::Enter.to_string()).await;
     let by_name = h.service_ids(1, "sort=name&limit=50").await;
     h.wait_for_texts(ROW_IDS, "sorted by name", |ids| ids == by_name.as_slice())

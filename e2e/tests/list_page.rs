@@ -142,13 +142,13 @@ async fn filters_narrow_with_chips_and_counts() {
 async fn sortable_headers_sort_both_ways() {
     let h = Harness::start().await;
     ready(&h, "/").await;
-    let name = h.find("th:nth-child(5) button").await;
+    let name = h.find("th:nth-child(6) button").await;
     name.click().await.unwrap();
     let expected = api_ids(&h, "sort=name&limit=50").await;
     h.wait_for_texts(ROW_IDS, "by name", |ids| ids == expected.as_slice())
         .await;
     assert_eq!(
-        h.find("th:nth-child(5)")
+        h.find("th:nth-child(6)")
             .await
             .attr("aria-sort")
             .await
@@ -157,7 +157,7 @@ async fn sortable_headers_sort_both_ways() {
         Some("ascending")
     );
     assert_eq!(
-        h.find("th:nth-child(2)")
+        h.find("th:nth-child(3)")
             .await
             .attr("aria-sort")
             .await
@@ -171,7 +171,7 @@ async fn sortable_headers_sort_both_ways() {
     })
     .await;
     assert_eq!(
-        h.find("th:nth-child(5)")
+        h.find("th:nth-child(6)")
             .await
             .attr("aria-sort")
             .await
@@ -256,7 +256,7 @@ async fn a_deep_link_reproduces_the_view_and_back_forward_step_through_it() {
     );
     assert_eq!(h.texts("ul.chips button").await, vec!["Status: Active ×"]);
     assert_eq!(
-        h.find("th:nth-child(5)")
+        h.find("th:nth-child(6)")
             .await
             .attr("aria-sort")
             .await
@@ -266,7 +266,7 @@ async fn a_deep_link_reproduces_the_view_and_back_forward_step_through_it() {
     );
 
     // Change the sort, then step back and forward through history.
-    h.find("th:nth-child(2) button")
+    h.find("th:nth-child(3) button")
         .await
         .click()
         .await
@@ -304,7 +304,7 @@ async fn a_row_click_opens_the_service_and_back_restores_the_list_view() {
         .wait_for_texts(ROW_IDS, "rows", |ids| !ids.is_empty())
         .await;
     let name = h.texts("tbody tr a.name").await[0].clone();
-    h.find("tbody tr td:nth-child(6)")
+    h.find("tbody tr td:nth-child(7)")
         .await
         .click()
         .await

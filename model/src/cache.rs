@@ -10,16 +10,19 @@ use crate::index::SearchIndex;
 use crate::service::{CompanyGroup, GroupSummary, ServiceDetail, ServiceSummary, Status};
 use std::collections::{HashMap, HashSet};
 
-/// A change made before the server confirms it. (Bulk edits and favourites will add kinds.)
+/// A change to one service: shown before the server confirms it ([`ListCache::begin_edit`]),
+/// or applied once it has ([`ListCache::applied`], a bulk action's result).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Edit {
     Status(Status),
+    Alerts(bool),
 }
 
 impl Edit {
     fn apply(&self, summary: &mut ServiceSummary) {
         match self {
             Edit::Status(status) => summary.service.status = *status,
+            Edit::Alerts(on) => summary.service.alerts_enabled = *on,
         }
     }
 }
@@ -329,6 +332,22 @@ impl ListCache {
         data.touched.insert(saved.service.id, at);
     }
 
+    /// A change the server confirmed without answering with the service (a bulk action's
+    /// result): applied to what is held, and kept by a load that started before it.
+    pub fn applied(&mut self, group: u64, id: u64, edit: &Edit) -> Changes {
+        let before = self.shown(group, id);
+        let at = self.tick();
+        let Some(data) = self.data.get_mut(&group) else {
+            return Changes::none(group);
+        };
+        let Some(p) = data.positions.get(&id).copied() else {
+            return Changes::none(group);
+        };
+        edit.apply(&mut data.base[p]);
+        data.touched.insert(id, at);
+        self.refresh(group, id, before)
+    }
+
     /// A new service the server created in `group` (a clone).
     pub fn created(&mut self, created: &ServiceDetail) -> Changes {
         let group = created.service.group_id;
@@ -559,6 +578,21 @@ mod tests {
     }
 
     #[test]
+    fn a_confirmed_bulk_change_shows_and_outlives_an_older_load() {
+        let mut cache = loaded();
+        let older = cache.begin_load(1);
+        let changes = cache.applied(1, 3, &Edit::Alerts(true));
+        assert_eq!(changes.updated, vec![3]);
+        assert!(cache.shown(1, 3).unwrap().service.alerts_enabled);
+        cache.applied(1, 3, &Edit::Status(Status::Inactive));
+        let items = vec![summary(1, 1, Status::Active), summary(3, 1, Status::Active)];
+        cache.finish_load(older, list(1, items));
+        assert_eq!(status(&cache, 1, 3), Some(Status::Inactive));
+        assert!(cache.applied(1, 99, &Edit::Alerts(true)).is_empty());
+        assert!(cache.applied(7, 3, &Edit::Alerts(true)).is_empty());
+    }
+
+    #[test]
     fn the_index_follows_what_is_shown() {
         let mut cache = loaded();
         let inactive = crate::query::ListQuery::from_query("status=inactive");
@@ -568,6 +602,7 @@ mod tests {
                 &index.order(inactive.sort),
                 &index.search(&inactive.search_terms()),
                 &inactive,
+                &crate::query::Favourites::new(),
             )
         };
         assert!(matching(&cache).is_empty());

@@ -4,7 +4,7 @@
 //! positions. It answers exactly as [`ListQuery`] does on a slice of services; a property test
 //! holds the two to that.
 
-use crate::query::{FacetCount, Facets, ListQuery, Page, Sort, SortDirection, SortKey};
+use crate::query::{FacetCount, Facets, Favourites, ListQuery, Page, Sort, SortDirection, SortKey};
 use crate::service::{Service, Status};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -286,21 +286,29 @@ impl SearchIndex {
         rank
     }
 
-    fn passes_filters(&self, position: u32, query: &ListQuery) -> bool {
+    fn passes_filters(&self, position: u32, query: &ListQuery, favourites: &Favourites) -> bool {
         let e = &self.entries[position as usize];
-        (query.statuses.is_empty() || query.statuses.contains(&e.status))
+        (!query.favourites || favourites.contains(&e.id))
+            && (query.statuses.is_empty() || query.statuses.contains(&e.status))
             && (query.source_systems.is_empty()
                 || query.source_systems.contains(self.systems.name(e.system)))
             && (query.source_entities.is_empty()
                 || query.source_entities.contains(self.entities.name(e.entity)))
     }
 
-    /// The ids of the services among `hits` that pass `query`'s filters, in `order`.
-    pub fn matching(&self, order: &[u32], hits: &Hits, query: &ListQuery) -> Vec<u64> {
+    /// The ids of the services among `hits` that pass `query`'s filters, in `order`
+    /// (`favourites`: the user's, for the Favourites filter).
+    pub fn matching(
+        &self,
+        order: &[u32],
+        hits: &Hits,
+        query: &ListQuery,
+        favourites: &Favourites,
+    ) -> Vec<u64> {
         order
             .iter()
             .copied()
-            .filter(|p| hits.contains(*p) && self.passes_filters(*p, query))
+            .filter(|p| hits.contains(*p) && self.passes_filters(*p, query, favourites))
             .map(|p| self.entries[p as usize].id)
             .collect()
     }
@@ -322,8 +330,9 @@ impl SearchIndex {
 
     /// How many of `hits` each filter value would match under the *other* dimensions' filters,
     /// as [`ListQuery::facets`] counts them.
-    pub fn facets(&self, hits: &Hits, query: &ListQuery) -> Facets {
+    pub fn facets(&self, hits: &Hits, query: &ListQuery, favourites: &Favourites) -> Facets {
         let mut statuses = [0usize; 2];
+        let mut starred = 0;
         let mut systems = vec![0usize; self.systems.names.len()];
         let mut entities = vec![0usize; self.entities.names.len()];
         let wanted = |set: &BTreeSet<String>, values: &Values| -> Vec<bool> {
@@ -336,6 +345,13 @@ impl SearchIndex {
             let status_ok = query.statuses.is_empty() || query.statuses.contains(&e.status);
             let system_ok = query.source_systems.is_empty() || system_on[e.system as usize];
             let entity_ok = query.source_entities.is_empty() || entity_on[e.entity as usize];
+            let favourite = favourites.contains(&e.id);
+            if favourite && status_ok && system_ok && entity_ok {
+                starred += 1;
+            }
+            if query.favourites && !favourite {
+                continue;
+            }
             if system_ok && entity_ok {
                 statuses[status_slot(e.status)] += 1;
             }
@@ -356,6 +372,7 @@ impl SearchIndex {
                 .collect(),
             source_systems: self.systems.counted(&systems, &query.source_systems),
             source_entities: self.entities.counted(&entities, &query.source_entities),
+            favourites: starred,
         }
     }
 }
@@ -386,7 +403,10 @@ mod tests {
 
     fn page(index: &SearchIndex, q: &ListQuery) -> IndexPage {
         let hits = index.search(&q.search_terms());
-        SearchIndex::page(&index.matching(&index.order(q.sort), &hits, q), q.page)
+        SearchIndex::page(
+            &index.matching(&index.order(q.sort), &hits, q, &Favourites::new()),
+            q.page,
+        )
     }
 
     #[test]
@@ -424,12 +444,16 @@ mod tests {
             assert_eq!(page(&index, &q), page(&fresh, &q), "{search}");
             let hits = index.search(&q.search_terms());
             assert_eq!(
-                index.facets(&hits, &q),
-                fresh.facets(&fresh.search(&q.search_terms()), &q)
+                index.facets(&hits, &q, &Favourites::new()),
+                fresh.facets(&fresh.search(&q.search_terms()), &q, &Favourites::new())
             );
         }
         assert!(!index.contains(101) && index.contains(300));
-        let everything = index.facets(&index.search(&[]), &ListQuery::default());
+        let everything = index.facets(
+            &index.search(&[]),
+            &ListQuery::default(),
+            &Favourites::new(),
+        );
         assert!(
             everything
                 .source_systems

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod api;
+pub mod bulk;
 pub mod cache;
 pub mod cron;
 pub mod embed;
@@ -17,10 +18,13 @@ mod query_string;
 pub mod rules;
 pub mod run;
 pub mod schedule;
+pub mod selection;
 pub mod service;
+pub mod views;
 
 pub use account::{Company, Me, Role};
 pub use api::{LogPage, RunRequest, ServiceList, ServicePatch};
+pub use bulk::{BulkAction, BulkError, BulkRequest, BulkResponse, BulkResult};
 pub use cache::{Changes, Edit, EditTicket, GroupData, ListCache, LoadTicket};
 pub use cron::{Cron, CronError};
 pub use event::{EventKind, LiveEvent, SseMessage, SseParser, StreamItem, StreamReset};
@@ -40,11 +44,13 @@ pub fn parse_rfc3339(text: &str) -> Option<OffsetDateTime> {
         .map(|t| t.to_offset(time::UtcOffset::UTC))
 }
 pub use query::{
-    FacetCount, Facets, Filter, ListPage, ListQuery, Page, Sort, SortDirection, SortKey,
-    DEFAULT_PAGE_SIZE, PAGE_SIZES,
+    FacetCount, Facets, Favourites, Filter, ListPage, ListQuery, Page, Sort, SortDirection,
+    SortKey, DEFAULT_PAGE_SIZE, PAGE_SIZES,
 };
 pub use run::{LogLevel, LogLine, Run, RunStatus, RunSummary, RunTrigger};
+pub use selection::{PageState, Selection};
 pub use service::{
     validate_name, AlertSettings, CompanyGroup, Endpoint, GroupSummary, NotificationGroup,
     Recipient, Service, ServiceDetail, ServiceSummary, ServiceType, Status, SystemInfo, Trigger,
 };
+pub use views::{FavouriteList, NewView, SavedView, ViewList};

@@ -3,7 +3,10 @@
 
 use crate::service::{Service, Status};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// The ids of the services the signed-in user starred: what the Favourites filter keeps.
+pub type Favourites = HashSet<u64>;
 
 /// Rows per page the UI offers; anything else in a URL falls back to the default.
 pub const PAGE_SIZES: [u32; 4] = [25, 50, 100, 250];
@@ -79,6 +82,8 @@ pub struct ListQuery {
     pub statuses: BTreeSet<Status>,
     pub source_systems: BTreeSet<String>,
     pub source_entities: BTreeSet<String>,
+    /// Only the user's favourites (the Favourites filter).
+    pub favourites: bool,
     pub sort: Sort,
     pub page: Page,
 }
@@ -89,6 +94,8 @@ pub enum Filter {
     Status(Status),
     SourceSystem(String),
     SourceEntity(String),
+    /// Only the user's favourites.
+    Favourites,
 }
 
 impl Filter {
@@ -98,6 +105,7 @@ impl Filter {
             Filter::Status(_) => "Status",
             Filter::SourceSystem(_) => "Source system",
             Filter::SourceEntity(_) => "Source entity",
+            Filter::Favourites => "Favourites",
         }
     }
 
@@ -106,6 +114,7 @@ impl Filter {
             Filter::Status(Status::Active) => "Active".into(),
             Filter::Status(Status::Inactive) => "Inactive".into(),
             Filter::SourceSystem(v) | Filter::SourceEntity(v) => v.clone(),
+            Filter::Favourites => "Only starred".into(),
         }
     }
 }
@@ -149,6 +158,9 @@ pub struct Facets {
     pub statuses: Vec<FacetCount>,
     pub source_systems: Vec<FacetCount>,
     pub source_entities: Vec<FacetCount>,
+    /// How many of the user's favourites match the search and the other filters.
+    #[serde(default)]
+    pub favourites: usize,
 }
 
 /// One page of results and where it sits in the whole.
@@ -203,15 +215,17 @@ impl ListQuery {
                     next.source_entities.insert(v.clone());
                 }
             }
+            Filter::Favourites => next.favourites = !next.favourites,
         }
         next
     }
 
     /// Every active filter, in the order the panel lists them.
     pub fn active_filters(&self) -> Vec<Filter> {
-        self.statuses
-            .iter()
-            .map(|s| Filter::Status(*s))
+        self.favourites
+            .then_some(Filter::Favourites)
+            .into_iter()
+            .chain(self.statuses.iter().map(|s| Filter::Status(*s)))
             .chain(
                 self.source_systems
                     .iter()
@@ -231,6 +245,7 @@ impl ListQuery {
             statuses: BTreeSet::new(),
             source_systems: BTreeSet::new(),
             source_entities: BTreeSet::new(),
+            favourites: false,
             page: Page {
                 number: 1,
                 ..self.page
@@ -289,25 +304,30 @@ impl ListQuery {
     pub fn has_filters(&self) -> bool {
         !(self.statuses.is_empty()
             && self.source_systems.is_empty()
-            && self.source_entities.is_empty())
+            && self.source_entities.is_empty()
+            && !self.favourites)
     }
 
-    /// Whether a service passes the search and every filter.
-    pub fn matches(&self, service: &Service) -> bool {
-        self.matcher().matches(service)
+    /// Whether a service passes the search and every filter (`favourites`: the user's).
+    pub fn matches(&self, service: &Service, favourites: &Favourites) -> bool {
+        self.matcher(favourites).matches(service)
     }
 
     /// Every matching service, sorted; the order is total, so the result is stable.
-    pub fn filter_sorted<'a>(&self, services: &'a [Service]) -> Vec<&'a Service> {
-        let matcher = self.matcher();
+    pub fn filter_sorted<'a>(
+        &self,
+        services: &'a [Service],
+        favourites: &Favourites,
+    ) -> Vec<&'a Service> {
+        let matcher = self.matcher(favourites);
         let mut found: Vec<&Service> = services.iter().filter(|s| matcher.matches(s)).collect();
         self.sort_services(&mut found);
         found
     }
 
     /// The requested page of the matching services.
-    pub fn page_of<'a>(&self, services: &'a [Service]) -> ListPage<'a> {
-        let all = self.filter_sorted(services);
+    pub fn page_of<'a>(&self, services: &'a [Service], favourites: &Favourites) -> ListPage<'a> {
+        let all = self.filter_sorted(services, favourites);
         let size = self.page.size.max(1) as usize;
         let total = all.len();
         let page_count = total.div_ceil(size).max(1) as u32;
@@ -342,9 +362,11 @@ impl ListQuery {
 
     /// How many services each filter value would match, given the search and the *other*
     /// dimensions' filters (so ticking a value shows how many rows it adds). Every value seen in
-    /// `services`, and every value already selected, is listed, even with a count of 0.
-    pub fn facets(&self, services: &[Service]) -> Facets {
-        let matcher = self.matcher();
+    /// `services`, and every value already selected, is listed, even with a count of 0. With the
+    /// Favourites filter on, only favourites count; `favourites` counts the favourites under the
+    /// search and every other filter.
+    pub fn facets(&self, services: &[Service], favourites: &Favourites) -> Facets {
+        let matcher = self.matcher(favourites);
         let mut facets = Facets {
             statuses: Status::ALL
                 .iter()
@@ -352,6 +374,7 @@ impl ListQuery {
                 .collect(),
             source_systems: Vec::new(),
             source_entities: Vec::new(),
+            favourites: 0,
         };
         let mut systems: BTreeMap<&str, usize> = BTreeMap::new();
         let mut entities: BTreeMap<&str, usize> = BTreeMap::new();
@@ -367,11 +390,18 @@ impl ListQuery {
             if !matcher.matches_search(s) {
                 continue;
             }
+            let starred = favourites.contains(&s.id);
             let status_ok = self.statuses.is_empty() || self.statuses.contains(&s.status);
             let system_ok =
                 self.source_systems.is_empty() || self.source_systems.contains(&s.source.system);
             let entity_ok =
                 self.source_entities.is_empty() || self.source_entities.contains(&s.source.entity);
+            if starred && status_ok && system_ok && entity_ok {
+                facets.favourites += 1;
+            }
+            if self.favourites && !starred {
+                continue;
+            }
             if system_ok && entity_ok {
                 let index = Status::ALL.iter().position(|x| *x == s.status).unwrap_or(0);
                 facets.statuses[index].count += 1;
@@ -400,10 +430,11 @@ impl ListQuery {
         facets
     }
 
-    fn matcher(&self) -> Matcher<'_> {
+    fn matcher<'q>(&'q self, favourites: &'q Favourites) -> Matcher<'q> {
         Matcher {
             terms: self.search_terms(),
             query: self,
+            favourites,
         }
     }
 }
@@ -429,6 +460,7 @@ impl SortValue {
 struct Matcher<'q> {
     terms: Vec<String>,
     query: &'q ListQuery,
+    favourites: &'q Favourites,
 }
 
 impl Matcher<'_> {
@@ -437,6 +469,7 @@ impl Matcher<'_> {
         (q.statuses.is_empty() || q.statuses.contains(&service.status))
             && (q.source_systems.is_empty() || q.source_systems.contains(&service.source.system))
             && (q.source_entities.is_empty() || q.source_entities.contains(&service.source.entity))
+            && (!q.favourites || self.favourites.contains(&service.id))
             && self.matches_search(service)
     }
 
@@ -494,6 +527,10 @@ mod tests {
         ]
     }
 
+    fn none() -> Favourites {
+        Favourites::new()
+    }
+
     fn ids(found: &[&Service]) -> Vec<u64> {
         found.iter().map(|s| s.id).collect()
     }
@@ -509,7 +546,7 @@ mod tests {
     fn empty_query_returns_everything_by_id_ascending() {
         let all = sample();
         assert_eq!(
-            ids(&ListQuery::default().filter_sorted(&all)),
+            ids(&ListQuery::default().filter_sorted(&all, &none())),
             vec![45, 101, 102, 110, 203]
         );
     }
@@ -517,30 +554,39 @@ mod tests {
     #[test]
     fn search_is_case_insensitive_on_name() {
         let all = sample();
-        assert_eq!(ids(&query("SHOPIFY").filter_sorted(&all)), vec![45, 101]);
+        assert_eq!(
+            ids(&query("SHOPIFY").filter_sorted(&all, &none())),
+            vec![45, 101]
+        );
     }
 
     #[test]
     fn search_is_unicode_aware() {
         let all = sample();
-        assert_eq!(ids(&query("ÄRGER").filter_sorted(&all)), vec![102]);
-        assert_eq!(ids(&query("ärger").filter_sorted(&all)), vec![102]);
+        assert_eq!(ids(&query("ÄRGER").filter_sorted(&all, &none())), vec![102]);
+        assert_eq!(ids(&query("ärger").filter_sorted(&all, &none())), vec![102]);
     }
 
     #[test]
     fn search_matches_id_as_decimal_text() {
         let all = sample();
-        assert_eq!(ids(&query("10").filter_sorted(&all)), vec![101, 102, 110]);
-        assert_eq!(ids(&query("203").filter_sorted(&all)), vec![203]);
+        assert_eq!(
+            ids(&query("10").filter_sorted(&all, &none())),
+            vec![101, 102, 110]
+        );
+        assert_eq!(ids(&query("203").filter_sorted(&all, &none())), vec![203]);
     }
 
     #[test]
     fn search_matches_type() {
         let all = sample();
         // 45 and 110 are sweepers; "Refund sweeper" also says so in its name.
-        assert_eq!(ids(&query("Sweeper").filter_sorted(&all)), vec![45, 110]);
         assert_eq!(
-            ids(&query("standard").filter_sorted(&all)),
+            ids(&query("Sweeper").filter_sorted(&all, &none())),
+            vec![45, 110]
+        );
+        assert_eq!(
+            ids(&query("standard").filter_sorted(&all, &none())),
             vec![101, 102, 203]
         );
     }
@@ -549,18 +595,18 @@ mod tests {
     fn search_is_trimmed_and_every_word_must_match() {
         let all = sample();
         assert_eq!(
-            ids(&query("  shopify   orders ").filter_sorted(&all)),
+            ids(&query("  shopify   orders ").filter_sorted(&all, &none())),
             vec![101]
         );
         // Words may match different fields: "sweeper" the type, "customers" the name.
         assert_eq!(
-            ids(&query("sweeper customers").filter_sorted(&all)),
+            ids(&query("sweeper customers").filter_sorted(&all, &none())),
             vec![45]
         );
         assert!(query("shopify nothing-like-this")
-            .filter_sorted(&all)
+            .filter_sorted(&all, &none())
             .is_empty());
-        assert_eq!(query("   ").filter_sorted(&all).len(), all.len());
+        assert_eq!(query("   ").filter_sorted(&all, &none()).len(), all.len());
     }
 
     #[test]
@@ -568,14 +614,20 @@ mod tests {
         let all = sample();
         let mut q = ListQuery::default();
         q.source_systems = ["Shopify".to_string(), "Peoplevox".to_string()].into();
-        assert_eq!(ids(&q.filter_sorted(&all)), vec![45, 101, 102, 110]);
+        assert_eq!(
+            ids(&q.filter_sorted(&all, &none())),
+            vec![45, 101, 102, 110]
+        );
         q.statuses = [Status::Inactive].into();
-        assert_eq!(ids(&q.filter_sorted(&all)), vec![45, 102]);
+        assert_eq!(ids(&q.filter_sorted(&all, &none())), vec![45, 102]);
         q.source_entities = ["stock".to_string()].into();
-        assert_eq!(ids(&q.filter_sorted(&all)), vec![102]);
+        assert_eq!(ids(&q.filter_sorted(&all, &none())), vec![102]);
         q.statuses = [Status::Active, Status::Inactive].into();
         q.source_entities.clear();
-        assert_eq!(ids(&q.filter_sorted(&all)), vec![45, 101, 102, 110]);
+        assert_eq!(
+            ids(&q.filter_sorted(&all, &none())),
+            vec![45, 101, 102, 110]
+        );
     }
 
     #[test]
@@ -583,7 +635,7 @@ mod tests {
         let all = sample();
         let mut q = query("shopify");
         q.statuses = [Status::Active].into();
-        assert_eq!(ids(&q.filter_sorted(&all)), vec![101]);
+        assert_eq!(ids(&q.filter_sorted(&all, &none())), vec![101]);
     }
 
     #[test]
@@ -595,14 +647,23 @@ mod tests {
             direction: SortDirection::Ascending,
         };
         // Case-insensitive: "shopify customers" sorts with the S's.
-        assert_eq!(ids(&q.filter_sorted(&all)), vec![203, 110, 45, 101, 102]);
+        assert_eq!(
+            ids(&q.filter_sorted(&all, &none())),
+            vec![203, 110, 45, 101, 102]
+        );
         q.sort.direction = SortDirection::Descending;
-        assert_eq!(ids(&q.filter_sorted(&all)), vec![102, 101, 45, 110, 203]);
+        assert_eq!(
+            ids(&q.filter_sorted(&all, &none())),
+            vec![102, 101, 45, 110, 203]
+        );
         q.sort = Sort {
             key: SortKey::Id,
             direction: SortDirection::Descending,
         };
-        assert_eq!(ids(&q.filter_sorted(&all)), vec![203, 110, 102, 101, 45]);
+        assert_eq!(
+            ids(&q.filter_sorted(&all, &none())),
+            vec![203, 110, 102, 101, 45]
+        );
     }
 
     #[test]
@@ -613,14 +674,23 @@ mod tests {
             key: SortKey::Status,
             direction: SortDirection::Ascending,
         };
-        assert_eq!(ids(&q.filter_sorted(&all)), vec![101, 110, 203, 45, 102]);
+        assert_eq!(
+            ids(&q.filter_sorted(&all, &none())),
+            vec![101, 110, 203, 45, 102]
+        );
         q.sort.direction = SortDirection::Descending;
-        assert_eq!(ids(&q.filter_sorted(&all)), vec![45, 102, 101, 110, 203]);
+        assert_eq!(
+            ids(&q.filter_sorted(&all, &none())),
+            vec![45, 102, 101, 110, 203]
+        );
         q.sort = Sort {
             key: SortKey::SourceSystem,
             direction: SortDirection::Ascending,
         };
-        assert_eq!(ids(&q.filter_sorted(&all)), vec![203, 102, 45, 101, 110]);
+        assert_eq!(
+            ids(&q.filter_sorted(&all, &none())),
+            vec![203, 102, 45, 101, 110]
+        );
     }
 
     fn counts(list: &[FacetCount]) -> Vec<(&str, usize)> {
@@ -630,7 +700,7 @@ mod tests {
     #[test]
     fn facets_count_each_value_under_the_other_filters_and_the_search() {
         let all = sample();
-        let plain = ListQuery::default().facets(&all);
+        let plain = ListQuery::default().facets(&all, &none());
         assert_eq!(
             counts(&plain.statuses),
             vec![("active", 3), ("inactive", 2)]
@@ -643,7 +713,7 @@ mod tests {
         let mut q = ListQuery::default();
         q.statuses = [Status::Active].into();
         q.source_systems = ["Shopify".to_string(), "Magento 2".to_string()].into();
-        let f = q.facets(&all);
+        let f = q.facets(&all, &none());
         // Status counts ignore the status filter but apply the system filter.
         assert_eq!(counts(&f.statuses), vec![("active", 2), ("inactive", 1)]);
         // System counts apply the status filter; a selected value absent from the data shows 0.
@@ -668,8 +738,38 @@ mod tests {
         );
 
         q.search = "refund".into();
-        let f = q.facets(&all);
+        let f = q.facets(&all, &none());
         assert_eq!(counts(&f.statuses), vec![("active", 1), ("inactive", 0)]);
+    }
+
+    #[test]
+    fn the_favourites_filter_keeps_exactly_the_starred_and_is_counted() {
+        let all = sample();
+        let starred: Favourites = [101, 102, 999].into();
+        let mut q = ListQuery::default();
+        assert_eq!(q.facets(&all, &starred).favourites, 2);
+        q = q.toggle_filter(&Filter::Favourites);
+        assert!(q.favourites && q.has_filters());
+        assert_eq!(q.active_filters(), vec![Filter::Favourites]);
+        assert_eq!(ids(&q.filter_sorted(&all, &starred)), vec![101, 102]);
+        // Other filters and the search combine with it, and count only favourites.
+        q.statuses = [Status::Active].into();
+        assert_eq!(ids(&q.filter_sorted(&all, &starred)), vec![101]);
+        let f = q.facets(&all, &starred);
+        assert_eq!(f.favourites, 1);
+        assert_eq!(counts(&f.statuses), vec![("active", 1), ("inactive", 1)]);
+        assert_eq!(
+            counts(&f.source_systems),
+            vec![("Brightpearl", 0), ("Peoplevox", 0), ("Shopify", 1)]
+        );
+        // Without the filter the favourites count follows the search and the other filters.
+        let mut plain = q.toggle_filter(&Filter::Favourites);
+        assert!(!plain.favourites);
+        plain.search = "stock".into();
+        plain.statuses.clear();
+        assert_eq!(plain.facets(&all, &starred).favourites, 1);
+        assert!(!q.cleared_filters().favourites);
+        assert!(q.filter_sorted(&all, &none()).is_empty());
     }
 
     #[test]
@@ -763,15 +863,15 @@ mod tests {
         let all = sample();
         let mut q = ListQuery::default();
         q.page = Page { number: 2, size: 2 };
-        let page = q.page_of(&all);
+        let page = q.page_of(&all, &none());
         assert_eq!(ids(&page.items), vec![102, 110]);
         assert_eq!((page.total, page.number, page.page_count), (5, 2, 3));
         q.page.number = 99;
-        let page = q.page_of(&all);
+        let page = q.page_of(&all, &none());
         assert_eq!(ids(&page.items), vec![203]);
         assert_eq!(page.number, 3);
         q.search = "no such service".into();
-        let page = q.page_of(&all);
+        let page = q.page_of(&all, &none());
         assert!(page.items.is_empty());
         assert_eq!((page.total, page.number, page.page_count), (0, 1, 1));
     }

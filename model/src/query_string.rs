@@ -1,7 +1,8 @@
 //! `ListQuery` <-> URL query string, so that a link reproduces a view of the list.
 //!
 //! Parameters: `q` (search), `status`, `system`, `entity` (repeatable filters), `sort`
-//! (`id`, `name`, `status`, `system`; a leading `-` sorts descending), `page` (1-based) and
+//! (`id`, `name`, `status`, `system`; a leading `-` sorts descending), `favourites=true` (only
+//! the user's favourites), `page` (1-based) and
 //! `per_page` (one of [`PAGE_SIZES`]). Defaults are left out. Reading is forgiving: unknown
 //! parameters, malformed values and repeats of single-valued parameters are ignored.
 
@@ -23,6 +24,9 @@ impl ListQuery {
         }
         for entity in self.source_entities.iter().filter(|s| !s.is_empty()) {
             out.append_pair("entity", entity);
+        }
+        if self.favourites {
+            out.append_pair("favourites", "true");
         }
         if self.sort != Sort::default() {
             let sign = match self.sort.direction {
@@ -65,6 +69,11 @@ impl ListQuery {
                 }
                 "entity" if !value.is_empty() => {
                     result.source_entities.insert(value.into_owned());
+                }
+                "favourites" => {
+                    if value == "true" {
+                        result.favourites = true;
+                    }
                 }
                 "sort" if !seen_sort => {
                     seen_sort = true;
@@ -119,6 +128,7 @@ mod tests {
             statuses: [Status::Active].into(),
             source_systems: ["Shopify / Shopify+".to_string(), "NetSuite".to_string()].into(),
             source_entities: ["stock".to_string()].into(),
+            favourites: true,
             sort: Sort {
                 key: SortKey::SourceSystem,
                 direction: SortDirection::Descending,
@@ -132,7 +142,7 @@ mod tests {
         assert_eq!(
             text,
             "q=orders+%26+more&status=active&system=NetSuite&system=Shopify+%2F+Shopify%2B\
-             &entity=stock&sort=-system&page=3&per_page=100"
+             &entity=stock&favourites=true&sort=-system&page=3&per_page=100"
         );
         assert_eq!(ListQuery::from_query(&text), q);
         assert_eq!(ListQuery::from_query(&format!("?{text}")), q);

@@ -37,6 +37,14 @@ pub const SEARCH_WORD_MAX_CHARS: usize = 64;
 pub const FILTER_MAX_VALUES: usize = 50;
 pub const FILTER_VALUE_MAX_CHARS: usize = 100;
 
+/// A bulk request (`POST /services/bulk`) names 1–500 services.
+pub const BULK_MAX_IDS: usize = 500;
+/// A saved view: a name of 1–80 characters (the text rule), unique per user; the list's query
+/// string, up to 2,000 characters; at most 100 views a user.
+pub const VIEW_NAME_MAX_CHARS: usize = 80;
+pub const VIEW_QUERY_MAX_CHARS: usize = 2000;
+pub const VIEWS_MAX: usize = 100;
+
 /// Control characters (Unicode `Cc`, what `char::is_control` means), as a regex class body.
 const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
 /// White space that is not a control character (the rest of what `char::is_whitespace` means).
@@ -211,6 +219,23 @@ pub mod whole {
         number(d, u64::MAX)
     }
 
+    /// A list of ids (`u64`, up to [`super::MAX_ID`]), each possibly written as `7.0`.
+    pub fn ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+        struct Id(u64);
+        impl<'de> Deserialize<'de> for Id {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+                match number(d, super::MAX_ID)? {
+                    Some(n) => Ok(Id(n)),
+                    None => Err(de::Error::custom("expected an id, found null")),
+                }
+            }
+        }
+        Ok(Vec::<Id>::deserialize(d)?
+            .into_iter()
+            .map(|i| i.0)
+            .collect())
+    }
+
     /// An optional `u32` field.
     pub fn option_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
         number(d, u64::from(u32::MAX)).map(|n| n.map(|n| n as u32))
@@ -290,6 +315,27 @@ pub mod schema {
 
     pub fn idempotency_key() -> Schema {
         string(1, IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN.to_string()).into()
+    }
+
+    /// A bulk request's ids: 1–500 ids.
+    pub fn bulk_ids() -> Schema {
+        ArrayBuilder::new()
+            .items(RefOr::T(integer(0, MAX_ID).into()))
+            .min_items(Some(1))
+            .max_items(Some(BULK_MAX_IDS))
+            .into()
+    }
+
+    pub fn view_name() -> Schema {
+        string(1, VIEW_NAME_MAX_CHARS, text_pattern()).into()
+    }
+
+    pub fn view_query() -> Schema {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(VIEW_QUERY_MAX_CHARS))
+            .pattern(Some(format!("^[^{CONTROL}]*$")))
+            .into()
     }
 
     pub fn list_limit() -> Schema {

@@ -88,24 +88,33 @@ fn arb_query() -> impl Strategy<Value = ListQuery> {
         any::<bool>(),
         1u32..20,
         prop::sample::select(&PAGE_SIZES[..]),
+        any::<bool>(),
     )
         .prop_map(
-            |(search, statuses, systems, entities, key, desc, number, size)| ListQuery {
-                search,
-                statuses,
-                source_systems: systems,
-                source_entities: entities,
-                sort: Sort {
-                    key,
-                    direction: if desc {
-                        SortDirection::Descending
-                    } else {
-                        SortDirection::Ascending
+            |(search, statuses, systems, entities, key, desc, number, size, favourites)| {
+                ListQuery {
+                    search,
+                    statuses,
+                    source_systems: systems,
+                    source_entities: entities,
+                    favourites,
+                    sort: Sort {
+                        key,
+                        direction: if desc {
+                            SortDirection::Descending
+                        } else {
+                            SortDirection::Ascending
+                        },
                     },
-                },
-                page: Page { number, size },
+                    page: Page { number, size },
+                }
             },
         )
+}
+
+/// The user's favourites in these tests: every third id.
+fn starred() -> Favourites {
+    (0..400).filter(|id: &u64| id.is_multiple_of(3)).collect()
 }
 
 /// The rules written out once more, field by field, as the issue states them.
@@ -125,7 +134,8 @@ fn oracle(query: &ListQuery, s: &Service) -> bool {
         query.source_systems.is_empty() || query.source_systems.contains(&s.source.system);
     let entity_ok =
         query.source_entities.is_empty() || query.source_entities.contains(&s.source.entity);
-    text_ok && status_ok && system_ok && entity_ok
+    let favourite_ok = !query.favourites || s.id.is_multiple_of(3);
+    text_ok && status_ok && system_ok && entity_ok && favourite_ok
 }
 
 proptest! {
@@ -142,7 +152,7 @@ proptest! {
 
     #[test]
     fn results_are_exactly_the_matching_services(services in arb_services(), query in arb_query()) {
-        let found = query.filter_sorted(&services);
+        let found = query.filter_sorted(&services, &starred());
         for s in &found {
             prop_assert!(oracle(&query, s), "service {} does not match but was returned", s.id);
         }
@@ -152,17 +162,17 @@ proptest! {
 
     #[test]
     fn results_are_sorted_and_pages_partition_them(services in arb_services(), query in arb_query()) {
-        let found = query.filter_sorted(&services);
+        let found = query.filter_sorted(&services, &starred());
         let mut again = found.clone();
         query.sort_services(&mut again);
         prop_assert_eq!(ids(&again), ids(&found), "sorting is not idempotent");
 
         let mut stitched = Vec::new();
         let mut page_query = query.clone();
-        let page_count = query.page_of(&services).page_count;
+        let page_count = query.page_of(&services, &starred()).page_count;
         for n in 1..=page_count {
             page_query.page.number = n;
-            stitched.extend(page_query.page_of(&services).items);
+            stitched.extend(page_query.page_of(&services, &starred()).items);
         }
         prop_assert_eq!(ids(&stitched), ids(&found));
     }
@@ -177,16 +187,16 @@ proptest! {
     fn the_index_answers_exactly_as_the_query_does(services in arb_services(), query in arb_query()) {
         let index = SearchIndex::new(&services);
         let hits = index.search(&query.search_terms());
-        let matching = index.matching(&index.order(query.sort), &hits, &query);
-        prop_assert_eq!(&matching, &ids(&query.filter_sorted(&services)));
+        let matching = index.matching(&index.order(query.sort), &hits, &query, &starred());
+        prop_assert_eq!(&matching, &ids(&query.filter_sorted(&services, &starred())));
         let page = SearchIndex::page(&matching, query.page);
-        let expected = query.page_of(&services);
+        let expected = query.page_of(&services, &starred());
         prop_assert_eq!(page.ids, ids(&expected.items));
         prop_assert_eq!(
             (page.total, page.number, page.page_count),
             (expected.total, expected.number, expected.page_count)
         );
-        prop_assert_eq!(index.facets(&hits, &query), query.facets(&services));
+        prop_assert_eq!(index.facets(&hits, &query, &starred()), query.facets(&services, &starred()));
     }
 
     #[test]

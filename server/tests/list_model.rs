@@ -1,14 +1,16 @@
 //! The list in SQL answers exactly as the `services-model` rule does (`ListQuery`, which the SPA
 //! runs in the browser): random groups — names with mixed case, non-ASCII letters and LIKE
-//! metacharacters, renamed, deactivated, retyped and removed after insertion — and random searches,
-//! filters, sorts and windows, compared on SQLite and on PostgreSQL.
+//! metacharacters, renamed, deactivated, retyped and removed after insertion, some starred by the
+//! user — and random searches, filters (the Favourites filter too), sorts and windows, compared on
+//! SQLite and on PostgreSQL.
 
 mod common;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use services_model::{
-    Endpoint, ListQuery, Service, ServiceType, Sort, SortDirection, SortKey, Status, Trigger,
+    Endpoint, Favourites, ListQuery, Role, Service, ServiceType, Sort, SortDirection, SortKey,
+    Status, Trigger,
 };
 use services_server::db::{Db, Location};
 use services_server::repo;
@@ -59,6 +61,8 @@ struct Case {
     renames: Vec<(usize, String)>,
     deactivate: Vec<usize>,
     remove: Vec<usize>,
+    /// Indexes (mod the group's size) the user stars.
+    starred: Vec<usize>,
     queries: Vec<Query>,
 }
 
@@ -72,6 +76,7 @@ struct Query {
     sort: (usize, bool),
     limit: u64,
     offset: u64,
+    favourites: bool,
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -87,9 +92,10 @@ fn query() -> impl Strategy<Value = Query> {
         (0usize..4, any::<bool>()),
         1u64..80,
         0u64..40,
+        any::<bool>(),
     )
         .prop_map(
-            |(words, statuses, systems, entities, sort, limit, offset)| Query {
+            |(words, statuses, systems, entities, sort, limit, offset, favourites)| Query {
                 words,
                 statuses,
                 systems,
@@ -97,6 +103,7 @@ fn query() -> impl Strategy<Value = Query> {
                 sort,
                 limit,
                 offset,
+                favourites,
             },
         )
 }
@@ -118,15 +125,19 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec((any::<usize>(), name()), 0..4),
         prop::collection::vec(any::<usize>(), 0..4),
         prop::collection::vec(any::<usize>(), 0..4),
+        prop::collection::vec(any::<usize>(), 0..12),
         prop::collection::vec(query(), 1..4),
     )
-        .prop_map(|(services, renames, deactivate, remove, queries)| Case {
-            services,
-            renames,
-            deactivate,
-            remove,
-            queries,
-        })
+        .prop_map(
+            |(services, renames, deactivate, remove, starred, queries)| Case {
+                services,
+                renames,
+                deactivate,
+                remove,
+                starred,
+                queries,
+            },
+        )
 }
 
 /// The query a `Query` describes over `services`.
@@ -176,6 +187,7 @@ fn list_query(q: &Query, services: &[Service]) -> ListQuery {
                 SortDirection::Ascending
             },
         },
+        favourites: q.favourites,
         ..ListQuery::default()
     }
 }
@@ -183,6 +195,8 @@ fn list_query(q: &Query, services: &[Service]) -> ListQuery {
 struct Fixture {
     db: Db,
     company: u64,
+    /// Whose favourites the list reads.
+    user: u64,
     cache: CountsCache,
     /// Each case's ids are offset so that groups never share one.
     next_base: AtomicU64,
@@ -238,8 +252,17 @@ async fn check(f: &Fixture, case: &Case) -> Result<(), TestCaseError> {
             .unwrap();
     }
     tx.commit().await.unwrap();
+    let mut favourites = Favourites::new();
+    for i in &case.starred {
+        if let Some(s) = services.get(i % services.len().max(1)) {
+            repo::favourites::add(&f.db, f.user, s.id, "t")
+                .await
+                .unwrap();
+            favourites.insert(s.id);
+        }
+    }
     let first = list_query(&case.queries[0], &services);
-    compare(f, group, &first, &case.queries[0], &services).await?;
+    compare(f, group, &first, &case.queries[0], &services, &favourites).await?;
 
     // Changes go through the repository, as the API makes them; the counts, the search index
     // and the cached counts must follow.
@@ -284,12 +307,13 @@ async fn check(f: &Fixture, case: &Case) -> Result<(), TestCaseError> {
             let n = services.len();
             let s = services.remove(i % n);
             repo::services::delete(&f.db, s.id).await.unwrap();
+            favourites.remove(&s.id);
         }
     }
     services.sort_by_key(|s| s.id);
     for q in &case.queries {
         let query = list_query(q, &services);
-        compare(f, group, &query, q, &services).await?;
+        compare(f, group, &query, q, &services, &favourites).await?;
     }
     Ok(())
 }
@@ -300,12 +324,15 @@ async fn compare(
     query: &ListQuery,
     q: &Query,
     services: &[Service],
+    favourites: &Favourites,
 ) -> Result<(), TestCaseError> {
-    let listing = repo::list::list(&f.db, &f.cache, f.company, group, query, q.limit, q.offset)
-        .await
-        .unwrap()
-        .expect("the group exists");
-    let expected = query.filter_sorted(services);
+    let listing = repo::list::list(
+        &f.db, &f.cache, f.company, f.user, group, query, q.limit, q.offset,
+    )
+    .await
+    .unwrap()
+    .expect("the group exists");
+    let expected = query.filter_sorted(services, favourites);
     let expected_ids: Vec<u64> = expected
         .iter()
         .skip(q.offset as usize)
@@ -317,7 +344,7 @@ async fn compare(
     prop_assert_eq!(listing.total, expected.len() as u64, "total of {:?}", query);
     prop_assert_eq!(
         &listing.facets,
-        &query.facets(services),
+        &query.facets(services, favourites),
         "facets of {:?}",
         query
     );
@@ -335,7 +362,7 @@ async fn compare(
             query
                 .with_search(&query.search)
                 .cleared_filters()
-                .matches(s)
+                .matches(s, favourites)
         })
         .count() as u64;
     if !query.search_terms().is_empty() && use_search_index(searched, services.len() as u64) {
@@ -358,10 +385,23 @@ fn run(location: impl FnOnce() -> Location) {
         let db = Db::open(&location).await.unwrap();
         let mut tx = db.begin().await.unwrap();
         let company = repo::users::insert_company(&mut tx, "Model").await.unwrap();
+        let user = repo::users::insert_user(
+            &mut tx,
+            &repo::users::NewUser {
+                company_id: company,
+                name: "Model",
+                email: "model@example.test",
+                role: Role::User,
+                kind: repo::users::UserKind::Person,
+            },
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         Fixture {
             db,
             company,
+            user,
             cache: CountsCache::default(),
             next_base: AtomicU64::new(0),
             indexed: AtomicU64::new(0),

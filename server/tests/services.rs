@@ -697,6 +697,13 @@ async fn the_openapi_document_covers_every_route(store: Store) {
         ("get", "/api/v1/openapi.json"),
         ("get", "/api/v1/embed-config"),
         ("get", "/api/v1/events"),
+        ("post", "/api/v1/services/bulk"),
+        ("get", "/api/v1/favourites"),
+        ("put", "/api/v1/services/{id}/favourite"),
+        ("delete", "/api/v1/services/{id}/favourite"),
+        ("get", "/api/v1/views"),
+        ("post", "/api/v1/views"),
+        ("delete", "/api/v1/views/{id}"),
     ];
     // The only route anyone may call without a token.
     let public = ("get", "/api/v1/embed-config");

@@ -7,7 +7,7 @@ use web_sys::{HtmlElement, KeyboardEvent};
 
 const PANEL_ID: &str = "filter-panel";
 
-/// The "Filters" disclosure: status, source system and source entity as checkbox groups with
+/// The "Filters" disclosure: the user's favourites, status, source system and source entity as checkbox groups with
 /// counts that follow the search and the other filters; active filters as removable chips.
 /// Below 600 px wide the panel opens as a full-screen modal sheet.
 #[component]
@@ -178,6 +178,7 @@ pub fn FilterPanel(
                         let value = match &filter {
                             Filter::Status(s) => s.as_str().to_string(),
                             Filter::SourceSystem(v) | Filter::SourceEntity(v) => v.clone(),
+                            Filter::Favourites => String::new(),
                         };
                         let count = move || {
                             facets.with(|f| {
@@ -267,6 +268,19 @@ pub fn FilterPanel(
                 {group("Status", |f: &Facets| &f.statuses, |v| Status::parse(v).map(Filter::Status))}
                 {group("Source system", |f: &Facets| &f.source_systems, |v| Some(Filter::SourceSystem(v.to_string())))}
                 {group("Source entity", |f: &Facets| &f.source_entities, |v| Some(Filter::SourceEntity(v.to_string())))}
+                <fieldset>
+                    <legend>"Favourites"</legend>
+                    <label>
+                        <input
+                            type="checkbox"
+                            data-filter-favourites=""
+                            prop:checked=move || query.with(|q| q.favourites)
+                            on:change=move |_| toggle(Filter::Favourites)
+                        />
+                        "Only starred"
+                        <span class="count">{move || format!("({})", facets.with(|f| f.favourites))}</span>
+                    </label>
+                </fieldset>
             </div>
         </div>
     }

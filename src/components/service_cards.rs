@@ -1,4 +1,5 @@
 use super::actions_menu::MenuAction;
+use super::row_select::PageCheckbox;
 use super::service_row::{RowEvents, RowLayout, ServiceRow};
 use crate::store::RowHandle;
 use leptos::prelude::*;
@@ -70,7 +71,9 @@ pub fn ServiceCards(
             padding: 0;
         }
     };
+    let page = Signal::derive(move || rows.with(|r| r.iter().map(|r| r.id).collect::<Vec<_>>()));
     view! { class = styler_class,
+        <PageCheckbox page=page label=true/>
         <label>
             "Sort by"
             <select on:change:target=move |ev| {

@@ -1,5 +1,7 @@
 use super::actions_menu::{ActionsMenu, MenuAction};
+use super::favourite_star::FavouriteStar;
 use super::highlight::{escape_into, marked_html};
+use super::row_select::{has_selection, selecting, RowCheckbox};
 use crate::store::RowHandle;
 use leptos::prelude::*;
 use services_model::{Endpoint, Service, ServiceType, Status, Trigger};
@@ -147,6 +149,12 @@ pub fn ServiceRow(
             background: var(--pw-color-accent-surface);
             border-color: var(--pw-color-accent);
         }
+        tr.selected {
+            background: var(--pw-color-accent-surface);
+        }
+        li.selected {
+            background: var(--pw-color-accent-surface);
+        }
         td {
             padding: var(--pw-space-2);
             border-bottom: 1px solid var(--pw-color-border);
@@ -162,9 +170,11 @@ pub fn ServiceRow(
         }
         div.card-head {
             display: flex;
-            justify-content: space-between;
             align-items: center;
             gap: var(--pw-space-2);
+        }
+        p.source {
+            flex: 1;
         }
         p.source {
             margin: 0;
@@ -309,6 +319,13 @@ pub fn ServiceRow(
         td.actions {
             text-align: right;
         }
+        td.select {
+            width: 1.5rem;
+        }
+        span.name-cell {
+            display: inline-flex;
+            align-items: center;
+        }
     };
     let id = row.id;
     let summary = row.summary;
@@ -332,6 +349,8 @@ pub fn ServiceRow(
     };
     let rows = expect_context::<crate::state::RowContext>();
     let highlighted = move || rows.highlight.get() == Some(id);
+    let selection = use_context::<crate::store::BulkSelection>();
+    let selected = move || selection.is_some_and(|s| s.is_selected(id));
 
     // The three searched texts, marked in one memo: the cells change only when their marks do.
     let marks = Memo::new(move |_| {
@@ -384,14 +403,22 @@ pub fn ServiceRow(
         }
     };
 
+    // Selection (roles that may change services) and the user's star.
+    let selecting = selecting();
+    let select = has_selection().then(|| view! { <RowCheckbox id=id name=name/> });
+    let star = view! { <FavouriteStar id=id name=name/> };
+
     match layout {
         RowLayout::Table => view! { class = styler_class,
-            <tr data-row-id=id data-last-run=last_run.clone() class:highlighted=highlighted>
+            <tr data-row-id=id data-last-run=last_run.clone() class:highlighted=highlighted class:selected=selected>
+                {select.map(|select| view! { class = styler_class,
+                    <td class="select" hidden=move || !selecting.get()>{select}</td>
+                })}
                 <td><span class="flow" inner_html=source_cell></span></td>
                 <td>{id_cell}</td>
                 <td inner_html=status_cell></td>
                 <td inner_html=type_html></td>
-                <td>{name_link}</td>
+                <td><span class="name-cell">{star}{name_link}</span></td>
                 <td>{flow}</td>
                 <td inner_html=schedule_cell></td>
                 <td inner_html=alerts></td>
@@ -400,12 +427,13 @@ pub fn ServiceRow(
         }
         .into_any(),
         RowLayout::Card => view! { class = styler_class,
-            <li class="card" data-row-id=id data-last-run=last_run class:highlighted=highlighted>
+            <li class="card" data-row-id=id data-last-run=last_run class:highlighted=highlighted class:selected=selected>
                 <div class="card-head">
+                    {select}
                     <p class="source" inner_html=source_cell></p>
                     {menu}
                 </div>
-                <h3>{name_link}</h3>
+                <h3>{star}{name_link}</h3>
                 <dl>
                     <dt>"ID"</dt><dd>{id_cell}</dd>
                     <dt>"Status"</dt><dd inner_html=status_cell></dd>

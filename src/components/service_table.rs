@@ -1,4 +1,5 @@
 use super::actions_menu::MenuAction;
+use super::row_select::{has_selection, selecting, PageCheckbox};
 use super::service_row::{RowEvents, RowLayout, ServiceRow};
 use crate::store::RowHandle;
 use leptos::prelude::*;
@@ -73,11 +74,19 @@ pub fn ServiceTable(
             </th>
         }
     };
+    let page = Signal::derive(move || rows.with(|r| r.iter().map(|r| r.id).collect::<Vec<_>>()));
+    let selecting = selecting();
+    let select_all = has_selection().then(|| {
+        view! { class = styler_class,
+            <th scope="col" hidden=move || !selecting.get()><PageCheckbox page=page/></th>
+        }
+    });
     view! { class = styler_class,
         <table>
             <caption class="visually-hidden">{caption}</caption>
             <thead>
                 <tr>
+                    {select_all}
                     {header("Source system", SortKey::SourceSystem)}
                     {header("ID", SortKey::Id)}
                     {header("Status", SortKey::Status)}

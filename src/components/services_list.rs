@@ -1,4 +1,5 @@
 use super::actions_menu::MenuAction;
+use super::bulk_bar::BulkBar;
 use super::filter_panel::FilterPanel;
 use super::load_error::LoadError;
 use super::pagination::Pagination;
@@ -8,7 +9,7 @@ use super::service_table::ServiceTable;
 use crate::announce::Announcer;
 use crate::media::use_media_query;
 use crate::state::RowContext;
-use crate::store::{ListView, RowHandle, ServicesStore};
+use crate::store::{BulkSelection, ListView, RowHandle, ServicesStore};
 use leptos::prelude::*;
 use services_model::ListQuery;
 use stylers::style;
@@ -44,6 +45,9 @@ pub fn ServicesList(
     #[prop(into)] on_action: Callback<(MenuAction, u64)>,
     #[prop(into)] on_open: Callback<u64>,
     #[prop(into)] on_retry: Callback<()>,
+    /// More controls for the toolbar (the page's Views menu).
+    #[prop(optional, into)]
+    extra_tools: Option<ViewFn>,
 ) -> impl IntoView {
     let styler_class = style! {
         div.toolbar {
@@ -132,6 +136,43 @@ pub fn ServicesList(
                 .collect::<Vec<RowHandle>>()
         })
     });
+    // The selection belongs to the group shown, keeps the page for Shift+click ranges, and loses
+    // services that are gone (removed here or elsewhere), saying so.
+    if let Some(selection) = use_context::<BulkSelection>() {
+        Effect::new(move |_| {
+            let dropped = selection.for_group(group.get());
+            if dropped > 0 {
+                if let Some(announcer) = announcer {
+                    announcer.say(format!(
+                        "Selection cleared: {} from the other group.",
+                        services_model::bulk::services(dropped)
+                    ));
+                }
+            }
+        });
+        Effect::new(move |_| selection.set_page(ids.get()));
+        Effect::new(move |_| {
+            let Some(g) = group.get() else {
+                return;
+            };
+            if meta.with(|m| m.per_query) {
+                return;
+            }
+            let gone = selection.retain(|id| {
+                store
+                    .with_group(g, |d| d.index().contains(id))
+                    .unwrap_or(true)
+            });
+            if gone > 0 {
+                if let Some(announcer) = announcer {
+                    announcer.say(format!(
+                        "{} no longer in the list left the selection.",
+                        services_model::bulk::services(gone)
+                    ));
+                }
+            }
+        });
+    }
     // A view the user asks for drops a pending "focus the new row".
     let set_query = Callback::new(move |q: ListQuery| {
         rows_context.focus_request.set(None);
@@ -220,8 +261,10 @@ pub fn ServicesList(
                 }
             />
             <FilterPanel query=query facets=view.facets on_change=set_query/>
+            {extra_tools.map(|tools| tools.run())}
         </div>
         <p class="count">{count_text}</p>
+        <BulkBar group=group query=query matching=view.matching total=Signal::derive(move || page.with(|p| p.total))/>
         {move || {
             error
                 .get()

@@ -1,6 +1,6 @@
 use crate::components::{
-    service_href, tab_id, GroupTabs, LoadError, MenuAction, RemoveDialog, RunDialog, ServicesList,
-    StatusDialog,
+    service_href, tab_id, GroupTabs, LoadError, MenuAction, RemoveDialog, RunDialog,
+    SavedViewsMenu, ServicesList, StatusDialog,
 };
 use crate::focus::FocusFallback;
 use crate::navigation;
@@ -183,6 +183,24 @@ pub fn ServicesPage() -> impl IntoView {
             );
         }
     };
+    // A saved view is a list URL's query string; the current one is what it would save.
+    let current_view = Signal::derive(move || {
+        list_url(group_id.get(), &query.get().on_page(1))
+            .trim_start_matches("/?")
+            .trim_start_matches('/')
+            .to_string()
+    });
+    let pick_view = {
+        let go = go.clone();
+        Callback::new(move |saved: String| {
+            let url = if saved.is_empty() {
+                "/".to_string()
+            } else {
+                format!("/?{saved}")
+            };
+            go(url, false)
+        })
+    };
     let on_query = {
         let go = go.clone();
         Callback::new(move |(q, replace): (ListQuery, bool)| {
@@ -338,6 +356,7 @@ pub fn ServicesPage() -> impl IntoView {
                                         store.load_group(id);
                                     }
                                 }
+                                extra_tools=move || view! { <SavedViewsMenu current=current_view on_pick=pick_view/> }
                             />
                         </div>
                     }

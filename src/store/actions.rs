@@ -62,7 +62,12 @@ impl ServicesStore {
             let index = d.index();
             let hits = index.search(&view.search_terms());
             index
-                .matching(&index.order(view.sort), &hits, view)
+                .matching(
+                    &index.order(view.sort),
+                    &hits,
+                    view,
+                    &services_model::Favourites::new(),
+                )
                 .iter()
                 .position(|x| *x == id)
         })

@@ -47,9 +47,13 @@ impl ListView {
                 statuses: q.statuses.clone(),
                 source_systems: q.source_systems.clone(),
                 source_entities: q.source_entities.clone(),
+                favourites: q.favourites,
                 ..ListQuery::default()
             })
         });
+        // The user's favourites (none without a `Starred` in context: component tests).
+        let starred = use_context::<super::Starred>();
+        let favourites = Signal::derive(move || starred.map(|s| s.ids().get()).unwrap_or_default());
         let sort = Memo::new(move |_| query.with(|q| q.sort));
         let paging = Memo::new(move |_| query.with(|q| q.page));
 
@@ -89,9 +93,11 @@ impl ListView {
                     return Facets::default();
                 };
                 filters.with(|f| {
-                    store
-                        .with_group(found.group, |d| d.index().facets(&found.hits, f))
-                        .unwrap_or_default()
+                    favourites.with(|fav| {
+                        store
+                            .with_group(found.group, |d| d.index().facets(&found.hits, f, fav))
+                            .unwrap_or_default()
+                    })
                 })
             })
         });
@@ -108,9 +114,11 @@ impl ListView {
             order.with(|order| {
                 found.with(|found| match (order, found) {
                     (Some((g, order)), Some(found)) if *g == found.group => filters.with(|f| {
-                        store
-                            .with_group(*g, |d| d.index().matching(order, &found.hits, f))
-                            .unwrap_or_default()
+                        favourites.with(|fav| {
+                            store
+                                .with_group(*g, |d| d.index().matching(order, &found.hits, f, fav))
+                                .unwrap_or_default()
+                        })
                     }),
                     _ => Vec::new(),
                 })

@@ -13,16 +13,24 @@
 //! - Where a group's services come from is [`source::GroupSource`].
 
 mod actions;
+mod bulk;
+mod favourites;
 mod list_view;
 pub mod live;
 mod row;
+mod selection;
 mod service;
 pub mod source;
+mod views;
 
 pub use actions::CloneOutcome;
+pub use bulk::{BulkFailure, BulkOutcome};
+pub use favourites::Starred;
 pub use list_view::ListView;
 pub use row::RowHandle;
+pub use selection::BulkSelection;
 pub use service::DetailState;
+pub use views::{SavedViews, ViewsState};
 
 use crate::components::Toasts;
 use crate::session::Session;

@@ -55,6 +55,9 @@ pub struct ListParams {
     /// Source entity; repeatable (as `system`).
     #[param(schema_with = rules::schema::filter_values)]
     entity: Option<Vec<String>>,
+    /// `true`: only the services the caller starred (`facets.favourites` counts them under the
+    /// search and the other filters either way).
+    favourites: Option<bool>,
     /// id, name, status or system; a leading - sorts descending.
     #[param(schema_with = rules::schema::sort)]
     sort: Option<String>,
@@ -103,6 +106,7 @@ pub async fn list_services(
         &state.db,
         &state.counts,
         user.company_id,
+        user.user_id,
         id,
         &list_query,
         limit,

@@ -2,15 +2,18 @@
 //! its OpenAPI document.
 
 pub mod account;
+pub mod bulk;
 pub mod demo;
 pub mod embed;
 pub mod events;
+pub mod favourites;
 pub mod groups;
 pub mod json;
 pub mod lean;
 pub mod params;
 pub mod runs;
 pub mod services;
+pub mod views;
 
 use crate::error::ApiError;
 use crate::{auth, AppState};
@@ -42,6 +45,8 @@ use utoipa_axum::routes;
         (name = "services", description = "Company groups and their services"),
         (name = "runs", description = "Manual runs and run logs"),
         (name = "alerts", description = "Sync-failure alerts"),
+        (name = "favourites", description = "The caller's starred services"),
+        (name = "views", description = "The caller's saved views of the list"),
         (name = "account", description = "The signed-in user"),
         (name = "events", description = "Live updates of the company's services and runs")
     )
@@ -74,6 +79,11 @@ pub fn v1() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
             services::delete_service
         ))
         .routes(routes!(services::clone_service))
+        .routes(routes!(bulk::bulk))
+        .routes(routes!(favourites::list_favourites))
+        .routes(routes!(favourites::star, favourites::unstar))
+        .routes(routes!(views::list_views, views::create_view))
+        .routes(routes!(views::delete_view))
         .routes(routes!(runs::start_run, runs::list_runs))
         .routes(routes!(runs::get_run))
         .routes(routes!(runs::run_log))

@@ -111,11 +111,13 @@ pub fn check_list_words(query: &str) -> Result<(), ApiError> {
         let known = match key.as_ref() {
             "status" => Status::parse(&value).is_some(),
             "sort" => SortKey::parse(value.strip_prefix('-').unwrap_or(&value)).is_some(),
+            "favourites" => value == "true" || value == "false",
             _ => true,
         };
         if !known {
             let allowed = match key.as_ref() {
                 "status" => "active or inactive",
+                "favourites" => "true or false",
                 _ => "id, name, status or system, with a leading - for descending",
             };
             return Err(ApiError::bad_request(format!(

@@ -8,10 +8,12 @@ use sqlx::Connection;
 const SQLITE: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_schema.sql"),
     include_str!("../../migrations/sqlite/0002_events.sql"),
+    include_str!("../../migrations/sqlite/0003_favourites_views.sql"),
 ];
 const POSTGRES: &[&str] = &[
     include_str!("../../migrations/postgres/0001_schema.sql"),
     include_str!("../../migrations/postgres/0002_events.sql"),
+    include_str!("../../migrations/postgres/0003_favourites_views.sql"),
 ];
 
 /// `application_id` of the SQLite files this layout makes ("PWSV").

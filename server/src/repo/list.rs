@@ -5,6 +5,8 @@
 //!   search from `service_counts` (kept by triggers), for a search from one `GROUP BY` over the
 //!   matching services. Those counts are cached per group, `list_version` and search words, so
 //!   paging, filtering and sorting one search costs one page query.
+//! - The Favourites filter and its count come from the counts of the user's favourites under
+//!   the search (a `GROUP BY` over their few rows, not cached: starring changes no version).
 //! - The page is one query ordered by an index of the sort; SQLite narrows a selective search
 //!   with its trigram index (`services_search`) and PostgreSQL plans `search_doc LIKE` on its
 //!   `pg_trgm` index. A search word matches exactly as `services_model::ListQuery` says: it
@@ -65,11 +67,14 @@ pub struct Listing {
 }
 
 /// The group's services answering `query` (its search, filters and sort; its page is ignored:
-/// `limit` and `offset` say which), or `None` if the company has no such group.
+/// `limit` and `offset` say which) for `user_id` (whose favourites the Favourites filter
+/// keeps), or `None` if the company has no such group.
+#[allow(clippy::too_many_arguments)]
 pub async fn list(
     db: &Db,
     cache: &CountsCache,
     company_id: u64,
+    user_id: u64,
     group_id: u64,
     query: &ListQuery,
     limit: u64,
@@ -93,6 +98,17 @@ pub async fn list(
             )
             .await?
     };
+    let starred = favourite_counts(db, group_id, user_id, &terms).await?;
+    let favourites: u64 = starred
+        .iter()
+        .filter(|c| passes_filters(query, c))
+        .map(|c| c.n)
+        .sum();
+    let matched = if query.favourites {
+        Arc::new(starred)
+    } else {
+        matched
+    };
     let group_size: u64 = all.iter().map(|c| c.n).sum();
     let searched: u64 = matched.iter().map(|c| c.n).sum();
     let total: u64 = matched
@@ -104,13 +120,22 @@ pub async fn list(
         Vec::new()
     } else {
         let narrow = use_search_index(searched, group_size);
-        super::page::page(db, group_id, query, &terms, narrow, limit, offset).await?
+        let filter = super::page::Window {
+            user_id,
+            narrow,
+            limit,
+            offset,
+        };
+        super::page::page(db, group_id, query, &terms, filter).await?
     };
     Ok(Some(Listing {
         group,
         group_size,
         total,
-        facets: facets(query, &all, &matched),
+        facets: Facets {
+            favourites: usize::try_from(favourites).unwrap_or(usize::MAX),
+            ..facets(query, &all, &matched)
+        },
         items,
     }))
 }
@@ -181,6 +206,7 @@ pub fn facets(query: &ListQuery, all: &[Combo], matched: &[Combo]) -> Facets {
         statuses,
         source_systems: list(systems),
         source_entities: list(entities),
+        favourites: 0,
     }
 }
 
@@ -201,6 +227,26 @@ async fn search_counts(db: &Db, group_id: u64, terms: &[String]) -> Result<Vec<C
     );
     sql.bind_int(group_id as i64);
     push_search(&mut sql, db.dialect(), terms, true);
+    sql.push(" GROUP BY s.status, s.source_system, s.source_entity");
+    load_combos(db, &sql).await
+}
+
+/// The counts of the user's favourites in the group under the search.
+async fn favourite_counts(
+    db: &Db,
+    group_id: u64,
+    user_id: u64,
+    terms: &[String],
+) -> Result<Vec<Combo>, DbError> {
+    let mut sql = Sql::new(
+        "SELECT s.status AS status, s.source_system AS system, s.source_entity AS entity,
+                COUNT(*) AS n
+         FROM favourites f JOIN services s ON s.id = f.service_id
+         WHERE f.user_id = ",
+    );
+    sql.bind_int(user_id as i64).push(" AND s.group_id = ");
+    sql.bind_int(group_id as i64);
+    push_search(&mut sql, db.dialect(), terms, false);
     sql.push(" GROUP BY s.status, s.source_system, s.source_entity");
     load_combos(db, &sql).await
 }

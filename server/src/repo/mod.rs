@@ -4,6 +4,8 @@
 //! dialects differ the function says so.
 
 pub mod events;
+pub mod bulk;
+pub mod favourites;
 pub mod groups;
 pub mod list;
 pub mod meta;
@@ -14,5 +16,6 @@ pub mod runs;
 pub mod schedule;
 pub mod services;
 pub mod users;
+pub mod views;
 
 pub use crate::db::row::bad_value;

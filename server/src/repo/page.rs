@@ -10,15 +10,29 @@ use services_model::{
     Status, Trigger,
 };
 
+/// Which page, for whom, and how to search.
+pub(super) struct Window {
+    /// Whose favourites the Favourites filter keeps.
+    pub user_id: u64,
+    /// Whether SQLite starts from its trigram index.
+    pub narrow: bool,
+    pub limit: u64,
+    pub offset: u64,
+}
+
 pub(super) async fn page(
     db: &Db,
     group_id: u64,
     query: &ListQuery,
     terms: &[String],
-    narrow: bool,
-    limit: u64,
-    offset: u64,
+    window: Window,
 ) -> Result<Vec<(Service, Option<RunSummary>)>, DbError> {
+    let Window {
+        user_id,
+        narrow,
+        limit,
+        offset,
+    } = window;
     let mut sql = Sql::new(
         "SELECT s.id, s.group_id, s.name, s.service_type, s.status, s.source_system,
                 s.source_entity, s.destination_system, s.destination_entity, s.trigger_kind,
@@ -40,6 +54,10 @@ pub(super) async fn page(
     if !query.source_entities.is_empty() {
         sql.push(" AND s.source_entity IN ")
             .bind_list(query.source_entities.iter().map(String::as_str));
+    }
+    if query.favourites {
+        sql.push(" AND s.id IN (SELECT service_id FROM favourites WHERE user_id = ");
+        sql.bind_int(user_id as i64).push(")");
     }
     push_search(&mut sql, db.dialect(), terms, narrow);
     let dir = match query.sort.direction {

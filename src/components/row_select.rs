@@ -1,0 +1,106 @@
+//! The selection's checkboxes: one per row (Shift+click selects the range from the last one
+//! clicked) and the page's header checkbox, mixed while part of the page is selected. Both
+//! render nothing without a [`BulkSelection`] in context or for roles that may only look.
+
+use crate::state::RowContext;
+use crate::store::BulkSelection;
+use leptos::prelude::*;
+use services_model::PageState;
+use stylers::style;
+
+/// The selection, when there is one in context; the controls show while [`selecting`] is true.
+fn selection() -> Option<BulkSelection> {
+    use_context::<BulkSelection>()
+}
+
+/// Whether a selection exists at all (the app has one; a lone component may not): the table
+/// then has a column for it, hidden while [`selecting`] is false.
+pub fn has_selection() -> bool {
+    selection().is_some()
+}
+
+/// Whether the selection UI shows (a role that may change services; the role is known once the
+/// server has said who the user is, which may be after the rows are made).
+pub fn selecting() -> Signal<bool> {
+    let rows = use_context::<RowContext>();
+    let present = selection().is_some();
+    Signal::derive(move || present && rows.is_some_and(|r| r.can_manage()))
+}
+
+#[component]
+pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView {
+    let styler_class = style! {
+        input {
+            width: 1.125rem;
+            height: 1.125rem;
+            margin: 0;
+            cursor: pointer;
+            accent-color: var(--pw-color-accent);
+        }
+    };
+    let shown = selecting();
+    let selection = selection()?;
+    Some(move || {
+        shown.get().then(|| {
+            view! { class = styler_class,
+                <input
+                    type="checkbox"
+                    data-select=id
+                    aria-label=move || format!("Select {} (ID {id})", name.get())
+                    prop:checked=move || selection.is_selected(id)
+                    on:click=move |ev: leptos::ev::MouseEvent| selection.click(id, ev.shift_key())
+                />
+            }
+        })
+    })
+}
+
+/// "Select all on this page", with its mixed state. `label` shows the text (cards) instead of
+/// keeping it for screen readers only (the table's header cell).
+#[component]
+pub fn PageCheckbox(
+    #[prop(into)] page: Signal<Vec<u64>>,
+    #[prop(optional)] label: bool,
+) -> impl IntoView {
+    let styler_class = style! {
+        label {
+            display: inline-flex;
+            align-items: center;
+            gap: var(--pw-space-2);
+            font-size: var(--pw-font-size-small);
+            cursor: pointer;
+        }
+        input {
+            width: 1.125rem;
+            height: 1.125rem;
+            margin: 0;
+            cursor: pointer;
+            accent-color: var(--pw-color-accent);
+        }
+    };
+    let shown = selecting();
+    let selection = selection()?;
+    Some(move || {
+        if !shown.get() {
+            return None;
+        }
+        let state = Memo::new(move |_| page.with(|p| selection.page_state(p)));
+        let text = if label {
+            view! { class = styler_class, <span>"Select all on this page"</span> }.into_any()
+        } else {
+            view! { class = styler_class, <span class="visually-hidden">"Select all on this page"</span> }.into_any()
+        };
+        Some(view! { class = styler_class,
+            <label>
+                <input
+                    type="checkbox"
+                    data-select-page=""
+                    prop:checked=move || state.get() == PageState::All
+                    prop:indeterminate=move || state.get() == PageState::Some
+                    on:click=move |_| selection.toggle_page()
+                />
+                {text}
+            </label>
+        })
+    })
+}
