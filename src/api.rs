@@ -265,6 +265,8 @@ pub async fn open_events(
     response
         .body()
         .ok_or_else(|| ApiError::Decode("the event stream has no body".into()))
+}
+
 /// One bulk action on up to 500 services: a result per id.
 pub async fn bulk(client: &Client, request: &BulkRequest) -> Result<BulkResponse, ApiError> {
     let response = client
