@@ -1,5 +1,5 @@
 use crate::api::LOG_PAGE;
-use crate::format::timestamp;
+use crate::format::timestamp_html;
 use crate::store::ServicesStore;
 use leptos::prelude::*;
 use services_model::{LogLevel, LogLine, RunStatus};
@@ -188,7 +188,7 @@ pub fn RunLog(
                         let is_error = l.level == LogLevel::Error;
                         view! { class = styler_class,
                             <li class:error=is_error>
-                                <span class="at">{timestamp(&l.at)}</span>
+                                <span class="at" inner_html=move || timestamp_html(&l.at)></span>
                                 {l.message}
                             </li>
                         }

@@ -1,10 +1,12 @@
 use super::actions_menu::MenuAction;
+use super::export_button::ExportButton;
 use super::filter_panel::FilterPanel;
 use super::load_error::LoadError;
 use super::pagination::Pagination;
 use super::search_box::SearchBox;
 use super::service_cards::ServiceCards;
 use super::service_table::ServiceTable;
+use super::shortcuts_overlay::ListShortcuts;
 use crate::announce::Announcer;
 use crate::media::use_media_query;
 use crate::state::RowContext;
@@ -220,6 +222,8 @@ pub fn ServicesList(
                 }
             />
             <FilterPanel query=query facets=view.facets on_change=set_query/>
+            <ExportButton group=group query=query/>
+            <ListShortcuts/>
         </div>
         <p class="count">{count_text}</p>
         {move || {

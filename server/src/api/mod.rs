@@ -4,6 +4,7 @@
 pub mod account;
 pub mod demo;
 pub mod embed;
+pub mod export;
 pub mod groups;
 pub mod json;
 pub mod lean;
@@ -64,6 +65,7 @@ pub fn v1() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(groups::list_groups))
         .routes(routes!(groups::list_services))
         .routes(routes!(lean::lean_services))
+        .routes(routes!(export::export_services))
         .routes(routes!(
             services::get_service,
             services::patch_service,
