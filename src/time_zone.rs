@@ -23,6 +23,11 @@ pub fn utc() -> bool {
     UTC.with(|s| s.get())
 }
 
+/// Switches between UTC and local time, and remembers the choice on this device.
+pub fn toggle_utc() {
+    set_utc(!UTC.with(|s| s.get_untracked()));
+}
+
 /// Shows times in UTC (`true`) or local time, and remembers it on this device.
 pub fn set_utc(on: bool) {
     UTC.with(|s| s.set(on));

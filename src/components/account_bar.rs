@@ -67,7 +67,7 @@ pub fn AccountBar() -> impl IntoView {
                 role="switch"
                 aria-label="Show times in UTC"
                 aria-checked=move || crate::time_zone::utc().to_string()
-                on:click=move |_| crate::time_zone::set_utc(!crate::time_zone::utc())
+                on:click=move |_| crate::time_zone::toggle_utc()
             >
                 {move || if crate::time_zone::utc() {
                     "Times: UTC".to_string()
