@@ -139,6 +139,35 @@ pub async fn group_page(
         .await
 }
 
+/// Every service of a group matching `query` (the list's parameters, without paging) as a CSV
+/// file, with the file name the server suggests.
+pub async fn export_csv(
+    client: &Client,
+    group_id: u64,
+    query: &str,
+) -> Result<(web_sys::Blob, String), ApiError> {
+    let sep = if query.is_empty() { "" } else { "?" };
+    let path = format!("/company-groups/{group_id}/services/export.csv{sep}{query}");
+    let response = client.send::<()>(Method::Get, &path, None, None).await?;
+    let name = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|d| {
+            d.split("filename=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "services.csv".to_string());
+    let promise = web_sys::Response::from(response)
+        .blob()
+        .map_err(|_| ApiError::Decode("the file could not be read".into()))?;
+    let blob = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| ApiError::Network("the download was interrupted".into()))?;
+    Ok((wasm_bindgen::JsCast::unchecked_into(blob), name))
+}
+
 pub async fn service(client: &Client, id: u64) -> Result<ServiceDetail, ApiError> {
     client.get(&format!("/services/{id}")).await
 }

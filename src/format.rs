@@ -1,10 +1,12 @@
 //! How the UI writes times, durations and roles, in one place.
 
-use services_model::{parse_rfc3339, Role, Run, Trigger};
+use services_model::local_time::describe_at_offset;
+use services_model::{parse_rfc3339, Cron, Role, Run, Trigger};
 
-/// An RFC 3339 UTC time as the tables show it: `2026-11-27 09:15:02`.
-pub fn timestamp(rfc3339: &str) -> String {
-    rfc3339.replace('T', " ").replace('Z', "")
+/// An RFC 3339 time in the zone the user chose, as escaped HTML with the other zone on hover
+/// and focus (see [`crate::time_zone::time_html`]).
+pub fn timestamp_html(rfc3339: &str) -> String {
+    crate::time_zone::time_html(rfc3339)
 }
 
 /// A role as people say it: "admin", "manager", "user", "read-only".
@@ -38,22 +40,32 @@ pub fn run_duration(run: &Run) -> String {
     }
 }
 
+type Described = std::collections::HashMap<(String, i32), String>;
+
 thread_local! {
-    static SCHEDULES: std::cell::RefCell<std::collections::HashMap<String, String>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static SCHEDULES: std::cell::RefCell<Described> = std::cell::RefCell::new(Described::new());
 }
 
-/// A trigger in words ("Every 15 minutes", "Webhook"). Groups share a handful of schedules, so
-/// each cron expression is described once.
+/// A trigger in words, in the user's zone with UTC alongside where they differ ("Daily at
+/// 07:15 (06:15 UTC)", "Every 15 minutes", "Webhook"), or in UTC when the user chose UTC.
+/// Tracks that choice. Groups share a handful of schedules, so each is described once.
 pub fn schedule(trigger: &Trigger) -> String {
     let Some(cron) = trigger.cron() else {
         return trigger.describe();
     };
+    let offset = if crate::time_zone::utc() {
+        0
+    } else {
+        crate::time_zone::offset_now()
+    };
     SCHEDULES.with(|known| {
         known
             .borrow_mut()
-            .entry(cron.to_string())
-            .or_insert_with(|| trigger.describe())
+            .entry((cron.to_string(), offset))
+            .or_insert_with(|| match Cron::parse(cron) {
+                Ok(cron) => describe_at_offset(&cron, offset),
+                Err(_) => trigger.describe(),
+            })
             .clone()
     })
 }

@@ -17,6 +17,7 @@ pub mod session;
 pub mod shortcuts;
 pub mod state;
 pub mod store;
+pub mod time_zone;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -76,6 +77,7 @@ pub fn App(
         }
     });
     session.connect();
+    time_zone::dismiss_tooltips_on_escape();
     let signed_out = move || {
         if session.is_embedded() {
             view! { <SessionExpired/> }.into_any()

@@ -62,18 +62,24 @@ impl Harness {
         height: u32,
         change: impl FnOnce(&mut Config),
     ) -> Harness {
-        Self::start_full(width, height, &[], change).await
+        Self::start_full(width, height, &[], None, change).await
+    }
+
+    /// Starts a browser whose time zone is `zone` (an IANA name, e.g. `Asia/Kolkata`).
+    pub async fn start_in_time_zone(zone: &str) -> Harness {
+        Self::start_full(1280, 800, &[], Some(zone), |_| {}).await
     }
 
     /// Starts a browser that prefers a dark colour scheme.
     pub async fn start_dark(width: u32, height: u32) -> Harness {
-        Self::start_full(width, height, &["--force-dark-mode"], |_| {}).await
+        Self::start_full(width, height, &["--force-dark-mode"], None, |_| {}).await
     }
 
     async fn start_full(
         width: u32,
         height: u32,
         chrome_args: &[&str],
+        time_zone: Option<&str>,
         change: impl FnOnce(&mut Config),
     ) -> Harness {
         let dist = dist_dir();
@@ -95,7 +101,12 @@ impl Harness {
         let port = free_port();
         // Chromium leaves its profile and scoped folders in TMPDIR when it is killed: keep them
         // in the harness's folder, which goes when the harness does.
-        let driver = Command::new(&chromedriver)
+        let mut driver = Command::new(&chromedriver);
+        // Chromium takes its time zone from TZ (inherited through chromedriver).
+        if let Some(zone) = time_zone {
+            driver.env("TZ", zone);
+        }
+        let driver = driver
             .arg(format!("--port={port}"))
             .env("TMPDIR", data.path())
             .stdout(Stdio::null())

@@ -153,7 +153,7 @@ impl Cron {
     }
 }
 
-const WEEKDAYS: [&str; 7] = [
+pub(crate) const WEEKDAYS: [&str; 7] = [
     "Sundays",
     "Mondays",
     "Tuesdays",
@@ -186,6 +186,34 @@ fn plural(n: u16, unit: &str) -> String {
         format!("Every {unit}")
     } else {
         format!("Every {n} {unit}s")
+    }
+}
+
+impl Cron {
+    /// For a schedule at fixed times of day (one minute, up to four hours) on every day or on
+    /// some weekdays, as [`Cron::describe`] words it: the minute, the hours, and the weekdays
+    /// (`None`: every day). `None` for every other shape.
+    pub(crate) fn times_of_day(&self) -> Option<(u16, Vec<u16>, Option<Vec<u16>>)> {
+        let p = &self.inner.pattern;
+        if p.days.has_modifiers() || p.days_of_week.has_modifiers() || p.matches_dom_and_dow() {
+            return None;
+        }
+        let minutes = p.minutes.values();
+        let hours = p.hours.values();
+        let any_day = every(&p.days.values(), 1, 31) == Some(1)
+            && every(&p.months.values(), 1, 12) == Some(1);
+        let mut weekdays = p.days_of_week.values();
+        weekdays.retain(|d| *d < 7);
+        weekdays.dedup();
+        let all_week = every(&weekdays, 0, 6) == Some(1);
+        let minute = single(&minutes)?;
+        if !any_day || hours.is_empty() || hours.len() > 4 || weekdays.is_empty() {
+            return None;
+        }
+        if all_week && every(&hours, 0, 23).is_some() {
+            return None;
+        }
+        Some((minute, hours, (!all_week).then_some(weekdays)))
     }
 }
 

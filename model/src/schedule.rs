@@ -315,6 +315,8 @@ pub struct SchedulePreview {
     pub description: String,
     /// The next runs after now, as [`format_run_time`] writes them.
     pub next_runs: Vec<String>,
+    /// The same runs, as instants (to write them in another zone: [`format_run_time_at`]).
+    pub next_run_times: Vec<OffsetDateTime>,
 }
 
 /// The form's schedule in words and its next [`PREVIEW_RUNS`] run times after `now`, or why
@@ -327,9 +329,10 @@ pub fn preview(form: &ScheduleForm, now: OffsetDateTime) -> Result<SchedulePrevi
         words if words == "Custom schedule" => format!("Custom schedule: {cron} (UTC)"),
         words => words,
     };
-    let next_runs: Vec<String> = parsed
-        .next_n(now, PREVIEW_RUNS)
-        .into_iter()
+    let next_run_times = parsed.next_n(now, PREVIEW_RUNS);
+    let next_runs: Vec<String> = next_run_times
+        .iter()
+        .copied()
         .map(format_run_time)
         .collect();
     if next_runs.is_empty() {
@@ -342,6 +345,7 @@ pub fn preview(form: &ScheduleForm, now: OffsetDateTime) -> Result<SchedulePrevi
         cron,
         description,
         next_runs,
+        next_run_times,
     })
 }
 
@@ -360,9 +364,17 @@ const MONTHS: [&str; 12] = [
 
 /// A run time as the editor lists it: "Mon 30 Nov 2026, 06:30 UTC".
 pub fn format_run_time(at: OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
+    format!("{} UTC", format_run_time_at(at, 0))
+}
+
+/// A run time at `offset_minutes` east of UTC, without a zone: "Mon 30 Nov 2026, 07:30". With
+/// offset 0 it is UTC (then [`format_run_time`] says so).
+pub fn format_run_time_at(at: OffsetDateTime, offset_minutes: i32) -> String {
+    let offset = time::UtcOffset::from_whole_seconds(offset_minutes.saturating_mul(60))
+        .unwrap_or(time::UtcOffset::UTC);
+    let at = at.to_offset(offset);
     format!(
-        "{} {} {} {}, {:02}:{:02} UTC",
+        "{} {} {} {}, {:02}:{:02}",
         DAYS[usize::from(at.weekday().number_days_from_sunday())],
         at.day(),
         MONTHS[usize::from(u8::from(at.month())) - 1],

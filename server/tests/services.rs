@@ -682,6 +682,7 @@ async fn the_openapi_document_covers_every_route(store: Store) {
         ("get", "/api/v1/company-groups"),
         ("get", "/api/v1/company-groups/{id}/services"),
         ("get", "/api/v1/company-groups/{id}/services/lean"),
+        ("get", "/api/v1/company-groups/{id}/services/export.csv"),
         ("get", "/api/v1/services/{id}"),
         ("patch", "/api/v1/services/{id}"),
         ("delete", "/api/v1/services/{id}"),

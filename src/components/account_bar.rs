@@ -33,6 +33,7 @@ pub fn AccountBar() -> impl IntoView {
     let shortcuts = expect_context::<crate::shortcuts::Shortcuts>();
     let on = move || shortcuts.enabled.get();
     let session = expect_context::<Session>();
+    let zone = crate::time_zone::zone_name();
     let who = move || {
         session.user.with(|u| {
             u.as_ref()
@@ -59,6 +60,20 @@ pub fn AccountBar() -> impl IntoView {
                 on:click=move |_| shortcuts.set_enabled(!on())
             >
                 {move || if on() { "Keyboard shortcuts: on" } else { "Keyboard shortcuts: off" }}
+            </button>
+            // Times in the browser's zone, or UTC (remembered on this device).
+            <button
+                type="button"
+                role="switch"
+                aria-label="Show times in UTC"
+                aria-checked=move || crate::time_zone::utc().to_string()
+                on:click=move |_| crate::time_zone::toggle_utc()
+            >
+                {move || if crate::time_zone::utc() {
+                    "Times: UTC".to_string()
+                } else {
+                    format!("Times: local ({})", zone)
+                }}
             </button>
             // Embedded, the host owns signing in and out.
             {(!session.is_embedded()).then(|| view! { class = styler_class,

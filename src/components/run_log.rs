@@ -1,5 +1,5 @@
 use crate::api::LOG_PAGE;
-use crate::format::timestamp;
+use crate::format::timestamp_html;
 use crate::store::live::LiveState;
 use crate::store::ServicesStore;
 use leptos::prelude::*;
@@ -209,7 +209,7 @@ pub fn RunLog(
                         let is_error = l.level == LogLevel::Error;
                         view! { class = styler_class,
                             <li class:error=is_error>
-                                <span class="at">{timestamp(&l.at)}</span>
+                                <span class="at" inner_html=move || timestamp_html(&l.at)></span>
                                 {l.message}
                             </li>
                         }

@@ -1,11 +1,13 @@
 use super::actions_menu::MenuAction;
 use super::bulk_bar::BulkBar;
+use super::export_button::ExportButton;
 use super::filter_panel::FilterPanel;
 use super::load_error::LoadError;
 use super::pagination::Pagination;
 use super::search_box::SearchBox;
 use super::service_cards::ServiceCards;
 use super::service_table::ServiceTable;
+use super::shortcuts_overlay::ListShortcuts;
 use crate::announce::Announcer;
 use crate::media::use_media_query;
 use crate::state::RowContext;
@@ -262,6 +264,8 @@ pub fn ServicesList(
             />
             <FilterPanel query=query facets=view.facets on_change=set_query/>
             {extra_tools.map(|tools| tools.run())}
+            <ExportButton group=group query=query/>
+            <ListShortcuts/>
         </div>
         <p class="count">{count_text}</p>
         <BulkBar group=group query=query matching=view.matching total=Signal::derive(move || page.with(|p| p.total))/>

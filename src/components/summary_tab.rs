@@ -1,5 +1,5 @@
 use super::run_log::{RunLog, POLL_EVERY};
-use crate::format::{run_duration, timestamp};
+use crate::format::{run_duration, timestamp_html};
 use crate::store::live::LiveState;
 use crate::store::ServicesStore;
 use leptos::prelude::*;
@@ -187,7 +187,7 @@ pub fn SummaryTab(
                 <td>{id}</td>
                 <td>{read(|r| r.status.as_str().into())}</td>
                 <td>{read(|r| r.trigger.as_str().into())}</td>
-                <td>{read(|r| r.started_at.as_deref().map_or_else(|| "queued".into(), timestamp))}</td>
+                <td inner_html=read(|r| r.started_at.as_deref().map_or_else(|| "queued".into(), timestamp_html))></td>
                 <td>{read(run_duration)}</td>
                 <td>{read(|r| r.pulled.to_string())}</td>
                 <td>{read(|r| r.pushed.to_string())}</td>
@@ -219,7 +219,7 @@ pub fn SummaryTab(
                                 <th scope="col">"Run"</th>
                                 <th scope="col">"Status"</th>
                                 <th scope="col">"Trigger"</th>
-                                <th scope="col">"Started (UTC)"</th>
+                                <th scope="col">"Started"</th>
                                 <th scope="col">"Duration"</th>
                                 <th scope="col">"Pulled"</th>
                                 <th scope="col">"Pushed"</th>

@@ -1,9 +1,10 @@
 use crate::store::ServicesStore;
 use leptos::html;
 use leptos::prelude::*;
-use services_model::schedule::{preview, EVERY_MINUTES, WEEKDAY_CHOICES};
+use services_model::local_time::describe_at_offset;
+use services_model::schedule::{format_run_time_at, preview, EVERY_MINUTES, WEEKDAY_CHOICES};
 use services_model::{
-    OffsetDateTime, ScheduleField, ScheduleForm, SchedulePreset, ServiceDetail, ServicePatch,
+    Cron, OffsetDateTime, ScheduleField, ScheduleForm, SchedulePreset, ServiceDetail, ServicePatch,
     ServiceType, Trigger,
 };
 use stylers::style;
@@ -411,7 +412,16 @@ pub fn TriggerSettings(
             None => {
                 let description = result.with(|r| {
                     r.as_ref()
-                        .map(|p| p.description.clone())
+                        .map(|p| {
+                            let local = Cron::parse(&p.cron)
+                                .map(|c| describe_at_offset(&c, crate::time_zone::offset_now()))
+                                .ok()
+                                .filter(|_| !crate::time_zone::utc());
+                            match local {
+                                Some(words) if words.contains("UTC)") => words,
+                                _ => p.description.clone(),
+                            }
+                        })
                         .unwrap_or_default()
                 });
                 view! { class = styler_class,
@@ -421,8 +431,28 @@ pub fn TriggerSettings(
             }
         }
     };
-    let next_runs =
-        move || result.with(|r| r.as_ref().map(|p| p.next_runs.clone()).unwrap_or_default());
+    // In the user's zone with UTC alongside ("Mon 30 Nov 2026, 07:30 (06:30 UTC)"), or UTC.
+    let next_runs = move || {
+        let utc = crate::time_zone::utc();
+        result.with(|r| {
+            r.as_ref()
+                .map(|p| {
+                    p.next_runs
+                        .iter()
+                        .zip(&p.next_run_times)
+                        .map(|(in_utc, at)| {
+                            let offset = crate::time_zone::offset_at(at.unix_timestamp());
+                            if utc || offset == 0 {
+                                in_utc.clone()
+                            } else {
+                                format!("{} ({in_utc})", format_run_time_at(*at, offset))
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
 
     let editor = move || {
         view! { class = styler_class,

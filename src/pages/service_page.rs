@@ -177,7 +177,7 @@ pub fn ServicePage() -> impl IntoView {
                                 let s = &d.service;
                                 format!("{} {} → {} {}", s.source.system, s.source.entity, s.destination.system, s.destination.entity)
                             })}</dd></div>
-                            <div class="pair"><dt>"Schedule"</dt><dd>{field(|d| d.service.trigger.describe())}</dd></div>
+                            <div class="pair"><dt>"Schedule"</dt><dd>{field(|d| crate::format::schedule(&d.service.trigger))}</dd></div>
                         </dl>
                         <ServiceTabs selected=tab on_select=select_tab panel_id=PANEL_ID/>
                         <div role="tabpanel" id=PANEL_ID aria-labelledby=move || tab.get().tab_id()>

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod embed;
 pub mod events;
 pub mod favourites;
+pub mod export;
 pub mod groups;
 pub mod json;
 pub mod lean;
@@ -73,6 +74,7 @@ pub fn v1() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(groups::list_groups))
         .routes(routes!(groups::list_services))
         .routes(routes!(lean::lean_services))
+        .routes(routes!(export::export_services))
         .routes(routes!(
             services::get_service,
             services::patch_service,
