@@ -1,7 +1,8 @@
 //! The list's keyboard shortcuts against the real server: `?` opens a modal overlay that lists
 //! them and Esc gives focus back; `j`/`k` move between rows, `Enter` opens the focused row's
-//! service, `.` its actions menu, `x` says selection is not available (until bulk selection
-//! lands); nothing fires while typing in the search; axe finds nothing with the overlay open.
+//! service, `.` its actions menu, `x` selects and unselects the focused row (roles that may
+//! change services; for the others it says selection is not available); nothing fires while
+//! typing in the search; axe finds nothing with the overlay open.
 
 use fantoccini::key::Key;
 use services_e2e::Harness;
@@ -97,12 +98,22 @@ async fn j_k_enter_and_dot_act_on_rows_and_nothing_fires_while_typing() {
     )
     .await;
 
-    // `x` without bulk selection says so and changes nothing.
+    // `x` selects the focused row (its checkbox, the bulk bar) and `x` again unselects it.
+    let checked = format!(
+        "document.querySelector('input[data-select=\"{}\"]').checked",
+        ids[1]
+    );
     h.press("x").await;
-    h.wait_for_texts("#pw-announcer", "the selection note", |t| {
-        t.iter().any(|t| t.contains("Selection is not available"))
-    })
+    h.wait_until("x to select the focused row", &checked).await;
+    h.wait_until(
+        "the bulk bar",
+        "!!document.querySelector('div[data-bulk-bar]')",
+    )
     .await;
+    assert_eq!(focused_row(&h).await.as_deref(), Some(ids[1].as_str()));
+    h.press("x").await;
+    h.wait_until("x again to unselect it", &format!("!{checked}"))
+        .await;
 
     // Typing in the search: j, k, x, . and ? are letters, not shortcuts.
     h.find("#service-search").await.click().await.unwrap();
@@ -126,6 +137,32 @@ async fn j_k_enter_and_dot_act_on_rows_and_nothing_fires_while_typing() {
     h.wait_for_location("the service page", |l| l == format!("/services/{}", ids[1]))
         .await;
     h.assert_no_page_errors("the shortcuts").await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn x_tells_read_only_roles_that_selection_is_not_available() {
+    let h = Harness::start().await;
+    h.open("/?group=1").await;
+    h.sign_in_as("Chloe Patel").await;
+    let ids = h
+        .wait_for_texts(ROW_IDS, "the first rows", |ids| ids.len() > 3)
+        .await;
+    h.watch_errors().await;
+    focus_heading(&h).await;
+    h.press("j").await;
+    assert_eq!(focused_row(&h).await.as_deref(), Some(ids[0].as_str()));
+    h.press("x").await;
+    h.wait_for_texts("#pw-announcer", "the selection note", |t| {
+        t.iter().any(|t| t.contains("Selection is not available"))
+    })
+    .await;
+    assert_eq!(
+        h.eval("document.querySelectorAll('input[data-select], div[data-bulk-bar]').length")
+            .await,
+        serde_json::Value::from(0)
+    );
+    h.assert_no_page_errors("x for a read-only role").await;
     h.stop().await;
 }
 

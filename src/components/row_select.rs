@@ -46,6 +46,7 @@ pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView
                 <input
                     type="checkbox"
                     data-select=id
+                    data-row-select=""
                     aria-label=move || format!("Select {} (ID {id})", name.get())
                     prop:checked=move || selection.is_selected(id)
                     on:click=move |ev: leptos::ev::MouseEvent| selection.click(id, ev.shift_key())

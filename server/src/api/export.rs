@@ -95,7 +95,7 @@ fn csv_bytes(
 /// One batch of the list, as CSV rows (with the header first when `offset` is 0).
 async fn batch(
     state: &AppState,
-    company_id: u64,
+    (company_id, user_id): (u64, u64),
     group_id: u64,
     query: &ListQuery,
     offset: u64,
@@ -104,6 +104,7 @@ async fn batch(
         &state.db,
         &state.counts,
         company_id,
+        user_id,
         group_id,
         query,
         BATCH,
@@ -175,17 +176,17 @@ pub async fn export_services(
     params::check_list_words(&query)?;
     let list_query = ListQuery::from_query(&query);
     params::check_list_query(&list_query)?;
+    let caller = (user.company_id, user.user_id);
     // The first batch before the answer starts: an unknown group is a 404, not an empty file.
-    let (first, count, group_name) = batch(&state, user.company_id, id, &list_query, 0)
+    let (first, count, group_name) = batch(&state, caller, id, &list_query, 0)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Company group {id} does not exist.")))?;
-    let company_id = user.company_id;
     let rest = futures_util::stream::unfold((count == BATCH).then_some(BATCH), move |offset| {
         let state = state.clone();
         let list_query = list_query.clone();
         async move {
             let offset = offset?;
-            match batch(&state, company_id, id, &list_query, offset).await {
+            match batch(&state, caller, id, &list_query, offset).await {
                 Ok(Some((bytes, n, _))) => {
                     let next = (n == BATCH).then_some(offset + BATCH);
                     Some((Ok::<_, std::io::Error>(bytes), next))

@@ -3,8 +3,8 @@
 //! Each query is written once and runs on SQLite and PostgreSQL (see `crate::db`); where the
 //! dialects differ the function says so.
 
-pub mod events;
 pub mod bulk;
+pub mod events;
 pub mod favourites;
 pub mod groups;
 pub mod list;
