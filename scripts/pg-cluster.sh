@@ -29,10 +29,16 @@ as_owner() { # run a command as the cluster's owner
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# A port that is free now, below the kernel's ephemeral range (ip_local_port_range), where
+# the outgoing connections of other processes would otherwise take it between this check and
+# PostgreSQL's bind.
 free_port() {
-  local port
+  local port low=10000 high=32000 first
+  if read -r first _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null && [ "$first" -gt 2000 ]; then
+    high=$((first - 1)); [ "$high" -gt $low ] || low=1100
+  fi
   while :; do
-    port=$((30000 + RANDOM % 25000))
+    port=$((low + RANDOM % (high - low)))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
@@ -63,11 +69,22 @@ case "$cmd" in
       as_owner "$BIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
         die "initdb failed: $(tail -5 "$dir/initdb.log")"
     fi
-    [ -n "$port" ] || port=$(free_port)
-    # Quick to start and stop; durability is not the point of a throw-away cluster.
-    as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/postgresql.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
-      start >/dev/null || die "PostgreSQL did not start: $(tail -5 "$dir/postgresql.log")"
+    # A chosen port can still be taken before PostgreSQL binds it (other test processes pick
+    # theirs at the same moment): then it tries another, up to five times.
+    fixed_port=$port
+    for attempt in 1 2 3 4 5; do
+      [ -n "$fixed_port" ] || port=$(free_port)
+      # Quick to start and stop; durability is not the point of a throw-away cluster.
+      if as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/postgresql.log" -w -t 60 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+        start >/dev/null; then
+        break
+      fi
+      if [ -z "$fixed_port" ] && [ "$attempt" -lt 5 ] && tail -20 "$dir/postgresql.log" | grep -q "Address already in use"; then
+        continue
+      fi
+      die "PostgreSQL did not start: $(tail -5 "$dir/postgresql.log")"
+    done
     echo "$port" >"$dir/port"
     if [ -n "$watch" ]; then
       setsid bash -c "while kill -0 $watch 2>/dev/null; do sleep 1; done
