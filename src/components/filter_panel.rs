@@ -178,7 +178,7 @@ pub fn FilterPanel(
                         let value = match &filter {
                             Filter::Status(s) => s.as_str().to_string(),
                             Filter::SourceSystem(v) | Filter::SourceEntity(v) => v.clone(),
-                            Filter::Favourites => String::new(),
+                            Filter::Favourites | Filter::LastRunFailed => String::new(),
                         };
                         let count = move || {
                             facets.with(|f| {
@@ -279,6 +279,19 @@ pub fn FilterPanel(
                         />
                         "Only starred"
                         <span class="count">{move || format!("({})", facets.with(|f| f.favourites))}</span>
+                    </label>
+                </fieldset>
+                <fieldset>
+                    <legend>"Health"</legend>
+                    <label>
+                        <input
+                            type="checkbox"
+                            data-filter-last-run-failed=""
+                            prop:checked=move || query.with(|q| q.last_run_failed)
+                            on:change=move |_| toggle(Filter::LastRunFailed)
+                        />
+                        "Last run failed"
+                        <span class="count">{move || format!("({})", facets.with(|f| f.last_run_failed))}</span>
                     </label>
                 </fieldset>
             </div>
