@@ -157,7 +157,7 @@ pub async fn lean_services(
                 LeanView::per_query(group, count, state.lean_limit)
             } else {
                 let mut services = repo::services::in_group(&state.db, id).await?;
-                let since = repo::health::window_start(window * HEALTH_WINDOW_SECONDS);
+                let since = repo::health::window_start(now);
                 let mut health = repo::health::of_group(&state.db, id, &since).await?;
                 for service in &mut services {
                     if let Some(h) = health.remove(&service.id) {
