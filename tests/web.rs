@@ -178,6 +178,7 @@ fn service(id: u64, name: &str, status: Status) -> ServiceSummary {
             alerts_enabled: true,
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-01T00:00:00Z".into(),
+            health: Default::default(),
         },
         last_run: None,
         next_run_at: None,

@@ -287,9 +287,9 @@ mod tests {
             created_at: String::new(),
             updated_at: String::new(),
             health: Health {
-                last_run_status: (id % 3 == 0).then_some(RunStatus::Failed),
-                last_run_at: (id % 3 == 0).then(|| "2026-11-29T10:00:00Z".into()),
-                failed_24h: (id % 3 == 0) as u32 * 2,
+                last_run_status: id.is_multiple_of(3).then_some(RunStatus::Failed),
+                last_run_at: id.is_multiple_of(3).then(|| "2026-11-29T10:00:00Z".into()),
+                failed_24h: u32::from(id.is_multiple_of(3)) * 2,
             },
         }
     }

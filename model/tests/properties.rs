@@ -203,10 +203,12 @@ proptest! {
         services in arb_services(),
         desc in any::<bool>(),
     ) {
-        let mut query = ListQuery::default();
-        query.sort = Sort {
-            key: SortKey::LastRun,
-            direction: if desc { SortDirection::Descending } else { SortDirection::Ascending },
+        let query = ListQuery {
+            sort: Sort {
+                key: SortKey::LastRun,
+                direction: if desc { SortDirection::Descending } else { SortDirection::Ascending },
+            },
+            ..ListQuery::default()
         };
         let found = query.filter_sorted(&services, &starred());
         for pair in found.windows(2) {

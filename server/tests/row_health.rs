@@ -73,7 +73,7 @@ async fn a_failed_run_shows_in_the_detail_the_list_and_the_lean_view(store: Stor
     let row = listed.iter().find(|s| s.id == service).unwrap();
     assert_eq!(row.health.last_run_status, Some(RunStatus::Failed));
     assert_eq!(u64::from(row.health.failed_24h), failed_before + 1);
-    assert_eq!(all["items"][0]["health"].is_object(), true);
+    assert!(all["items"][0]["health"].is_object());
 
     // The lean view the SPA loads first: a new version, with the same health as the list.
     let (status, new_etag, lean_services) = lean(&t, Some(&etag)).await;
@@ -149,10 +149,12 @@ async fn the_last_run_failed_filter_and_the_sort_answer_as_the_model(store: Stor
             .await
             .body,
         );
-        let mut query = ListQuery::default();
-        query.sort = Sort {
-            key: SortKey::LastRun,
-            direction,
+        let query = ListQuery {
+            sort: Sort {
+                key: SortKey::LastRun,
+                direction,
+            },
+            ..ListQuery::default()
         };
         let expected: Vec<u64> = query
             .filter_sorted(&all, &Favourites::new())

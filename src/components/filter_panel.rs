@@ -269,19 +269,6 @@ pub fn FilterPanel(
                 {group("Source system", |f: &Facets| &f.source_systems, |v| Some(Filter::SourceSystem(v.to_string())))}
                 {group("Source entity", |f: &Facets| &f.source_entities, |v| Some(Filter::SourceEntity(v.to_string())))}
                 <fieldset>
-                    <legend>"Favourites"</legend>
-                    <label>
-                        <input
-                            type="checkbox"
-                            data-filter-favourites=""
-                            prop:checked=move || query.with(|q| q.favourites)
-                            on:change=move |_| toggle(Filter::Favourites)
-                        />
-                        "Only starred"
-                        <span class="count">{move || format!("({})", facets.with(|f| f.favourites))}</span>
-                    </label>
-                </fieldset>
-                <fieldset>
                     <legend>"Health"</legend>
                     <label>
                         <input
@@ -292,6 +279,19 @@ pub fn FilterPanel(
                         />
                         "Last run failed"
                         <span class="count">{move || format!("({})", facets.with(|f| f.last_run_failed))}</span>
+                    </label>
+                </fieldset>
+                <fieldset>
+                    <legend>"Favourites"</legend>
+                    <label>
+                        <input
+                            type="checkbox"
+                            data-filter-favourites=""
+                            prop:checked=move || query.with(|q| q.favourites)
+                            on:change=move |_| toggle(Filter::Favourites)
+                        />
+                        "Only starred"
+                        <span class="count">{move || format!("({})", facets.with(|f| f.favourites))}</span>
                     </label>
                 </fieldset>
             </div>
