@@ -396,12 +396,12 @@ pub fn ServiceRow(
             white-space: nowrap;
         }
         span.health.failed {
-            color: var(--pw-color-danger-strong);
+            color: var(--pw-color-danger);
             font-weight: 600;
         }
         span.failed-24h {
             display: block;
-            color: var(--pw-color-danger-strong);
+            color: var(--pw-color-danger);
             white-space: nowrap;
         }
     };
