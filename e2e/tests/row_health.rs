@@ -296,6 +296,10 @@ async fn cards_show_the_same_health_at_375() {
         "an active scheduled service's next run: {next:?}"
     );
     no_axe_violations(&h, "health on cards at 375×812").await;
+    h.eval(&format!(
+        "document.querySelector(\"li.card[data-row-id='{id}'] .health-cell\").scrollIntoView({{block: 'center'}}) || true"
+    ))
+    .await;
     h.screenshot("row-health-375x812").await;
     h.assert_no_page_errors("cards with health").await;
     h.stop().await;
