@@ -78,6 +78,7 @@ pub fn App(
     });
     session.connect();
     time_zone::dismiss_tooltips_on_escape();
+    time_zone::provide_ticking_now();
     let signed_out = move || {
         if session.is_embedded() {
             view! { <SessionExpired/> }.into_any()

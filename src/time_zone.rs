@@ -141,3 +141,56 @@ pub fn dismiss_tooltips_on_escape() {
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
+
+/// Now, in Unix seconds, as the relative times of the list read it: moves every 30 seconds
+/// (provided once per app by [`provide_ticking_now`]; without it, the time of the call).
+#[derive(Clone, Copy)]
+pub struct Now(pub RwSignal<i64>);
+
+pub fn now_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+pub fn provide_ticking_now() {
+    let now = RwSignal::new(now_seconds());
+    if let Ok(handle) = set_interval_with_handle(
+        move || now.set(now_seconds()),
+        std::time::Duration::from_secs(30),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    provide_context(Now(now));
+}
+
+/// The current time, tracked when [`provide_ticking_now`] ran.
+pub fn now() -> i64 {
+    use_context::<Now>()
+        .map(|n| n.0.get())
+        .unwrap_or_else(now_seconds)
+}
+
+/// A time relative to `now` ("3 h ago", "in 12 min") as escaped HTML, focusable, with the exact
+/// time in the chosen zone and in the other in the tooltip shown on hover and focus (the same
+/// component as [`time_html`]).
+pub fn relative_html_at(unix: i64, now: i64) -> String {
+    let mut out = String::new();
+    match readings_at(unix) {
+        Some((shown, other)) => {
+            out.push_str(r#"<span class="pw-time" tabindex="0"><time datetime=""#);
+            let iso = wall_clock(unix, 0).unwrap_or_default().replace(' ', "T");
+            out.push_str(&iso);
+            out.push_str(r#"Z">"#);
+            crate::components::escape_into(
+                &mut out,
+                &services_model::local_time::relative(unix, now),
+            );
+            out.push_str(r#"</time><span class="pw-time-other"> ("#);
+            crate::components::escape_into(&mut out, &shown);
+            out.push_str(", ");
+            crate::components::escape_into(&mut out, &other);
+            out.push_str(")</span></span>");
+        }
+        None => out.push('—'),
+    }
+    out
+}

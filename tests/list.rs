@@ -46,6 +46,7 @@ fn service(
             alerts_enabled: id.is_multiple_of(2),
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-01T00:00:00Z".into(),
+            health: Default::default(),
         },
         last_run: None,
         next_run_at: None,

@@ -178,6 +178,7 @@ fn service(id: u64, name: &str, status: Status) -> ServiceSummary {
             alerts_enabled: true,
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-01T00:00:00Z".into(),
+            health: Default::default(),
         },
         last_run: None,
         next_run_at: None,
@@ -186,8 +187,18 @@ fn service(id: u64, name: &str, status: Status) -> ServiceSummary {
 
 #[wasm_bindgen_test]
 async fn service_table_rows_show_every_field_and_sort_headers_say_their_order() {
+    // The first failed 2 hours ago (twice in 24 h); the second never ran.
+    let mut failed = service(2001, "Shopify orders to NetSuite", Status::Active);
+    let two_hours_ago = js_sys::Date::now() - (2.0 * 3600.0 + 30.0) * 1000.0;
+    failed.service.health = services_model::Health {
+        last_run_status: Some(services_model::RunStatus::Failed),
+        last_run_at: js_sys::Date::new(&two_hours_ago.into())
+            .to_iso_string()
+            .as_string(),
+        failed_24h: 2,
+    };
     let items = RwSignal::new(vec![
-        RowHandle::new(service(2001, "Shopify orders to NetSuite", Status::Active)),
+        RowHandle::new(failed),
         RowHandle::new(service(2002, "Second", Status::Inactive)),
     ]);
     let query = RwSignal::new(ListQuery::default());
@@ -223,6 +234,8 @@ async fn service_table_rows_show_every_field_and_sort_headers_say_their_order() 
             "Name↕",
             "Flow",
             "Schedule",
+            "Last run↕",
+            "Next run",
             "Alerts",
             "Actions"
         ]
@@ -259,6 +272,8 @@ async fn service_table_rows_show_every_field_and_sort_headers_say_their_order() 
         "NetSuite sales orders",
         "Daily at 02:00 UTC",
         "Cron (UTC): 0 2 * * *",
+        "Failed 2 h ago",
+        "2 failed in 24 h",
         "On",
     ] {
         assert!(text.contains(part), "{part:?} missing from {text:?}");
@@ -268,6 +283,22 @@ async fn service_table_rows_show_every_field_and_sort_headers_say_their_order() 
         second.contains("○Inactive"),
         "status is text plus an icon: {second}"
     );
+    assert!(second.contains("Never run"), "{second}");
+    let next: Vec<String> = (0..2)
+        .map(|i| {
+            let row: Element = rows.item(i).unwrap().unchecked_into();
+            row.query_selector("td.next-run")
+                .unwrap()
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        next[0].starts_with("in "),
+        "an active schedule's next run: {next:?}"
+    );
+    assert_eq!(next[1], "—", "an inactive service has none");
     let alerts: Element = first
         .query_selector("a[href$='tab=alerts']")
         .unwrap()

@@ -20,5 +20,6 @@ pub fn service(id: u64, name: &str, status: Status, system: &str, entity: &str) 
         alerts_enabled: false,
         created_at: "2026-01-01T00:00:00Z".into(),
         updated_at: "2026-01-01T00:00:00Z".into(),
+        health: Default::default(),
     }
 }

@@ -22,6 +22,10 @@ struct Entry {
     status: Status,
     system: u32,
     entity: u32,
+    /// Whether the latest run failed.
+    failed: bool,
+    /// When the latest run finished, started or was queued (RFC 3339 UTC).
+    last_run_at: Option<String>,
 }
 
 impl Entry {
@@ -200,6 +204,8 @@ impl SearchIndex {
             status: service.status,
             system: self.systems.take(&service.source.system),
             entity: self.entities.take(&service.source.entity),
+            failed: service.health.last_run_failed(),
+            last_run_at: service.health.last_run_at.clone(),
         }
     }
 
@@ -254,6 +260,14 @@ impl SearchIndex {
                 SortKey::SourceSystem => {
                     system_rank[a.system as usize].cmp(&system_rank[b.system as usize])
                 }
+                SortKey::LastRun => a.last_run_at.cmp(&b.last_run_at),
+            }
+        };
+        // Services that never ran sort last in both directions.
+        let missing = |a: &Entry, b: &Entry| -> Ordering {
+            match sort.key {
+                SortKey::LastRun => a.last_run_at.is_none().cmp(&b.last_run_at.is_none()),
+                _ => Ordering::Equal,
             }
         };
         let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
@@ -263,7 +277,7 @@ impl SearchIndex {
                 SortDirection::Ascending => by_key(a, b),
                 SortDirection::Descending => by_key(a, b).reverse(),
             };
-            key.then(a.id.cmp(&b.id))
+            missing(a, b).then(key).then(a.id.cmp(&b.id))
         });
         order
     }
@@ -289,6 +303,7 @@ impl SearchIndex {
     fn passes_filters(&self, position: u32, query: &ListQuery, favourites: &Favourites) -> bool {
         let e = &self.entries[position as usize];
         (!query.favourites || favourites.contains(&e.id))
+            && (!query.last_run_failed || e.failed)
             && (query.statuses.is_empty() || query.statuses.contains(&e.status))
             && (query.source_systems.is_empty()
                 || query.source_systems.contains(self.systems.name(e.system)))
@@ -333,6 +348,7 @@ impl SearchIndex {
     pub fn facets(&self, hits: &Hits, query: &ListQuery, favourites: &Favourites) -> Facets {
         let mut statuses = [0usize; 2];
         let mut starred = 0;
+        let mut failed = 0;
         let mut systems = vec![0usize; self.systems.names.len()];
         let mut entities = vec![0usize; self.entities.names.len()];
         let wanted = |set: &BTreeSet<String>, values: &Values| -> Vec<bool> {
@@ -346,10 +362,17 @@ impl SearchIndex {
             let system_ok = query.source_systems.is_empty() || system_on[e.system as usize];
             let entity_ok = query.source_entities.is_empty() || entity_on[e.entity as usize];
             let favourite = favourites.contains(&e.id);
-            if favourite && status_ok && system_ok && entity_ok {
+            let failed_ok = !query.last_run_failed || e.failed;
+            if favourite && status_ok && system_ok && entity_ok && failed_ok {
                 starred += 1;
             }
             if query.favourites && !favourite {
+                continue;
+            }
+            if e.failed && status_ok && system_ok && entity_ok {
+                failed += 1;
+            }
+            if !failed_ok {
                 continue;
             }
             if system_ok && entity_ok {
@@ -373,6 +396,7 @@ impl SearchIndex {
             source_systems: self.systems.counted(&systems, &query.source_systems),
             source_entities: self.entities.counted(&entities, &query.source_entities),
             favourites: starred,
+            last_run_failed: failed,
         }
     }
 }

@@ -18,7 +18,10 @@
 //!    "source_system": [0, 0], "source_entity": [1, 1],            // indexes into strings
 //!    "destination_system": [2, 2], "destination_entity": [3, 3],
 //!    "schedule": [4, null],             // the cron expression's index; null: a webhook
-//!    "alerts": [1, 0]                   // alerts on (1) or off (0)
+//!    "alerts": [1, 0],                  // alerts on (1) or off (0)
+//!    "last_run_status": [3, null],      // the latest run: index into RunStatus::ALL; null: never
+//!    "last_run_at": ["2026-11-29T10:00:00Z", null],   // when it finished, started or was queued
+//!    "failed_24h": [2, 0]               // runs failed in the last 24 hours
 //!  }}
 //! ```
 //!
@@ -26,7 +29,8 @@
 //! repeated indexes compress well. [`LeanView::services`] turns it back into [`Service`]s
 //! (without `created_at`/`updated_at`, which the list doesn't show: they are empty).
 
-use crate::service::{CompanyGroup, Endpoint, Service, ServiceType, Status, Trigger};
+use crate::run::RunStatus;
+use crate::service::{CompanyGroup, Endpoint, Health, Service, ServiceType, Status, Trigger};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -73,6 +77,15 @@ pub struct LeanColumns {
     pub destination_entity: Vec<u32>,
     pub schedule: Vec<Option<u32>>,
     pub alerts: Vec<u8>,
+    /// The latest run's status: an index into `RunStatus::ALL`; null: never ran.
+    #[serde(default)]
+    pub last_run_status: Vec<Option<u8>>,
+    /// When the latest run finished, started or was queued (RFC 3339 UTC).
+    #[serde(default)]
+    pub last_run_at: Vec<Option<String>>,
+    /// Runs that failed in the last 24 hours.
+    #[serde(default)]
+    pub failed_24h: Vec<u32>,
 }
 
 impl LeanView {
@@ -152,6 +165,13 @@ impl LeanColumns {
             c.schedule
                 .push(s.trigger.cron().map(|cron| strings.of(cron)));
             c.alerts.push(u8::from(s.alerts_enabled));
+            c.last_run_status.push(
+                s.health
+                    .last_run_status
+                    .map(|r| position(&RunStatus::ALL, &r)),
+            );
+            c.last_run_at.push(s.health.last_run_at.clone());
+            c.failed_24h.push(s.health.failed_24h);
         }
         c.strings = strings.list;
         c
@@ -170,6 +190,9 @@ impl LeanColumns {
             ("destination_entity", self.destination_entity.len()),
             ("schedule", self.schedule.len()),
             ("alerts", self.alerts.len()),
+            ("last_run_status", self.last_run_status.len()),
+            ("last_run_at", self.last_run_at.len()),
+            ("failed_24h", self.failed_24h.len()),
         ];
         if let Some((column, len)) = lengths.iter().find(|(_, len)| *len != n) {
             return Err(format!("column {column} has {len} values, not {n}"));
@@ -198,6 +221,14 @@ impl LeanColumns {
                 },
                 None => Trigger::Webhook,
             };
+            let last_run_status = match self.last_run_status[i] {
+                Some(r) => Some(
+                    *RunStatus::ALL
+                        .get(r as usize)
+                        .ok_or_else(|| format!("unknown run status {r}"))?,
+                ),
+                None => None,
+            };
             out.push(Service {
                 id,
                 group_id,
@@ -216,6 +247,11 @@ impl LeanColumns {
                 alerts_enabled: self.alerts[i] != 0,
                 created_at: String::new(),
                 updated_at: String::new(),
+                health: Health {
+                    last_run_status,
+                    last_run_at: self.last_run_at[i].clone(),
+                    failed_24h: self.failed_24h[i],
+                },
             });
         }
         Ok(out)
@@ -250,6 +286,11 @@ mod tests {
             alerts_enabled: alerts,
             created_at: String::new(),
             updated_at: String::new(),
+            health: Health {
+                last_run_status: id.is_multiple_of(3).then_some(RunStatus::Failed),
+                last_run_at: id.is_multiple_of(3).then(|| "2026-11-29T10:00:00Z".into()),
+                failed_24h: u32::from(id.is_multiple_of(3)) * 2,
+            },
         }
     }
 
@@ -315,5 +356,10 @@ mod tests {
         let mut columns = LeanColumns::encode(&[service(1, "a", None, true)]);
         columns.status[0] = 7;
         assert!(columns.decode(1).unwrap_err().contains("status"));
+        let mut columns = LeanColumns::encode(&[service(3, "a", None, true)]);
+        columns.last_run_status[0] = Some(9);
+        assert!(columns.decode(1).unwrap_err().contains("run status 9"));
+        columns.failed_24h.clear();
+        assert!(columns.decode(1).unwrap_err().contains("failed_24h"));
     }
 }

@@ -51,7 +51,7 @@ pub use query::{
 pub use run::{LogLevel, LogLine, Run, RunStatus, RunSummary, RunTrigger};
 pub use selection::{PageState, Selection};
 pub use service::{
-    validate_name, AlertSettings, CompanyGroup, Endpoint, GroupSummary, NotificationGroup,
+    validate_name, AlertSettings, CompanyGroup, Endpoint, GroupSummary, Health, NotificationGroup,
     Recipient, Service, ServiceDetail, ServiceSummary, ServiceType, Status, SystemInfo, Trigger,
 };
 pub use views::{FavouriteList, NewView, SavedView, ViewList};

@@ -106,8 +106,43 @@ pub fn offset_label(offset_minutes: i32) -> String {
     format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
 }
 
+/// How far `at` is from `now` (Unix seconds) as the list says it: "just now", "5 min ago",
+/// "3 h ago", "2 d ago", or "in 5 min", "in 3 h" for times to come.
+pub fn relative(at: i64, now: i64) -> String {
+    let delta = now - at;
+    let span = delta.unsigned_abs();
+    if span < 60 {
+        return "just now".into();
+    }
+    let amount = if span < 3_600 {
+        format!("{} min", span / 60)
+    } else if span < 86_400 {
+        format!("{} h", span / 3_600)
+    } else {
+        format!("{} d", span / 86_400)
+    };
+    if delta > 0 {
+        format!("{amount} ago")
+    } else {
+        format!("in {amount}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn relative_times_read_as_the_list_says_them() {
+        use super::relative;
+        let now = 1_800_000_000;
+        assert_eq!(relative(now, now), "just now");
+        assert_eq!(relative(now - 59, now), "just now");
+        assert_eq!(relative(now - 60, now), "1 min ago");
+        assert_eq!(relative(now - 3 * 3_600 - 59, now), "3 h ago");
+        assert_eq!(relative(now - 2 * 86_400, now), "2 d ago");
+        assert_eq!(relative(now + 12 * 60, now), "in 12 min");
+        assert_eq!(relative(now + 5 * 3_600, now), "in 5 h");
+    }
+
     use super::*;
 
     fn words(cron: &str, offset: i32) -> String {

@@ -19,14 +19,18 @@ pub enum SortKey {
     Name,
     Status,
     SourceSystem,
+    /// When the last run finished (or started, or was queued); services that never ran sort
+    /// last in both directions.
+    LastRun,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 4] = [
+    pub const ALL: [SortKey; 5] = [
         SortKey::Id,
         SortKey::Name,
         SortKey::Status,
         SortKey::SourceSystem,
+        SortKey::LastRun,
     ];
 
     /// The word used in URLs.
@@ -36,6 +40,7 @@ impl SortKey {
             SortKey::Name => "name",
             SortKey::Status => "status",
             SortKey::SourceSystem => "system",
+            SortKey::LastRun => "last_run",
         }
     }
 
@@ -84,6 +89,8 @@ pub struct ListQuery {
     pub source_entities: BTreeSet<String>,
     /// Only the user's favourites (the Favourites filter).
     pub favourites: bool,
+    /// Only services whose latest run failed (the "Last run failed" filter).
+    pub last_run_failed: bool,
     pub sort: Sort,
     pub page: Page,
 }
@@ -96,6 +103,8 @@ pub enum Filter {
     SourceEntity(String),
     /// Only the user's favourites.
     Favourites,
+    /// Only services whose latest run failed.
+    LastRunFailed,
 }
 
 impl Filter {
@@ -106,6 +115,7 @@ impl Filter {
             Filter::SourceSystem(_) => "Source system",
             Filter::SourceEntity(_) => "Source entity",
             Filter::Favourites => "Favourites",
+            Filter::LastRunFailed => "Health",
         }
     }
 
@@ -115,6 +125,7 @@ impl Filter {
             Filter::Status(Status::Inactive) => "Inactive".into(),
             Filter::SourceSystem(v) | Filter::SourceEntity(v) => v.clone(),
             Filter::Favourites => "Only starred".into(),
+            Filter::LastRunFailed => "Last run failed".into(),
         }
     }
 }
@@ -161,6 +172,9 @@ pub struct Facets {
     /// How many of the user's favourites match the search and the other filters.
     #[serde(default)]
     pub favourites: usize,
+    /// How many services whose latest run failed match the search and the other filters.
+    #[serde(default)]
+    pub last_run_failed: usize,
 }
 
 /// One page of results and where it sits in the whole.
@@ -216,6 +230,7 @@ impl ListQuery {
                 }
             }
             Filter::Favourites => next.favourites = !next.favourites,
+            Filter::LastRunFailed => next.last_run_failed = !next.last_run_failed,
         }
         next
     }
@@ -225,6 +240,7 @@ impl ListQuery {
         self.favourites
             .then_some(Filter::Favourites)
             .into_iter()
+            .chain(self.last_run_failed.then_some(Filter::LastRunFailed))
             .chain(self.statuses.iter().map(|s| Filter::Status(*s)))
             .chain(
                 self.source_systems
@@ -246,6 +262,7 @@ impl ListQuery {
             source_systems: BTreeSet::new(),
             source_entities: BTreeSet::new(),
             favourites: false,
+            last_run_failed: false,
             page: Page {
                 number: 1,
                 ..self.page
@@ -305,7 +322,8 @@ impl ListQuery {
         !(self.statuses.is_empty()
             && self.source_systems.is_empty()
             && self.source_entities.is_empty()
-            && !self.favourites)
+            && !self.favourites
+            && !self.last_run_failed)
     }
 
     /// Whether a service passes the search and every filter (`favourites`: the user's).
@@ -351,9 +369,11 @@ impl ListQuery {
             .map(|s| (SortValue::of(s, key), *s))
             .collect();
         keyed.sort_by(|(a, sa), (b, sb)| {
+            // A missing value (a service that never ran) sorts last either way.
+            let missing = a.is_missing().cmp(&b.is_missing());
             let by_key = a.cmp(b);
             let by_key = if descending { by_key.reverse() } else { by_key };
-            by_key.then(sa.id.cmp(&sb.id))
+            missing.then(by_key).then(sa.id.cmp(&sb.id))
         });
         for (slot, (_, service)) in services.iter_mut().zip(keyed) {
             *slot = service;
@@ -375,6 +395,7 @@ impl ListQuery {
             source_systems: Vec::new(),
             source_entities: Vec::new(),
             favourites: 0,
+            last_run_failed: 0,
         };
         let mut systems: BTreeMap<&str, usize> = BTreeMap::new();
         let mut entities: BTreeMap<&str, usize> = BTreeMap::new();
@@ -391,15 +412,23 @@ impl ListQuery {
                 continue;
             }
             let starred = favourites.contains(&s.id);
+            let failed = s.health.last_run_failed();
             let status_ok = self.statuses.is_empty() || self.statuses.contains(&s.status);
             let system_ok =
                 self.source_systems.is_empty() || self.source_systems.contains(&s.source.system);
             let entity_ok =
                 self.source_entities.is_empty() || self.source_entities.contains(&s.source.entity);
-            if starred && status_ok && system_ok && entity_ok {
+            let failed_ok = !self.last_run_failed || failed;
+            if starred && status_ok && system_ok && entity_ok && failed_ok {
                 facets.favourites += 1;
             }
             if self.favourites && !starred {
+                continue;
+            }
+            if failed && status_ok && system_ok && entity_ok {
+                facets.last_run_failed += 1;
+            }
+            if !failed_ok {
                 continue;
             }
             if system_ok && entity_ok {
@@ -443,6 +472,8 @@ impl ListQuery {
 enum SortValue {
     Number(u64),
     Text(String, String),
+    /// An optional text compared as written (RFC 3339 UTC times).
+    Maybe(Option<String>),
 }
 
 impl SortValue {
@@ -453,7 +484,12 @@ impl SortValue {
             SortKey::Name => text(&service.name),
             SortKey::Status => text(service.status.as_str()),
             SortKey::SourceSystem => text(&service.source.system),
+            SortKey::LastRun => SortValue::Maybe(service.health.last_run_at.clone()),
         }
+    }
+
+    fn is_missing(&self) -> bool {
+        matches!(self, SortValue::Maybe(None))
     }
 }
 
@@ -470,6 +506,7 @@ impl Matcher<'_> {
             && (q.source_systems.is_empty() || q.source_systems.contains(&service.source.system))
             && (q.source_entities.is_empty() || q.source_entities.contains(&service.source.entity))
             && (!q.favourites || self.favourites.contains(&service.id))
+            && (!q.last_run_failed || service.health.last_run_failed())
             && self.matches_search(service)
     }
 
@@ -492,6 +529,7 @@ impl Matcher<'_> {
 mod tests {
     use super::*;
     use crate::fixtures::service;
+    use crate::run::RunStatus;
 
     fn sample() -> Vec<Service> {
         vec![
@@ -770,6 +808,80 @@ mod tests {
         assert_eq!(plain.facets(&all, &starred).favourites, 1);
         assert!(!q.cleared_filters().favourites);
         assert!(q.filter_sorted(&all, &none()).is_empty());
+    }
+
+    fn with_health(mut s: Service, status: Option<RunStatus>, at: Option<&str>) -> Service {
+        s.health.last_run_status = status;
+        s.health.last_run_at = at.map(str::to_string);
+        s
+    }
+
+    /// 101 failed at 09:00, 102 ran ok at 10:00, 203 failed at 08:00, 110 is running since
+    /// 11:00, 45 never ran.
+    fn with_runs() -> Vec<Service> {
+        let at = |h: u32| format!("2026-11-29T{h:02}:00:00Z");
+        let mut all = sample();
+        let runs = [
+            (101, Some(RunStatus::Failed), Some(at(9))),
+            (102, Some(RunStatus::Ok), Some(at(10))),
+            (203, Some(RunStatus::Failed), Some(at(8))),
+            (110, Some(RunStatus::Running), Some(at(11))),
+        ];
+        for s in all.iter_mut() {
+            if let Some((_, status, when)) = runs.iter().find(|(id, _, _)| *id == s.id) {
+                *s = with_health(s.clone(), *status, when.as_deref());
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_last_run_failed_filter_keeps_exactly_the_failed_and_is_counted() {
+        let all = with_runs();
+        let mut q = ListQuery::default();
+        assert_eq!(q.facets(&all, &none()).last_run_failed, 2);
+        q = q.toggle_filter(&Filter::LastRunFailed);
+        assert!(q.last_run_failed && q.has_filters());
+        assert_eq!(q.active_filters(), vec![Filter::LastRunFailed]);
+        assert_eq!(Filter::LastRunFailed.value(), "Last run failed");
+        assert_eq!(ids(&q.filter_sorted(&all, &none())), vec![101, 203]);
+        // The other facets count only failed services; the count follows the other filters.
+        let f = q.facets(&all, &none());
+        assert_eq!(counts(&f.statuses), vec![("active", 2), ("inactive", 0)]);
+        q.source_systems = ["Shopify".to_string()].into();
+        assert_eq!(ids(&q.filter_sorted(&all, &none())), vec![101]);
+        assert_eq!(q.facets(&all, &none()).last_run_failed, 1);
+        // With favourites: the favourites count applies it too.
+        let starred: Favourites = [101, 102].into();
+        assert_eq!(q.facets(&all, &starred).favourites, 1);
+        assert!(!q.cleared_filters().last_run_failed);
+        // A running service whose previous run failed is not "last run failed".
+        let running = with_health(all[0].clone(), Some(RunStatus::Running), None);
+        assert!(!q.matches(&running, &none()));
+    }
+
+    #[test]
+    fn sorting_by_last_run_puts_never_run_last_both_ways() {
+        let all = with_runs();
+        let mut q = ListQuery::default().sorted_by(SortKey::LastRun);
+        assert_eq!(q.sort.direction, SortDirection::Ascending);
+        assert_eq!(
+            ids(&q.filter_sorted(&all, &none())),
+            vec![203, 101, 102, 110, 45]
+        );
+        q = q.sorted_by(SortKey::LastRun);
+        assert_eq!(q.sort.direction, SortDirection::Descending);
+        assert_eq!(
+            ids(&q.filter_sorted(&all, &none())),
+            vec![110, 102, 101, 203, 45]
+        );
+        // Ties (two never-run services) keep id order in both directions.
+        let mut more = all.clone();
+        more.push(service(7, "never", Status::Active, "Shopify", "orders"));
+        assert_eq!(ids(&q.filter_sorted(&more, &none()))[3..], [203, 7, 45]);
+        q.sort.direction = SortDirection::Ascending;
+        assert_eq!(ids(&q.filter_sorted(&more, &none()))[3..], [110, 7, 45]);
+        assert_eq!(SortKey::parse("last_run"), Some(SortKey::LastRun));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! `ListQuery` <-> URL query string, so that a link reproduces a view of the list.
 //!
 //! Parameters: `q` (search), `status`, `system`, `entity` (repeatable filters), `sort`
-//! (`id`, `name`, `status`, `system`; a leading `-` sorts descending), `favourites=true` (only
-//! the user's favourites), `page` (1-based) and
+//! (`id`, `name`, `status`, `system`, `last_run`; a leading `-` sorts descending),
+//! `favourites=true` (only the user's favourites), `last_run_failed=true` (only services whose
+//! latest run failed), `page` (1-based) and
 //! `per_page` (one of [`PAGE_SIZES`]). Defaults are left out. Reading is forgiving: unknown
 //! parameters, malformed values and repeats of single-valued parameters are ignored.
 
@@ -27,6 +28,9 @@ impl ListQuery {
         }
         if self.favourites {
             out.append_pair("favourites", "true");
+        }
+        if self.last_run_failed {
+            out.append_pair("last_run_failed", "true");
         }
         if self.sort != Sort::default() {
             let sign = match self.sort.direction {
@@ -73,6 +77,11 @@ impl ListQuery {
                 "favourites" => {
                     if value == "true" {
                         result.favourites = true;
+                    }
+                }
+                "last_run_failed" => {
+                    if value == "true" {
+                        result.last_run_failed = true;
                     }
                 }
                 "sort" if !seen_sort => {
@@ -129,6 +138,7 @@ mod tests {
             source_systems: ["Shopify / Shopify+".to_string(), "NetSuite".to_string()].into(),
             source_entities: ["stock".to_string()].into(),
             favourites: true,
+            last_run_failed: true,
             sort: Sort {
                 key: SortKey::SourceSystem,
                 direction: SortDirection::Descending,
@@ -142,7 +152,7 @@ mod tests {
         assert_eq!(
             text,
             "q=orders+%26+more&status=active&system=NetSuite&system=Shopify+%2F+Shopify%2B\
-             &entity=stock&favourites=true&sort=-system&page=3&per_page=100"
+             &entity=stock&favourites=true&last_run_failed=true&sort=-system&page=3&per_page=100"
         );
         assert_eq!(ListQuery::from_query(&text), q);
         assert_eq!(ListQuery::from_query(&format!("?{text}")), q);

@@ -33,6 +33,16 @@ impl RunStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
+    /// The outcome as the list's health cell says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RunStatus::Queued => "Queued",
+            RunStatus::Running => "Running",
+            RunStatus::Ok => "Succeeded",
+            RunStatus::Failed => "Failed",
+        }
+    }
+
     /// Still queued or running: its log may grow.
     pub fn is_live(self) -> bool {
         matches!(self, RunStatus::Queued | RunStatus::Running)

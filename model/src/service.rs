@@ -145,6 +145,31 @@ pub struct Service {
     pub created_at: String,
     /// RFC 3339, UTC.
     pub updated_at: String,
+    /// The last run's outcome and when, and the failed runs of the last 24 hours.
+    #[serde(default)]
+    pub health: Health,
+}
+
+/// How a service has been doing, as the list shows it in every row.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// The latest run's status; `None`: it never ran.
+    #[serde(default)]
+    pub last_run_status: Option<crate::run::RunStatus>,
+    /// RFC 3339 UTC: when the latest run finished, or started, or was queued.
+    #[serde(default)]
+    pub last_run_at: Option<String>,
+    /// Runs that failed in the 24 hours before the answer.
+    #[serde(default)]
+    pub failed_24h: u32,
+}
+
+impl Health {
+    /// Whether the latest run failed (what the "Last run failed" filter keeps).
+    pub fn last_run_failed(&self) -> bool {
+        self.last_run_status == Some(crate::run::RunStatus::Failed)
+    }
 }
 
 /// A row of the services list: the service, its latest run and its next scheduled run.
@@ -249,6 +274,7 @@ mod tests {
             alerts_enabled: true,
             created_at: "2026-01-02T03:04:05Z".into(),
             updated_at: "2026-01-02T03:04:05Z".into(),
+            health: Default::default(),
         };
         let json = serde_json::to_value(&service).unwrap();
         assert_eq!(json["service_type"], "sweeper");
@@ -288,6 +314,7 @@ mod tests {
                 alerts_enabled: false,
                 created_at: "2026-01-01T00:00:00Z".into(),
                 updated_at: "2026-01-01T00:00:00Z".into(),
+                health: Default::default(),
             },
             last_run: None,
             next_run_at: None,

@@ -29,26 +29,44 @@ fn arb_service() -> impl Strategy<Value = Service> {
         arb_status(),
         prop::sample::select(&SYSTEMS[..]),
         prop::sample::select(&ENTITIES[..]),
+        arb_health(),
     )
-        .prop_map(|(id, words, sweeper, status, system, entity)| Service {
-            id,
-            group_id: 1,
-            name: words.join(" "),
-            service_type: if sweeper {
-                ServiceType::Sweeper
-            } else {
-                ServiceType::Standard
+        .prop_map(
+            |(id, words, sweeper, status, system, entity, health)| Service {
+                id,
+                group_id: 1,
+                name: words.join(" "),
+                service_type: if sweeper {
+                    ServiceType::Sweeper
+                } else {
+                    ServiceType::Standard
+                },
+                status,
+                source: Endpoint::new(system, entity),
+                destination: Endpoint::new("NetSuite", entity),
+                trigger: Trigger::Schedule {
+                    cron: "*/15 * * * *".into(),
+                },
+                alerts_enabled: sweeper,
+                created_at: "2026-01-01T00:00:00Z".into(),
+                updated_at: "2026-01-01T00:00:00Z".into(),
+                health,
             },
-            status,
-            source: Endpoint::new(system, entity),
-            destination: Endpoint::new("NetSuite", entity),
-            trigger: Trigger::Schedule {
-                cron: "*/15 * * * *".into(),
-            },
-            alerts_enabled: sweeper,
-            created_at: "2026-01-01T00:00:00Z".into(),
-            updated_at: "2026-01-01T00:00:00Z".into(),
-        })
+        )
+}
+
+/// Never run, or a last run of any status at one of a few times (ties on purpose).
+fn arb_health() -> impl Strategy<Value = Health> {
+    prop_oneof![
+        Just(Health::default()),
+        (prop::sample::select(&RunStatus::ALL[..]), 0u32..4, 0u32..3).prop_map(
+            |(status, hour, failed_24h)| Health {
+                last_run_status: Some(status),
+                last_run_at: Some(format!("2026-11-29T0{hour}:00:00Z")),
+                failed_24h,
+            }
+        ),
+    ]
 }
 
 /// Services with distinct ids, as in a real group.
@@ -89,10 +107,12 @@ fn arb_query() -> impl Strategy<Value = ListQuery> {
         1u32..20,
         prop::sample::select(&PAGE_SIZES[..]),
         any::<bool>(),
+        any::<bool>(),
     )
         .prop_map(
-            |(search, statuses, systems, entities, key, desc, number, size, favourites)| {
+            |(search, statuses, systems, entities, key, desc, number, size, favourites, failed)| {
                 ListQuery {
+                    last_run_failed: failed,
                     search,
                     statuses,
                     source_systems: systems,
@@ -135,7 +155,8 @@ fn oracle(query: &ListQuery, s: &Service) -> bool {
     let entity_ok =
         query.source_entities.is_empty() || query.source_entities.contains(&s.source.entity);
     let favourite_ok = !query.favourites || s.id.is_multiple_of(3);
-    text_ok && status_ok && system_ok && entity_ok && favourite_ok
+    let failed_ok = !query.last_run_failed || s.health.last_run_status == Some(RunStatus::Failed);
+    text_ok && status_ok && system_ok && entity_ok && favourite_ok && failed_ok
 }
 
 proptest! {
@@ -175,6 +196,30 @@ proptest! {
             stitched.extend(page_query.page_of(&services, &starred()).items);
         }
         prop_assert_eq!(ids(&stitched), ids(&found));
+    }
+
+    #[test]
+    fn sorting_by_last_run_orders_times_and_puts_never_run_last(
+        services in arb_services(),
+        desc in any::<bool>(),
+    ) {
+        let query = ListQuery {
+            sort: Sort {
+                key: SortKey::LastRun,
+                direction: if desc { SortDirection::Descending } else { SortDirection::Ascending },
+            },
+            ..ListQuery::default()
+        };
+        let found = query.filter_sorted(&services, &starred());
+        for pair in found.windows(2) {
+            let (a, b) = (&pair[0].health.last_run_at, &pair[1].health.last_run_at);
+            match (a, b) {
+                (None, Some(_)) => prop_assert!(false, "a never-run service sorts before a run one"),
+                (Some(_), None) => {}
+                (Some(x), Some(y)) if x != y => prop_assert_eq!(x < y, !desc),
+                _ => prop_assert!(pair[0].id < pair[1].id, "ties keep id order"),
+            }
+        }
     }
 }
 

@@ -409,6 +409,7 @@ pub fn parse_import(text: &str, group_id: u64, now: &str) -> Result<Vec<ServiceR
                 alerts_enabled: s.alerts_enabled,
                 created_at: now.to_string(),
                 updated_at: now.to_string(),
+                health: Default::default(),
             },
             notes: s.notes,
             alert_group_id: None,

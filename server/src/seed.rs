@@ -395,6 +395,7 @@ pub fn random_service(
         alerts_enabled: rng.chance(60),
         created_at,
         updated_at,
+        health: Default::default(),
     }
 }
 

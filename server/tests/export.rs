@@ -85,7 +85,7 @@ async fn the_export_holds_every_matching_service_in_the_list_order(store: Store)
     assert_eq!(
         header_row,
         "ID,Name,Type,Status,Source system,Source entity,Destination system,Destination entity,\
-         Schedule,Cron (UTC),Alerts,Last run,Last run started (UTC),Last run finished (UTC),Next run (UTC)"
+         Schedule,Cron (UTC),Alerts,Last run,Last run started (UTC),Last run finished (UTC),Failed runs (24 h),Next run (UTC)"
     );
     let all = records(&body);
     assert_eq!(all.len(), 1_564);

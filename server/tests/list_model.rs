@@ -1,16 +1,17 @@
 //! The list in SQL answers exactly as the `services-model` rule does (`ListQuery`, which the SPA
 //! runs in the browser): random groups — names with mixed case, non-ASCII letters and LIKE
 //! metacharacters, renamed, deactivated, retyped and removed after insertion, some starred by the
-//! user — and random searches, filters (the Favourites filter too), sorts and windows, compared on
-//! SQLite and on PostgreSQL.
+//! user, with finished runs (ok or failed, some older than 24 hours) — and random searches,
+//! filters (the Favourites and "Last run failed" filters too), sorts (by last run too) and
+//! windows, compared on SQLite and on PostgreSQL, health (last run, failed in 24 h) included.
 
 mod common;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use services_model::{
-    Endpoint, Favourites, ListQuery, Role, Service, ServiceType, Sort, SortDirection, SortKey,
-    Status, Trigger,
+    Endpoint, Favourites, Health, ListQuery, Role, RunStatus, RunTrigger, Service, ServiceType,
+    Sort, SortDirection, SortKey, Status, Trigger,
 };
 use services_server::db::{Db, Location};
 use services_server::repo;
@@ -63,8 +64,13 @@ struct Case {
     remove: Vec<usize>,
     /// Indexes (mod the group's size) the user stars.
     starred: Vec<usize>,
+    /// Finished runs, in order: (service index mod the group's size, failed, hours ago index).
+    runs: Vec<(usize, bool, usize)>,
     queries: Vec<Query>,
 }
+
+/// How long ago the generated runs finished: within the last 24 hours, and well before.
+const HOURS_AGO: [i64; 6] = [0, 1, 2, 3, 30, 48];
 
 #[derive(Clone, Debug)]
 struct Query {
@@ -77,6 +83,7 @@ struct Query {
     limit: u64,
     offset: u64,
     favourites: bool,
+    last_run_failed: bool,
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -89,13 +96,15 @@ fn query() -> impl Strategy<Value = Query> {
         prop::collection::vec(any::<bool>(), 0..3),
         prop::collection::vec(0..SYSTEMS.len() + 1, 0..3),
         prop::collection::vec(0..ENTITIES.len() + 1, 0..2),
-        (0usize..4, any::<bool>()),
+        (0usize..SortKey::ALL.len(), any::<bool>()),
         1u64..80,
         0u64..40,
         any::<bool>(),
+        any::<bool>(),
     )
         .prop_map(
-            |(words, statuses, systems, entities, sort, limit, offset, favourites)| Query {
+            |(words, statuses, systems, entities, sort, limit, offset, favourites, failed)| Query {
+                last_run_failed: failed,
                 words,
                 statuses,
                 systems,
@@ -126,10 +135,12 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec(any::<usize>(), 0..4),
         prop::collection::vec(any::<usize>(), 0..4),
         prop::collection::vec(any::<usize>(), 0..12),
+        prop::collection::vec((any::<usize>(), any::<bool>(), 0..HOURS_AGO.len()), 0..40),
         prop::collection::vec(query(), 1..4),
     )
         .prop_map(
-            |(services, renames, deactivate, remove, starred, queries)| Case {
+            |(services, renames, deactivate, remove, starred, runs, queries)| Case {
+                runs,
                 services,
                 renames,
                 deactivate,
@@ -188,6 +199,7 @@ fn list_query(q: &Query, services: &[Service]) -> ListQuery {
             },
         },
         favourites: q.favourites,
+        last_run_failed: q.last_run_failed,
         ..ListQuery::default()
     }
 }
@@ -236,6 +248,7 @@ async fn check(f: &Fixture, case: &Case) -> Result<(), TestCaseError> {
             alerts_enabled: *alerts,
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-01T00:00:00Z".into(),
+            health: Health::default(),
         });
     }
     if !services.is_empty() {
@@ -250,6 +263,28 @@ async fn check(f: &Fixture, case: &Case) -> Result<(), TestCaseError> {
         repo::services::insert_many(&mut tx, &records)
             .await
             .unwrap();
+    }
+    // Finished runs through the repository, as the demo data writes them; the health the list
+    // must show follows from them: the latest run's outcome and time, and the failures of the
+    // last 24 hours.
+    let now = services_server::clock::now_unix();
+    let n = services.len();
+    for (i, failed, ago) in case.runs.iter().filter(|_| n > 0) {
+        let s = &mut services[i % n];
+        let at = services_server::clock::format(now - HOURS_AGO[*ago] * 3600);
+        let status = if *failed {
+            RunStatus::Failed
+        } else {
+            RunStatus::Ok
+        };
+        repo::runs::insert_finished(&mut tx, s.id, RunTrigger::Schedule, status, &at, &at, 1, 1)
+            .await
+            .unwrap();
+        s.health.last_run_status = Some(status);
+        s.health.last_run_at = Some(at);
+        if *failed && HOURS_AGO[*ago] < 24 {
+            s.health.failed_24h += 1;
+        }
     }
     tx.commit().await.unwrap();
     let mut favourites = Favourites::new();

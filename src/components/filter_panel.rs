@@ -178,7 +178,7 @@ pub fn FilterPanel(
                         let value = match &filter {
                             Filter::Status(s) => s.as_str().to_string(),
                             Filter::SourceSystem(v) | Filter::SourceEntity(v) => v.clone(),
-                            Filter::Favourites => String::new(),
+                            Filter::Favourites | Filter::LastRunFailed => String::new(),
                         };
                         let count = move || {
                             facets.with(|f| {
@@ -268,6 +268,19 @@ pub fn FilterPanel(
                 {group("Status", |f: &Facets| &f.statuses, |v| Status::parse(v).map(Filter::Status))}
                 {group("Source system", |f: &Facets| &f.source_systems, |v| Some(Filter::SourceSystem(v.to_string())))}
                 {group("Source entity", |f: &Facets| &f.source_entities, |v| Some(Filter::SourceEntity(v.to_string())))}
+                <fieldset>
+                    <legend>"Health"</legend>
+                    <label>
+                        <input
+                            type="checkbox"
+                            data-filter-last-run-failed=""
+                            prop:checked=move || query.with(|q| q.last_run_failed)
+                            on:change=move |_| toggle(Filter::LastRunFailed)
+                        />
+                        "Last run failed"
+                        <span class="count">{move || format!("({})", facets.with(|f| f.last_run_failed))}</span>
+                    </label>
+                </fieldset>
                 <fieldset>
                     <legend>"Favourites"</legend>
                     <label>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use services_model::{ListQuery, Sort, SortDirection, SortKey};
 use stylers::style;
 
-const SORTS: [(&str, SortKey, SortDirection); 8] = [
+const SORTS: [(&str, SortKey, SortDirection); 10] = [
     ("ID, lowest first", SortKey::Id, SortDirection::Ascending),
     ("ID, highest first", SortKey::Id, SortDirection::Descending),
     ("Name, A to Z", SortKey::Name, SortDirection::Ascending),
@@ -30,6 +30,16 @@ const SORTS: [(&str, SortKey, SortDirection); 8] = [
         "Source system, Z to A",
         SortKey::SourceSystem,
         SortDirection::Descending,
+    ),
+    (
+        "Last run, most recent first",
+        SortKey::LastRun,
+        SortDirection::Descending,
+    ),
+    (
+        "Last run, oldest first",
+        SortKey::LastRun,
+        SortDirection::Ascending,
     ),
 ];
 

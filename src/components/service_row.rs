@@ -4,7 +4,10 @@ use super::highlight::{escape_into, marked_html};
 use super::row_select::{has_selection, selecting, RowCheckbox};
 use crate::store::RowHandle;
 use leptos::prelude::*;
-use services_model::{Endpoint, Service, ServiceType, Status, Trigger};
+use services_model::{
+    parse_rfc3339, Cron, Endpoint, Health, RunStatus, Service, ServiceSummary, ServiceType, Status,
+    Trigger,
+};
 use stylers::style;
 use wasm_bindgen::JsCast;
 
@@ -72,6 +75,69 @@ fn bell_html(on: bool, scope: &str) -> String {
     format!(
         r#"<svg class="bell {scope}" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><path d="M8 1.5a4 4 0 0 0-4 4v3L2.5 11h11L12 8.5v-3a4 4 0 0 0-4-4zM6.5 12.5a1.5 1.5 0 0 0 3 0" fill="none" stroke="currentColor" stroke-width="1.4"></path>{strike}</svg>"#
     )
+}
+
+/// The last run's outcome and when ("Failed 3 h ago", the exact time on hover and focus), and
+/// the failed runs of the last 24 hours when there were any.
+fn health_html(health: &Health, now: i64, scope: &str) -> String {
+    let mut out = String::new();
+    match health.last_run_status {
+        None => out.push_str(&format!(
+            r#"<span class="health never {scope}">Never run</span>"#
+        )),
+        Some(status) => {
+            let state = match status {
+                RunStatus::Failed => "failed",
+                RunStatus::Ok => "ok",
+                RunStatus::Queued | RunStatus::Running => "live",
+            };
+            out.push_str(&format!(
+                r#"<span class="health {state} {scope}" data-health="{}">{} "#,
+                status.as_str(),
+                status.label()
+            ));
+            let at = health.last_run_at.as_deref().and_then(parse_rfc3339);
+            if let Some(at) = at {
+                out.push_str(&crate::time_zone::relative_html_at(
+                    at.unix_timestamp(),
+                    now,
+                ));
+            }
+            out.push_str("</span>");
+        }
+    }
+    if health.failed_24h > 0 {
+        out.push_str(&format!(
+            r#"<span class="failed-24h {scope}" data-failed-24h="{n}">{n} failed in 24 h</span>"#,
+            n = health.failed_24h
+        ));
+    }
+    out
+}
+
+/// When an active scheduled service runs next, relative, with the exact time on hover and
+/// focus; "—" for webhooks and inactive services. The server's time when it sent one, else
+/// the schedule's next time after now.
+fn next_run_html(summary: &ServiceSummary, now: i64) -> String {
+    let next = summary
+        .next_run_at
+        .as_deref()
+        .and_then(parse_rfc3339)
+        .map(|t| t.unix_timestamp())
+        .filter(|t| *t > now)
+        .or_else(
+            || match (&summary.service.trigger, summary.service.status) {
+                (Trigger::Schedule { cron }, Status::Active) => {
+                    let now = services_model::OffsetDateTime::from_unix_timestamp(now).ok()?;
+                    Some(Cron::parse(cron).ok()?.next_after(now)?.unix_timestamp())
+                }
+                _ => None,
+            },
+        );
+    match next {
+        Some(at) => crate::time_zone::relative_html_at(at, now),
+        None => "—".into(),
+    }
 }
 
 /// The status as text and icon (never colour alone).
@@ -326,6 +392,18 @@ pub fn ServiceRow(
             display: inline-flex;
             align-items: center;
         }
+        span.health {
+            white-space: nowrap;
+        }
+        span.health.failed {
+            color: var(--pw-color-danger);
+            font-weight: 600;
+        }
+        span.failed-24h {
+            display: block;
+            color: var(--pw-color-danger);
+            white-space: nowrap;
+        }
     };
     let id = row.id;
     let summary = row.summary;
@@ -389,6 +467,20 @@ pub fn ServiceRow(
         let summary = summary.clone();
         move || summary.with(|s| alerts_html(&s.service, styler_class))
     };
+    let health_cell = {
+        let summary = summary.clone();
+        move || {
+            let now = crate::time_zone::now();
+            summary.with(|s| health_html(&s.service.health, now, styler_class))
+        }
+    };
+    let next_cell = {
+        let summary = summary.clone();
+        move || {
+            let now = crate::time_zone::now();
+            summary.with(|s| next_run_html(s, now))
+        }
+    };
     let menu = view! { <ActionsMenu service=service on_action=on_action/> };
     // The latest run as "id status" (for tools and tests; live updates change it in place).
     let last_run = {
@@ -421,6 +513,8 @@ pub fn ServiceRow(
                 <td><span class="name-cell">{star}{name_link}</span></td>
                 <td>{flow}</td>
                 <td inner_html=schedule_cell></td>
+                <td class="health-cell" inner_html=health_cell></td>
+                <td class="next-run" inner_html=next_cell></td>
                 <td inner_html=alerts></td>
                 <td class="actions">{menu}</td>
             </tr>
@@ -440,6 +534,8 @@ pub fn ServiceRow(
                     <dt>"Type"</dt><dd inner_html=type_html></dd>
                     <dt>"Flow"</dt><dd>{flow}</dd>
                     <dt>"Schedule"</dt><dd inner_html=schedule_cell></dd>
+                    <dt>"Last run"</dt><dd class="health-cell" inner_html=health_cell></dd>
+                    <dt>"Next run"</dt><dd class="next-run" inner_html=next_cell></dd>
                     <dt>"Alerts"</dt><dd inner_html=alerts></dd>
                 </dl>
             </li>

@@ -94,6 +94,8 @@ pub fn ServiceTable(
                     {header("Name", SortKey::Name)}
                     <th scope="col">"Flow"</th>
                     <th scope="col">"Schedule"</th>
+                    {header("Last run", SortKey::LastRun)}
+                    <th scope="col">"Next run"</th>
                     <th scope="col">"Alerts"</th>
                     <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                 </tr>

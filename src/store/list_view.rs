@@ -48,6 +48,7 @@ impl ListView {
                 source_systems: q.source_systems.clone(),
                 source_entities: q.source_entities.clone(),
                 favourites: q.favourites,
+                last_run_failed: q.last_run_failed,
                 ..ListQuery::default()
             })
         });

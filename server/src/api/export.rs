@@ -18,7 +18,7 @@ use services_model::{rules, ListQuery, RunSummary, Service};
 const BATCH: u64 = 1_000;
 
 /// The header row: the list's columns, the flow and the schedule split into their parts.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "ID",
     "Name",
     "Type",
@@ -33,6 +33,7 @@ pub const COLUMNS: [&str; 15] = [
     "Last run",
     "Last run started (UTC)",
     "Last run finished (UTC)",
+    "Failed runs (24 h)",
     "Next run (UTC)",
 ];
 
@@ -49,7 +50,7 @@ fn record(
     service: &Service,
     last_run: Option<&RunSummary>,
     next_run: Option<&str>,
-) -> [String; 15] {
+) -> [String; 16] {
     let run = |f: fn(&RunSummary) -> Option<&str>| {
         last_run.and_then(f).map(str::to_string).unwrap_or_default()
     };
@@ -68,12 +69,13 @@ fn record(
         run(|r| Some(r.status.as_str())),
         run(|r| r.started_at.as_deref()),
         run(|r| r.finished_at.as_deref()),
+        service.health.failed_24h.to_string(),
         next_run.unwrap_or_default().to_string(),
     ]
 }
 
 fn csv_bytes(
-    rows: impl IntoIterator<Item = [String; 15]>,
+    rows: impl IntoIterator<Item = [String; 16]>,
     header: bool,
 ) -> Result<Bytes, ApiError> {
     let mut out = csv::WriterBuilder::new()

@@ -58,7 +58,11 @@ pub struct ListParams {
     /// `true`: only the services the caller starred (`facets.favourites` counts them under the
     /// search and the other filters either way).
     favourites: Option<bool>,
-    /// id, name, status or system; a leading - sorts descending.
+    /// `true`: only the services whose latest run failed (`facets.last_run_failed` counts them
+    /// under the search and the other filters either way).
+    last_run_failed: Option<bool>,
+    /// id, name, status, system or last_run (never-run services last either way); a leading -
+    /// sorts descending.
     #[param(schema_with = rules::schema::sort)]
     sort: Option<String>,
     /// 1–1000. Default: a page of 50; without any query parameter, the whole group when it is

@@ -2,6 +2,11 @@
 //! `services_model::LeanView`, for the SPA to search locally. Compressed (brotli or gzip, as the
 //! client accepts) once per group version and kept; the ETag names the version, so a client
 //! that has it gets a 304. Groups over the lean limit answer the `per_query` marker instead.
+//!
+//! The health columns (last run, failed runs in 24 hours) make the version three numbers: the
+//! group's `list_version` (its services), its `health_version` (moved by every run that is
+//! queued, starts, finishes or goes) and the 5-minute window the failed runs were counted in
+//! (a failure leaves the 24 hours without any write).
 
 use super::params::{self, PathText};
 use crate::auth::CurrentUser;
@@ -81,7 +86,10 @@ impl Encoding {
     }
 }
 
-type LeanKey = (u64, i64, Encoding);
+type LeanKey = (u64, i64, i64, i64, Encoding);
+
+/// How long a lean view's count of failed runs in the last 24 hours may be reused.
+const HEALTH_WINDOW_SECONDS: i64 = 300;
 
 /// Encoded lean views per group, version and encoding (a few groups' worth).
 #[derive(Clone)]
@@ -113,8 +121,14 @@ pub async fn lean_services(
     let (group, version) = repo::groups::find_versioned(&state.db, user.company_id, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Company group {id} does not exist.")))?;
+    let health_version = repo::groups::health_version(&state.db, id).await?;
+    let now = crate::clock::now_unix();
+    let window = now.div_euclid(HEALTH_WINDOW_SECONDS);
     let database = repo::meta::database_id(&state.db).await?;
-    let etag = format!("W/\"lean-{database}-{id}-{version}-{}\"", state.lean_limit);
+    let etag = format!(
+        "W/\"lean-{database}-{id}-{version}-{health_version}-{window}-{}\"",
+        state.lean_limit
+    );
     let mut response_headers = HeaderMap::new();
     response_headers.insert(
         header::CACHE_CONTROL,
@@ -134,7 +148,7 @@ pub async fn lean_services(
         return Ok((StatusCode::NOT_MODIFIED, response_headers).into_response());
     }
     let encoding = Encoding::choose(&headers);
-    let key = (id, version, encoding);
+    let key = (id, version, health_version, window, encoding);
     let body = match state.lean.0.get(&key) {
         Some(body) => body,
         None => {
@@ -142,7 +156,14 @@ pub async fn lean_services(
             let view = if count > state.lean_limit {
                 LeanView::per_query(group, count, state.lean_limit)
             } else {
-                let services = repo::services::in_group(&state.db, id).await?;
+                let mut services = repo::services::in_group(&state.db, id).await?;
+                let since = repo::health::window_start(now);
+                let mut health = repo::health::of_group(&state.db, id, &since).await?;
+                for service in &mut services {
+                    if let Some(h) = health.remove(&service.id) {
+                        service.health = h;
+                    }
+                }
                 LeanView::whole(group, &services, state.lean_limit)
             };
             let body = tokio::task::spawn_blocking(move || {

@@ -111,14 +111,14 @@ pub fn check_list_words(query: &str) -> Result<(), ApiError> {
         let known = match key.as_ref() {
             "status" => Status::parse(&value).is_some(),
             "sort" => SortKey::parse(value.strip_prefix('-').unwrap_or(&value)).is_some(),
-            "favourites" => value == "true" || value == "false",
+            "favourites" | "last_run_failed" => value == "true" || value == "false",
             _ => true,
         };
         if !known {
             let allowed = match key.as_ref() {
                 "status" => "active or inactive",
-                "favourites" => "true or false",
-                _ => "id, name, status or system, with a leading - for descending",
+                "favourites" | "last_run_failed" => "true or false",
+                _ => "id, name, status, system or last_run, with a leading - for descending",
             };
             return Err(ApiError::bad_request(format!(
                 "{key} must be {allowed}, not \"{}\".",

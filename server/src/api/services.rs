@@ -28,8 +28,20 @@ async fn load(state: &AppState, user: CurrentUser, id: u64) -> Result<ServiceRec
 
 async fn detail(state: &AppState, record: ServiceRecord) -> Result<ServiceDetail, ApiError> {
     let last_run = repo::runs::last_of(&state.db, record.service.id).await?;
+    let now = clock::now_unix();
+    let failed = repo::health::failed_since(
+        &state.db,
+        &[record.service.id],
+        &repo::health::window_start(now),
+    )
+    .await?;
+    let mut record = record;
+    record.service.health = repo::health::from_last_run(
+        last_run.as_ref(),
+        failed.get(&record.service.id).copied().unwrap_or(0),
+    );
     Ok(ServiceDetail {
-        next_run_at: next_run_at(&record.service, clock::now_unix()),
+        next_run_at: next_run_at(&record.service, now),
         alerts: AlertSettings {
             enabled: record.service.alerts_enabled,
             notification_group_id: record.alert_group_id,

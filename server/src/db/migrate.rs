@@ -9,11 +9,13 @@ const SQLITE: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_schema.sql"),
     include_str!("../../migrations/sqlite/0002_events.sql"),
     include_str!("../../migrations/sqlite/0003_favourites_views.sql"),
+    include_str!("../../migrations/sqlite/0004_run_health.sql"),
 ];
 const POSTGRES: &[&str] = &[
     include_str!("../../migrations/postgres/0001_schema.sql"),
     include_str!("../../migrations/postgres/0002_events.sql"),
     include_str!("../../migrations/postgres/0003_favourites_views.sql"),
+    include_str!("../../migrations/postgres/0004_run_health.sql"),
 ];
 
 /// `application_id` of the SQLite files this layout makes ("PWSV").

@@ -32,6 +32,21 @@ pub async fn find(db: &Db, company_id: u64, id: u64) -> Result<Option<CompanyGro
     Ok(find_versioned(db, company_id, id).await?.map(|(g, _)| g))
 }
 
+/// A group of the company and its `health_version`: moved by every run of the group that is
+/// queued, starts, finishes or goes (the lean view's health columns).
+pub async fn health_version(db: &Db, id: u64) -> Result<i64, DbError> {
+    let version = with_reader!(db, |conn| {
+        sqlx::query("SELECT health_version FROM company_groups WHERE id = $1")
+            .bind(id as i64)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| row.int("health_version"))
+            .transpose()?
+            .unwrap_or(0)
+    });
+    Ok(version)
+}
+
 /// A group of the company and its `list_version`.
 pub async fn find_versioned(
     db: &Db,

@@ -98,14 +98,24 @@ pub async fn list(
             )
             .await?
     };
-    let starred = favourite_counts(db, group_id, user_id, &terms).await?;
+    // The favourites (under the "Last run failed" filter when it is on) and the services whose
+    // last run failed (only favourites when that filter is on): few rows, not cached.
+    let starred = subset_counts(db, group_id, user_id, &terms, true, query.last_run_failed).await?;
     let favourites: u64 = starred
+        .iter()
+        .filter(|c| passes_filters(query, c))
+        .map(|c| c.n)
+        .sum();
+    let failed = subset_counts(db, group_id, user_id, &terms, query.favourites, true).await?;
+    let last_run_failed: u64 = failed
         .iter()
         .filter(|c| passes_filters(query, c))
         .map(|c| c.n)
         .sum();
     let matched = if query.favourites {
         Arc::new(starred)
+    } else if query.last_run_failed {
+        Arc::new(failed)
     } else {
         matched
     };
@@ -134,6 +144,7 @@ pub async fn list(
         total,
         facets: Facets {
             favourites: usize::try_from(favourites).unwrap_or(usize::MAX),
+            last_run_failed: usize::try_from(last_run_failed).unwrap_or(usize::MAX),
             ..facets(query, &all, &matched)
         },
         items,
@@ -207,6 +218,7 @@ pub fn facets(query: &ListQuery, all: &[Combo], matched: &[Combo]) -> Facets {
         source_systems: list(systems),
         source_entities: list(entities),
         favourites: 0,
+        last_run_failed: 0,
     }
 }
 
@@ -231,20 +243,37 @@ async fn search_counts(db: &Db, group_id: u64, terms: &[String]) -> Result<Vec<C
     load_combos(db, &sql).await
 }
 
-/// The counts of the user's favourites in the group under the search.
-async fn favourite_counts(
+/// The counts, under the search, of the user's favourites in the group (`starred`), of the
+/// group's services whose last run failed (`failed`), or of both at once. Each starts from
+/// its few rows: the user's favourites, or the failed last runs (a partial index).
+async fn subset_counts(
     db: &Db,
     group_id: u64,
     user_id: u64,
     terms: &[String],
+    starred: bool,
+    failed: bool,
 ) -> Result<Vec<Combo>, DbError> {
-    let mut sql = Sql::new(
-        "SELECT s.status AS status, s.source_system AS system, s.source_entity AS entity,
-                COUNT(*) AS n
-         FROM favourites f JOIN services s ON s.id = f.service_id
-         WHERE f.user_id = ",
-    );
-    sql.bind_int(user_id as i64).push(" AND s.group_id = ");
+    let select = "SELECT s.status AS status, s.source_system AS system, s.source_entity AS entity,
+                COUNT(*) AS n ";
+    let failed_join = if failed {
+        " JOIN service_last_runs l ON l.service_id = s.id AND l.status = 'failed'"
+    } else {
+        ""
+    };
+    let mut sql = if starred {
+        let mut sql = Sql::new(&format!(
+            "{select} FROM favourites f JOIN services s ON s.id = f.service_id{failed_join}
+             WHERE f.user_id = "
+        ));
+        sql.bind_int(user_id as i64).push(" AND s.group_id = ");
+        sql
+    } else {
+        Sql::new(&format!(
+            "{select} FROM service_last_runs l JOIN services s ON s.id = l.service_id
+             WHERE l.status = 'failed' AND s.group_id = "
+        ))
+    };
     sql.bind_int(group_id as i64);
     push_search(&mut sql, db.dialect(), terms, false);
     sql.push(" GROUP BY s.status, s.source_system, s.source_entity");

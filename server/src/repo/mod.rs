@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod events;
 pub mod favourites;
 pub mod groups;
+pub mod health;
 pub mod list;
 pub mod meta;
 pub mod notifications;

@@ -59,6 +59,9 @@ pub(super) async fn page(
         sql.push(" AND s.id IN (SELECT service_id FROM favourites WHERE user_id = ");
         sql.bind_int(user_id as i64).push(")");
     }
+    if query.last_run_failed {
+        sql.push(" AND l.status = 'failed'");
+    }
     push_search(&mut sql, db.dialect(), terms, narrow);
     let dir = match query.sort.direction {
         SortDirection::Ascending => "ASC",
@@ -72,14 +75,26 @@ pub(super) async fn page(
         SortKey::SourceSystem => {
             format!("s.source_system_lower {dir}, s.source_system {dir}, s.id ASC")
         }
+        // Services that never ran (no time) last in both directions; the times are RFC 3339
+        // UTC in one format, so their text order is their time order ("C" compares bytes).
+        SortKey::LastRun => match db.dialect() {
+            Dialect::Sqlite => format!(
+                "(COALESCE(l.finished_at, l.started_at) IS NULL) ASC, \
+                 COALESCE(l.finished_at, l.started_at) {dir}, s.id ASC"
+            ),
+            Dialect::Postgres => format!(
+                "(COALESCE(l.finished_at, l.started_at) IS NULL) ASC, \
+                 COALESCE(l.finished_at, l.started_at) COLLATE \"C\" {dir}, s.id ASC"
+            ),
+        },
     };
     sql.push(&format!(" ORDER BY {order} LIMIT "));
     sql.bind_int(limit.min(i64::MAX as u64) as i64);
     sql.push(" OFFSET ");
     sql.bind_int(offset.min(i64::MAX as u64) as i64);
-    match db.dialect() {
-        Dialect::Sqlite => page_as_json(db, sql, query).await,
-        Dialect::Postgres => Ok(with_reader!(db, |conn| {
+    let mut items = match db.dialect() {
+        Dialect::Sqlite => page_as_json(db, sql, query).await?,
+        Dialect::Postgres => with_reader!(db, |conn| {
             built_query!(sql)
                 .fetch_all(&mut *conn)
                 .await?
@@ -110,8 +125,23 @@ pub(super) async fn page(
                     .into_item()
                 })
                 .collect::<Result<Vec<_>, _>>()?
-        })),
+        }),
+    };
+    with_health(db, &mut items).await?;
+    Ok(items)
+}
+
+/// Each row's health: its last run's outcome and time, and its failed runs in the last 24
+/// hours, counted for this page's services only.
+async fn with_health(db: &Db, items: &mut [(Service, Option<RunSummary>)]) -> Result<(), DbError> {
+    let ids: Vec<u64> = items.iter().map(|(s, _)| s.id).collect();
+    let since = super::health::window_start(crate::clock::now_unix());
+    let failed = super::health::failed_since(db, &ids, &since).await?;
+    for (service, last_run) in items.iter_mut() {
+        let n = failed.get(&service.id).copied().unwrap_or(0);
+        service.health = super::health::from_last_run(last_run.as_ref(), n);
     }
+    Ok(())
 }
 
 /// SQLite hands a page over as one JSON array (`json_group_array`) instead of one message per
@@ -213,6 +243,8 @@ impl PageRow {
             alerts_enabled: self.alerts_enabled != 0,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            // The failed-run count is added for the whole page at once (`with_health`).
+            health: super::health::from_last_run(last_run.as_ref(), 0),
         };
         Ok((service, last_run))
     }

@@ -288,6 +288,7 @@ pub fn record_from_row(row: &impl RowExt) -> Result<ServiceRecord, sqlx::Error> 
             alerts_enabled: row.flag("alerts_enabled")?,
             created_at: row.text("created_at")?,
             updated_at: row.text("updated_at")?,
+            health: Default::default(),
         },
         notes: row.text("notes")?,
         alert_group_id: row.opt_id("alert_group_id")?,
