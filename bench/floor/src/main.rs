@@ -50,7 +50,9 @@ fn matches(service: &Service, words: &[String]) -> bool {
 #[component]
 fn Highlight(text: String, words: Vec<String>) -> impl IntoView {
     let lower = text.to_lowercase();
-    let hit = words.iter().find_map(|w| lower.find(w).map(|at| (at, w.len())));
+    let hit = words
+        .iter()
+        .find_map(|w| lower.find(w).map(|at| (at, w.len())));
     match hit {
         Some((at, len)) if text.is_char_boundary(at) && text.is_char_boundary(at + len) => view! {
             <span>{text[..at].to_string()}<mark>{text[at..at + len].to_string()}</mark>{text[at + len..].to_string()}</span>
