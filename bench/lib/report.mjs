@@ -246,7 +246,7 @@ export function writeReport(results, file) {
   }
 
   out.push("### Same markup", "");
-  out.push("Before measuring, the bench loads both pages at a few views and compares their DOM under the mount element (tags, attributes, classes, text, checkbox and select states; the plain page's `data-` hooks and base path aside), both pages reading the same fixed clock (so relative times agree), some in another time zone or with times in UTC, and one after ticking "select all on this page"; three services are starred first:", "");
+  out.push("Before measuring, the bench loads both pages at a few views and compares their DOM under the mount element (tags, attributes, classes, text, checkbox and select states; the plain page's `data-` hooks and base path aside), both pages reading the same fixed clock (so relative times agree), some in another time zone or with times in UTC, and one after ticking “select all on this page”; three services are starred first:", "");
   for (const p of results.parity ?? []) {
     out.push(`- \`${p.view}\`: ${p.same ? `the same (${n(p.lines)} nodes)` : `**${p.differences} lines differ**; first at line ${p.first.line}: app \`${p.first.app}\`, plain \`${p.first.plain}\``}`);
   }
