@@ -151,13 +151,88 @@ function prepareOne(s) {
     lastRun: s.last_run ? `${s.last_run.id} ${s.last_run.status}` : "",
   };
 }
-const prepare = (items) => items.map(prepareOne);
+/** A group's rows; `i` is each row's place, for the search hits. */
+const prepare = (items) =>
+  items.map((s, i) => {
+    const row = prepareOne(s);
+    row.i = i;
+    return row;
+  });
 
 function matchesSearch(row, terms) {
   for (const t of terms) {
     if (!(row.idText.includes(t) || row.s.service_type.includes(t) || row.nameLower.includes(t))) return false;
   }
   return true;
+}
+
+// Work kept between keystrokes, for the group's rows as loaded (a new load or a live change
+// makes a new array): the search hits (typing on only narrows them: "sh" → "sho"), the rows in
+// each sort order, and every source system and entity seen.
+let lastSearch = null; // { rows, terms, list: indexes of the hits, or null for all }
+/** Which rows match every search word: a flag per row, or null when there are no words. */
+function searchHits(rows, terms) {
+  const prev = lastSearch;
+  const narrows = prev !== null && prev.rows === rows && prev.list !== null && prev.terms.every((old) => terms.some((t) => t.includes(old)));
+  const list = [];
+  let hits = null;
+  if (terms.length) {
+    hits = new Uint8Array(rows.length);
+    if (narrows) {
+      for (const i of prev.list) if (matchesSearch(rows[i], terms)) (hits[i] = 1), list.push(i);
+    } else {
+      for (let i = 0; i < rows.length; i += 1) if (matchesSearch(rows[i], terms)) (hits[i] = 1), list.push(i);
+    }
+  }
+  lastSearch = { rows, terms, list: terms.length ? list : null };
+  return hits;
+}
+
+const orders = new WeakMap(); // rows → Map("key desc" → rows sorted)
+/** The group's rows in `sort` order (ties by id), sorted once per load and order. */
+function sortedRows(rows, sort) {
+  let byOrder = orders.get(rows);
+  if (!byOrder) orders.set(rows, (byOrder = new Map()));
+  const name = `${sort.key} ${sort.desc}`;
+  let sorted = byOrder.get(name);
+  if (sorted) return sorted;
+  const { key, desc } = sort;
+  sorted = rows.slice();
+  if (key === "last_run") {
+    // RFC 3339 UTC times compare as written; services that never ran go last either way.
+    sorted.sort((a, b) => {
+      if (a.lastRunAt === null || b.lastRunAt === null) return (a.lastRunAt === null) - (b.lastRunAt === null) || a.s.id - b.s.id;
+      const by = byBytes(a.lastRunAt, b.lastRunAt);
+      return (desc ? -by : by) || a.s.id - b.s.id;
+    });
+  } else {
+    const value = { id: null, name: (r) => r.nameLower, status: (r) => r.s.status, system: (r) => r.systemLower }[key];
+    const original = { name: (r) => r.s.name, status: (r) => r.s.status, system: (r) => r.s.source.system }[key];
+    sorted.sort((a, b) => {
+      let by = 0;
+      if (value === null) by = a.s.id - b.s.id;
+      else by = byBytes(value(a), value(b)) || byBytes(original(a), original(b));
+      if (desc) by = -by;
+      return by || a.s.id - b.s.id;
+    });
+  }
+  byOrder.set(name, sorted);
+  return sorted;
+}
+
+const valuesSeen = new WeakMap(); // rows → [source systems, source entities]
+function facetValues(rows) {
+  let seen = valuesSeen.get(rows);
+  if (!seen) {
+    const systems = new Set();
+    const entities = new Set();
+    for (const row of rows) {
+      systems.add(row.s.source.system);
+      entities.add(row.s.source.entity);
+    }
+    valuesSeen.set(rows, (seen = [systems, entities]));
+  }
+  return seen;
 }
 
 /** Matching rows, sorted, and the facet counts, in one pass over the group (`starred`: the
@@ -170,14 +245,16 @@ function narrow(rows, view, starred) {
   const facetStatus = { active: 0, inactive: 0 };
   const facetSystem = new Map();
   const facetEntity = new Map();
+  const [allSystems, allEntities] = facetValues(rows);
+  for (const v of allSystems) facetSystem.set(v, 0);
   for (const v of systems) facetSystem.set(v, 0);
+  for (const v of allEntities) facetEntity.set(v, 0);
   for (const v of entities) facetEntity.set(v, 0);
+  const hits = searchHits(rows, terms);
   const found = [];
-  for (const row of rows) {
+  for (const row of sortedRows(rows, view.sort)) {
+    if (hits !== null && hits[row.i] === 0) continue;
     const s = row.s;
-    if (!facetSystem.has(s.source.system)) facetSystem.set(s.source.system, 0);
-    if (!facetEntity.has(s.source.entity)) facetEntity.set(s.source.entity, 0);
-    if (terms.length && !matchesSearch(row, terms)) continue;
     const statusOk = statuses.size === 0 || statuses.has(s.status);
     const systemOk = systems.size === 0 || systems.has(s.source.system);
     const entityOk = entities.size === 0 || entities.has(s.source.entity);
@@ -191,30 +268,6 @@ function narrow(rows, view, starred) {
     if (statusOk && entityOk) facetSystem.set(s.source.system, facetSystem.get(s.source.system) + 1);
     if (statusOk && systemOk) facetEntity.set(s.source.entity, facetEntity.get(s.source.entity) + 1);
     if (statusOk && systemOk && entityOk) found.push(row);
-  }
-  const { key, desc } = view.sort;
-  const value = {
-    id: null,
-    name: (r) => r.nameLower,
-    status: (r) => r.s.status,
-    system: (r) => r.systemLower,
-  }[key];
-  const original = { name: (r) => r.s.name, status: (r) => r.s.status, system: (r) => r.s.source.system }[key];
-  if (key === "last_run") {
-    // RFC 3339 UTC times compare as written; services that never ran go last either way.
-    found.sort((a, b) => {
-      if (a.lastRunAt === null || b.lastRunAt === null) return (a.lastRunAt === null) - (b.lastRunAt === null) || a.s.id - b.s.id;
-      const by = byBytes(a.lastRunAt, b.lastRunAt);
-      return (desc ? -by : by) || a.s.id - b.s.id;
-    });
-  } else {
-    found.sort((a, b) => {
-      let by = 0;
-      if (value === null) by = a.s.id - b.s.id;
-      else by = byBytes(value(a), value(b)) || byBytes(original(a), original(b));
-      if (desc) by = -by;
-      return by || a.s.id - b.s.id;
-    });
   }
   const sorted = (m) => [...m].sort((a, b) => byBytes(a[0], b[0]));
   return { terms, found, facets: { statuses: facetStatus, systems: sorted(facetSystem), entities: sorted(facetEntity), favourites: facetStarred, failed: facetFailed } };
@@ -942,8 +995,10 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     ask().catch(() => refreshing.delete(id));
   }
   function takeService(group, id, row) {
-    const rows = cache.get(group);
-    if (!Array.isArray(rows)) return;
+    const held = cache.get(group);
+    if (!Array.isArray(held)) return;
+    // A new array: what was kept for the old one (hits, orders) no longer applies.
+    const rows = held.slice();
     const at = rows.findIndex((r) => r.s.id === id);
     if (row && at >= 0) rows[at] = row;
     else if (row) rows.push(row);
@@ -951,6 +1006,8 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
       rows.splice(at, 1);
       selected.delete(id);
     }
+    rows.forEach((r, i) => (r.i = i));
+    cache.set(group, rows);
     if (shownGroup() === group) rerender();
   }
 
@@ -1291,8 +1348,27 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     if (bulk.previousSibling !== count) count.after(bulk);
   }
 
-  // Changes: every one goes through the URL, as in the app.
+  // Changes: every one goes through the URL, as in the app; the search being typed shows at once
+  // and reaches the URL (replacing its entry) when typing pauses or focus leaves the search.
+  let urlTimer = 0;
+  const writeUrl = () => {
+    if (urlTimer === 0) return;
+    clearTimeout(urlTimer);
+    urlTimer = 0;
+    history.replaceState(null, "", `${basePath}${viewQuery(view)}`);
+  };
+  const search = (text) => {
+    const next = copyView(view);
+    next.page = 1;
+    next.q = text;
+    view = next;
+    render();
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(() => writeUrl(), 250);
+  };
   function go(next, replace = false) {
+    clearTimeout(urlTimer);
+    urlTimer = 0;
     const url = `${basePath}${viewQuery(next)}`;
     if (replace) history.replaceState(null, "", url);
     else history.pushState(null, "", url);
@@ -1313,16 +1389,19 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     v.failed = false;
   };
   window.addEventListener("popstate", () => {
+    clearTimeout(urlTimer);
+    urlTimer = 0;
     view = parseView(location.search);
     if (shownGroup() !== null && !cache.has(shownGroup())) load(shownGroup());
     render();
   });
 
-  input.addEventListener("input", () => change((v) => (v.q = input.value), true));
+  input.addEventListener("input", () => search(input.value));
+  input.addEventListener("blur", writeUrl);
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape" && view.q) {
       ev.preventDefault();
-      change((v) => (v.q = ""), true);
+      search("");
     }
   });
   // Keyboard shortcuts (when on, and not while typing): / search, j and k next and previous
