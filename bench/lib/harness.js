@@ -78,7 +78,8 @@
     observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   observe();
 
-  // Requests in flight: the page is not settled while one is pending.
+  // Requests in flight: the page is not settled while one is pending. A stream of live updates
+  // (server-sent events) stays open for good: it counts as done once its headers have come.
   const fetch0 = window.fetch;
   window.fetch = function (...args) {
     state.inflight += 1;
@@ -88,6 +89,10 @@
     };
     return fetch0.apply(this, args).then(
       (r) => {
+        if ((r.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+          done();
+          return r;
+        }
         // The body is read later; count the request as done when the body has been read.
         const clone = r.clone();
         clone.arrayBuffer().then(done, done);
