@@ -121,6 +121,15 @@ pub struct ListCache {
     pending: Vec<(EditTicket, Edit)>,
     clock: u64,
     next_edit: u64,
+    /// Groups too large to hold whole (only a page of each is held): their service count as the
+    /// server last gave it, followed by the clones and removals confirmed here, and when.
+    in_part: HashMap<u64, PartCount>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct PartCount {
+    count: u64,
+    at: u64,
 }
 
 impl ListCache {
@@ -137,11 +146,56 @@ impl ListCache {
     pub fn groups(&self) -> Option<Vec<GroupSummary>> {
         let mut groups = self.groups.clone()?;
         for g in &mut groups {
-            if let Some(data) = self.data.get(&g.group.id) {
+            if let Some(part) = self.in_part.get(&g.group.id) {
+                g.service_count = part.count;
+            } else if let Some(data) = self.data.get(&g.group.id) {
                 g.service_count = data.len() as u64;
             }
         }
         Some(groups)
+    }
+
+    /// The load of `ticket` found the group too large to hold: only pages of it will be held
+    /// ([`ListCache::finish_page`]), and it has `count` services. A clone or removal confirmed
+    /// here after the load started is newer than its count, which then stays.
+    pub fn held_in_part(&mut self, ticket: LoadTicket, count: u64) {
+        let newer = self
+            .in_part
+            .get(&ticket.group)
+            .is_some_and(|p| p.at > ticket.started);
+        if !newer {
+            self.in_part.insert(
+                ticket.group,
+                PartCount {
+                    count,
+                    at: ticket.started,
+                },
+            );
+        }
+    }
+
+    /// How many services a group held in part has (`None` for a group held whole or unknown).
+    pub fn part_count(&self, group: u64) -> Option<u64> {
+        self.in_part.get(&group).map(|p| p.count)
+    }
+
+    /// A page of a group held in part: held like a load's answer (rows, actions), while the
+    /// group's count stays the server's, not the page's length.
+    pub fn finish_page(&mut self, ticket: LoadTicket, page: ServiceList) -> Changes {
+        let part = self.in_part.get(&ticket.group).copied();
+        let changes = self.finish_load(ticket, page);
+        if let Some(part) = part {
+            self.in_part.insert(ticket.group, part);
+        }
+        changes
+    }
+
+    /// A clone (+1) or removal (-1) confirmed here, in a group held in part.
+    fn count_part(&mut self, group: u64, delta: i64, at: u64) {
+        if let Some(part) = self.in_part.get_mut(&group) {
+            part.count = part.count.saturating_add_signed(delta);
+            part.at = at;
+        }
     }
 
     pub fn set_groups(&mut self, groups: Vec<GroupSummary>) {
@@ -189,6 +243,8 @@ impl ListCache {
         {
             return Changes::none(group);
         }
+        // The whole group arrived: its count is what is held again.
+        self.in_part.remove(&group);
         let old = self.data.remove(&group);
         let mut items = list.items;
         if let Some(old) = &old {
@@ -363,6 +419,7 @@ impl ListCache {
         base.push(summary_of(created));
         data.set_base(base);
         data.touched.insert(id, at);
+        self.count_part(group, 1, at);
         self.refresh(group, id, None)
     }
 
@@ -373,7 +430,8 @@ impl ListCache {
         let Some(data) = self.data.get_mut(&group) else {
             return Changes::none(group);
         };
-        data.removed.insert(id, at);
+        // Counted once, whether the page held it or not (a removal elsewhere, then its event).
+        let first = data.removed.insert(id, at).is_none();
         data.touched.remove(&id);
         if data.positions.contains_key(&id) {
             let mut base = std::mem::take(&mut data.base);
@@ -381,6 +439,9 @@ impl ListCache {
             data.set_base(base);
         }
         self.pending.retain(|(t, _)| t.id != id);
+        if first {
+            self.count_part(group, -1, at);
+        }
         self.refresh(group, id, before)
     }
 
@@ -624,6 +685,52 @@ mod tests {
         assert!(changes.is_empty());
         assert_eq!(status(&cache, 2, 11), Some(Status::Inactive));
         assert!(cache.shown(2, 12).is_none());
+    }
+
+    #[test]
+    fn a_group_held_in_part_counts_the_servers_total_not_the_page() {
+        let mut cache = loaded();
+        // Group 2 is too large to hold: 120 services, of which a page of two is held.
+        let load = cache.begin_load(2);
+        cache.held_in_part(load, 120);
+        let page = cache.begin_load(2);
+        cache.finish_page(page, list(2, vec![summary(11, 2, Status::Active)]));
+        assert_eq!(counts(&cache), vec![3, 120]);
+        assert_eq!(cache.part_count(2), Some(120));
+        // Another view (a search, a filter, the next page): still the group's count.
+        let page = cache.begin_load(2);
+        cache.finish_page(page, list(2, vec![]));
+        assert_eq!(counts(&cache), vec![3, 120]);
+        let page = cache.begin_load(2);
+        let items = vec![
+            summary(11, 2, Status::Active),
+            summary(12, 2, Status::Active),
+        ];
+        cache.finish_page(page, list(2, items));
+        assert_eq!(counts(&cache), vec![3, 120]);
+
+        // A lean answer that started before the clone and removals below is older than them.
+        let stale = cache.begin_load(2);
+        cache.created(&detail(service(13, 2, Status::Inactive)));
+        assert_eq!(counts(&cache), vec![3, 121]);
+        cache.removed(2, 11);
+        // Removed elsewhere, off the page held; then its event says so again.
+        cache.removed(2, 500);
+        cache.removed(2, 500);
+        cache.removed(2, 11);
+        assert_eq!(counts(&cache), vec![3, 119]);
+        cache.held_in_part(stale, 121);
+        assert_eq!(counts(&cache), vec![3, 119]);
+        // A later one is the truth.
+        let later = cache.begin_load(2);
+        cache.held_in_part(later, 118);
+        assert_eq!(counts(&cache), vec![3, 118]);
+
+        // The group shrank below the limit: held whole, its count is what is held again.
+        let whole = cache.begin_load(2);
+        cache.finish_load(whole, list(2, vec![summary(12, 2, Status::Active)]));
+        assert_eq!(counts(&cache), vec![3, 1]);
+        assert_eq!(cache.part_count(2), None);
     }
 
     #[test]

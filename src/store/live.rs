@@ -336,8 +336,8 @@ impl ServicesStore {
             .try_with_value(|c| c.shown(group, id).is_some())
             .unwrap_or(false);
         if per_query && !known {
-            // The list asks the server for its view again.
-            self.meta(group).update(|m| m.loads += 1);
+            // Perhaps created: the group's count and the list's view are asked for again.
+            self.open_group(group);
         } else {
             let changes = self.cache.try_update_value(|c| {
                 if known {

@@ -221,13 +221,24 @@ impl ServicesStore {
                 }
                 // The list asks for its view (`load_page`); the group counts as loaded once a
                 // page has come.
-                Ok(source::Loaded::PerQuery { count }) => meta.update(|m| {
-                    m.loading = false;
-                    m.error = None;
-                    m.per_query = true;
-                    m.size = count as usize;
-                    m.loads += 1;
-                }),
+                Ok(source::Loaded::PerQuery { count }) => {
+                    store
+                        .cache
+                        .try_update_value(|c| c.held_in_part(ticket, count));
+                    let count = store
+                        .cache
+                        .try_with_value(|c| c.part_count(group))
+                        .flatten()
+                        .unwrap_or(count);
+                    meta.update(|m| {
+                        m.loading = false;
+                        m.error = None;
+                        m.per_query = true;
+                        m.size = count as usize;
+                        m.loads += 1;
+                    });
+                    store.publish_groups();
+                }
                 Err(e) => {
                     store.session.check(&e);
                     meta.update(|m| {
@@ -272,7 +283,7 @@ impl ServicesStore {
                     meta.update(|m| m.error = None);
                     let changes = store
                         .cache
-                        .try_update_value(|c| c.finish_load(ticket, list));
+                        .try_update_value(|c| c.finish_page(ticket, list));
                     if let Some(changes) = changes {
                         store.apply(changes);
                     }
@@ -333,14 +344,19 @@ impl ServicesStore {
                 rows.remove(id);
             }
         });
-        let size = self.with_group(group, GroupData::len).unwrap_or(0);
+        // A group held in part holds one page: its size is the server's count (and what was
+        // cloned and removed here since).
+        let size = self
+            .cache
+            .try_with_value(|c| c.part_count(group))
+            .flatten()
+            .map(|n| n as usize)
+            .or_else(|| self.with_group(group, GroupData::len))
+            .unwrap_or(0);
         self.meta(group).update(|m| {
             m.revision += 1;
             m.loaded = true;
-            // A per-query group holds one page: its size is the server's count.
-            if !m.per_query {
-                m.size = size;
-            }
+            m.size = size;
         });
         self.publish_groups();
     }
