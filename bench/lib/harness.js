@@ -78,9 +78,12 @@
     observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   observe();
 
-  // Requests in flight: the page is not settled while one is pending.
+  // Requests in flight: the page is not settled while one is pending. The live-update stream
+  // (`GET …/events`, server-sent events read with fetch) stays open for good: it is not waited for.
   const fetch0 = window.fetch;
+  const stream = (input) => /\/events(\?|$)/.test(new URL(input instanceof Request ? input.url : String(input), location.href).pathname);
   window.fetch = function (...args) {
+    if (stream(args[0])) return fetch0.apply(this, args);
     state.inflight += 1;
     const done = () => {
       state.inflight -= 1;
