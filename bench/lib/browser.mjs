@@ -19,7 +19,8 @@ const PANEL = "#services-panel";
 const FILTERS_TOGGLE = "button[aria-controls=filter-panel]";
 const FIRST_STATUS_BOX = "#filter-panel fieldset:first-of-type label:first-of-type input";
 const FILTERS_DONE = "#filter-panel button.close";
-const SORT_BY = (column) => `${PANEL} thead th:nth-child(${column}) button`;
+// A sortable column's header button, by its label (the table may have a selection column first).
+const SORT_BY = (label) => `${PANEL} thead >> role=button[name="${label}" s]`;
 const NEXT_PAGE = "nav[aria-label=Pages] li:last-child button";
 const PREVIOUS_PAGE = "nav[aria-label=Pages] li:first-child button";
 
@@ -157,9 +158,9 @@ export async function visit({ chromium, harness, url, plan, log }) {
     }
     // 4. Sorting: by name, name descending, back to ID.
     if (!overBudget()) {
-      out.sort.push(await click(SORT_BY(5)));
-      out.sort.push(await click(SORT_BY(5)));
-      out.sort.push(await click(SORT_BY(2)));
+      out.sort.push(await click(SORT_BY("Name")));
+      out.sort.push(await click(SORT_BY("Name")));
+      out.sort.push(await click(SORT_BY("ID")));
     }
     // 5. Paging: next, next, previous.
     if (!overBudget()) {

@@ -78,12 +78,10 @@
     observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   observe();
 
-  // Requests in flight: the page is not settled while one is pending. The live-update stream
-  // (`GET …/events`, server-sent events read with fetch) stays open for good: it is not waited for.
+  // Requests in flight: the page is not settled while one is pending. A stream of live updates
+  // (server-sent events) stays open for good: it counts as done once its headers have come.
   const fetch0 = window.fetch;
-  const stream = (input) => /\/events(\?|$)/.test(new URL(input instanceof Request ? input.url : String(input), location.href).pathname);
   window.fetch = function (...args) {
-    if (stream(args[0])) return fetch0.apply(this, args);
     state.inflight += 1;
     const done = () => {
       state.inflight -= 1;
@@ -91,6 +89,10 @@
     };
     return fetch0.apply(this, args).then(
       (r) => {
+        if ((r.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+          done();
+          return r;
+        }
         // The body is read later; count the request as done when the body has been read.
         const clone = r.clone();
         clone.arrayBuffer().then(done, done);

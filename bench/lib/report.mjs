@@ -125,7 +125,7 @@ export function writeReport(results, file) {
   const out = [];
   out.push("## The services list in the browser (`make bench`)", "");
   out.push(
-    "The app against a plain-JavaScript page that does the same work (`bench/plain/plain.js`: the same requests, search rule, facet counts, sort, pages, highlights and markup), measured side by side in one run, a fresh headless Chromium per visit (nothing cached: a new user), pages visited alternately (ABAB…). Medians over the visits; keystrokes pooled over every key of every visit. Other work on the machine makes absolute figures noisy: the **ratios** within one run are what count.",
+    "The app against a plain-JavaScript page that does the same work (`bench/plain/plain.js`: the same requests, the user's favourites and the live-update stream included, search rule, facet counts, sort, pages, highlights, health and next-run times in the browser's zone, stars, row selection and markup), measured side by side in one run, a fresh headless Chromium per visit (nothing cached: a new user), pages visited alternately (ABAB…). Medians over the visits; keystrokes pooled over every key of every visit. Other work on the machine makes absolute figures noisy: the **ratios** within one run are what count.",
     "",
   );
   out.push(`- **Command:** \`make bench\` (release build: \`make dist\` + \`cargo build --release -p services-server\`, then \`node bench/run.mjs\`); raw figures in \`target/bench/results.json\`.`);
@@ -246,7 +246,7 @@ export function writeReport(results, file) {
   }
 
   out.push("### Same markup", "");
-  out.push("Before measuring, the bench loads both pages at a few views and compares their DOM under the mount element (tags, attributes, classes, text, checkbox and select states; the plain page's `data-` hooks and base path aside):", "");
+  out.push("Before measuring, the bench loads both pages at a few views and compares their DOM under the mount element (tags, attributes, classes, text, checkbox and select states; the plain page's `data-` hooks and base path aside), both pages reading the same fixed clock (so relative times agree), some in another time zone or with times in UTC, and one after ticking “select all on this page”; three services are starred first:", "");
   for (const p of results.parity ?? []) {
     out.push(`- \`${p.view}\`: ${p.same ? `the same (${n(p.lines)} nodes)` : `**${p.differences} lines differ**; first at line ${p.first.line}: app \`${p.first.app}\`, plain \`${p.first.plain}\``}`);
   }
