@@ -1,6 +1,7 @@
 use super::actions_menu::{ActionsMenu, MenuAction};
 use super::favourite_star::FavouriteStar;
 use super::highlight::{escape_into, marked_html};
+use super::html_cells::{Cell, HtmlCells};
 use super::row_select::{has_selection, selecting, RowCheckbox};
 use crate::store::RowHandle;
 use leptos::prelude::*;
@@ -526,25 +527,53 @@ pub fn ServiceRow(
     let star = view! { <FavouriteStar id=id name=name/> };
 
     match layout {
-        RowLayout::Table => view! { class = styler_class,
-            <tr data-row-id=id data-last-run=last_run.clone() class:highlighted=highlighted class:selected=selected>
-                {select.map(|select| view! { class = styler_class,
-                    <td class="select" hidden=move || !selecting.get()>{select}</td>
-                })}
-                <td inner_html=source_span></td>
-                <td>{id_cell}</td>
-                <td inner_html=status_cell></td>
-                <td inner_html=type_html></td>
-                <td><span class="name-cell">{star}{name_link}</span></td>
-                <td inner_html=flow.clone()></td>
-                <td inner_html=schedule_cell></td>
-                <td class="health-cell" inner_html=health_cell></td>
-                <td class="next-run" inner_html=next_cell></td>
-                <td inner_html=alerts></td>
-                <td class="actions">{menu}</td>
-            </tr>
+        RowLayout::Table => {
+            // The cells around the interactive ones are HTML, parsed in one step per run.
+            let td = format!(r#"<td class="{styler_class}">"#);
+            let end = || "</td>".to_string();
+            let before_name = HtmlCells(vec![
+                Cell::fixed(format!("{td}{source_span}</td>")),
+                Cell::live(
+                    format!(r#"{td}<span class="id-cell {styler_class}"><span class="id {styler_class}">"#),
+                    id_html,
+                    Some("span.id"),
+                    format!(
+                        r#"</span><button type="button" class="copy {styler_class}" data-copy="{id}" aria-label="Copy ID {id}">Copy</button></span></td>"#
+                    ),
+                ),
+                Cell::live(td.clone(), status_cell.clone(), None, end()),
+                Cell::live(td.clone(), type_html, None, end()),
+            ]);
+            let after_name = HtmlCells(vec![
+                Cell::fixed(format!("{td}{flow}</td>")),
+                Cell::live(td.clone(), schedule_cell.clone(), None, end()),
+                Cell::live(
+                    format!(r#"<td class="health-cell {styler_class}">"#),
+                    health_cell.clone(),
+                    None,
+                    end(),
+                ),
+                Cell::live(
+                    format!(r#"<td class="next-run {styler_class}">"#),
+                    next_cell.clone(),
+                    None,
+                    end(),
+                ),
+                Cell::live(td, alerts.clone(), None, end()),
+            ]);
+            view! { class = styler_class,
+                <tr data-row-id=id data-last-run=last_run.clone() class:highlighted=highlighted class:selected=selected>
+                    {select.map(|select| view! { class = styler_class,
+                        <td class="select" hidden=move || !selecting.get()>{select}</td>
+                    })}
+                    {before_name}
+                    <td><span class="name-cell">{star}{name_link}</span></td>
+                    {after_name}
+                    <td class="actions">{menu}</td>
+                </tr>
+            }
+            .into_any()
         }
-        .into_any(),
         RowLayout::Card => view! { class = styler_class,
             <li class="card" data-row-id=id data-last-run=last_run class:highlighted=highlighted class:selected=selected>
                 <div class="card-head">
