@@ -19,7 +19,7 @@ PUBLIC_URL ?= /static/services-list/
 # the same server under its other name (localhost), a second origin.
 FRAME_ANCESTORS ?= 'self' http://localhost:$(lastword $(subst :, ,$(ADDR)))
 
-.PHONY: help setup dist run run-postgres stop-postgres release-server bench-api test test-native test-openapi schemathesis test-browser test-e2e soak lint fmt clean-counts bench
+.PHONY: help setup dist run run-postgres stop-postgres release-server bench-api test test-native test-openapi schemathesis test-browser test-e2e soak lint fmt clean-counts bench bench-floor
 
 help:
 	@echo "make run    build the SPA and serve it with the API on http://$(ADDR)/ (demo data in SQLite $(DB));"
@@ -107,6 +107,10 @@ test-e2e: dist
 bench: dist
 	cargo build --release -p services-server
 	node bench/run.mjs
+
+## The stack's size floor: a minimal Leptos app doing the baseline's list work, built as the SPA is.
+bench-floor: dist
+	sh bench/floor/measure.sh
 
 lint: setup
 	cargo fmt --all --check
