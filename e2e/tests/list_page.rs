@@ -4,6 +4,7 @@
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use services_e2e::Harness;
+use std::time::{Duration, Instant};
 
 const ROW_IDS: &str = "#services-panel span.id";
 const STATUS: &str = "#services-panel p.count";
@@ -76,6 +77,46 @@ async fn search_narrows_as_you_type_and_escape_clears() {
     let expected = api_ids(&h, "q=201").await;
     h.wait_for_texts(ROW_IDS, "ids containing 201", |ids| {
         ids == expected.as_slice()
+    })
+    .await;
+    h.stop().await;
+}
+
+/// The result count is announced once typing pauses (`announce::SETTLE`, 600 ms): a key that
+/// leaves the count as it was starts the wait again too, so the announcement never comes while
+/// keys still arrive.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_count_is_announced_once_typing_pauses_even_after_keys_that_keep_it() {
+    let h = Harness::start().await;
+    ready(&h, "/").await;
+    let search = h.find("input[type=search]").await;
+    // Whenever the count has been said, the last key was sent at least the wait before.
+    let mut last_key = Instant::now();
+    search.send_keys("sweep").await.unwrap();
+    let count = h
+        .wait_for_texts(STATUS, "the narrowed count", |t| {
+            t.len() == 1 && t[0].contains(" of 64 ")
+        })
+        .await[0]
+        .clone();
+    let typing = Instant::now();
+    let mut keys = 0;
+    while typing.elapsed() < Duration::from_millis(1800) {
+        if h.texts("#pw-announcer").await.concat().contains(&count) {
+            assert!(
+                last_key.elapsed() >= Duration::from_millis(600),
+                "announced {:?} after key {keys}",
+                last_key.elapsed()
+            );
+            break;
+        }
+        last_key = Instant::now();
+        search.send_keys(" ").await.unwrap();
+        keys += 1;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    h.wait_for_texts("#pw-announcer", "the count, once typing pauses", |t| {
+        t.concat().contains(&count)
     })
     .await;
     h.stop().await;

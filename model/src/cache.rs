@@ -267,7 +267,6 @@ impl ListCache {
         }
         // What changed, by the base (pending edits apply the same on both sides).
         let mut changes = Changes::none(group);
-        let now: HashSet<u64> = items.iter().map(|s| s.service.id).collect();
         for s in &items {
             match old.as_ref().and_then(|o| o.base_of(s.service.id)) {
                 None => changes.added.push(s.service.id),
@@ -276,6 +275,7 @@ impl ListCache {
             }
         }
         if let Some(old) = &old {
+            let now: HashSet<u64> = items.iter().map(|s| s.service.id).collect();
             changes.removed = old.ids().filter(|id| !now.contains(id)).collect();
             changes.removed.sort_unstable();
         }

@@ -119,6 +119,12 @@ impl LeanView {
             .as_ref()
             .map(|columns| columns.decode(self.group.id))
     }
+
+    /// [`LeanView::services`], taking the columns' strings rather than copying them.
+    pub fn into_services(self) -> Option<Result<Vec<Service>, String>> {
+        let group = self.group.id;
+        self.services.map(|columns| columns.into_services(group))
+    }
 }
 
 struct Strings {
@@ -179,6 +185,12 @@ impl LeanColumns {
 
     /// The services of group `group_id` these columns describe.
     pub fn decode(&self, group_id: u64) -> Result<Vec<Service>, String> {
+        self.clone().into_services(group_id)
+    }
+
+    /// [`LeanColumns::decode`], moving each service's own strings (name, last run) out of the
+    /// columns instead of copying them: a group's first load decodes thousands.
+    pub fn into_services(mut self, group_id: u64) -> Result<Vec<Service>, String> {
         let n = self.id.len();
         let lengths = [
             ("name", self.name.len()),
@@ -205,7 +217,9 @@ impl LeanColumns {
         };
         let mut out = Vec::with_capacity(n);
         let mut id: u64 = 0;
-        for i in 0..n {
+        let names = std::mem::take(&mut self.name);
+        let last_runs = std::mem::take(&mut self.last_run_at);
+        for (i, (name, last_run_at)) in names.into_iter().zip(last_runs).enumerate() {
             id = id
                 .checked_add(self.id[i])
                 .ok_or_else(|| "ids overflow".to_string())?;
@@ -232,7 +246,7 @@ impl LeanColumns {
             out.push(Service {
                 id,
                 group_id,
-                name: self.name[i].clone(),
+                name,
                 service_type,
                 status,
                 source: Endpoint::new(
@@ -249,7 +263,7 @@ impl LeanColumns {
                 updated_at: String::new(),
                 health: Health {
                     last_run_status,
-                    last_run_at: self.last_run_at[i].clone(),
+                    last_run_at,
                     failed_24h: self.failed_24h[i],
                 },
             });

@@ -33,7 +33,14 @@ pub fn AccountBar() -> impl IntoView {
     let shortcuts = expect_context::<crate::shortcuts::Shortcuts>();
     let on = move || shortcuts.enabled.get();
     let session = expect_context::<Session>();
-    let zone = crate::time_zone::zone_name();
+    // Naming the zone is the page's first use of `Intl`, which costs 15–70 ms: it waits until the
+    // page is idle rather than delay the first rows.
+    let zone = RwSignal::new(None::<String>);
+    if let Ok(handle) = request_idle_callback_with_handle(move || {
+        zone.try_set(Some(crate::time_zone::zone_name()));
+    }) {
+        on_cleanup(move || handle.cancel());
+    }
     let who = move || {
         session.user.with(|u| {
             u.as_ref()
@@ -72,7 +79,10 @@ pub fn AccountBar() -> impl IntoView {
                 {move || if crate::time_zone::utc() {
                     "Times: UTC".to_string()
                 } else {
-                    format!("Times: local ({})", zone)
+                    match zone.get() {
+                        Some(zone) => format!("Times: local ({zone})"),
+                        None => "Times: local".to_string(),
+                    }
                 }}
             </button>
             // Embedded, the host owns signing in and out.

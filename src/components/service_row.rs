@@ -1,6 +1,7 @@
 use super::actions_menu::{ActionsMenu, MenuAction};
 use super::favourite_star::FavouriteStar;
 use super::highlight::{escape_into, marked_html};
+use super::html_cells::{Cell, HtmlCells};
 use super::row_select::{has_selection, selecting, RowCheckbox};
 use crate::store::RowHandle;
 use leptos::prelude::*;
@@ -8,6 +9,8 @@ use services_model::{
     parse_rfc3339, Cron, Endpoint, Health, RunStatus, Service, ServiceSummary, ServiceType, Status,
     Trigger,
 };
+use std::cell::RefCell;
+use std::collections::HashMap;
 use stylers::style;
 use wasm_bindgen::JsCast;
 
@@ -127,10 +130,7 @@ fn next_run_html(summary: &ServiceSummary, now: i64) -> String {
         .filter(|t| *t > now)
         .or_else(
             || match (&summary.service.trigger, summary.service.status) {
-                (Trigger::Schedule { cron }, Status::Active) => {
-                    let now = services_model::OffsetDateTime::from_unix_timestamp(now).ok()?;
-                    Some(Cron::parse(cron).ok()?.next_after(now)?.unix_timestamp())
-                }
+                (Trigger::Schedule { cron }, Status::Active) => next_scheduled(cron, now),
                 _ => None,
             },
         );
@@ -138,6 +138,29 @@ fn next_run_html(summary: &ServiceSummary, now: i64) -> String {
         Some(at) => crate::time_zone::relative_html_at(at, now),
         None => "—".into(),
     }
+}
+
+/// When `cron` fires next after `now`. Parsing a schedule costs more than the rest of a row, and
+/// a page shares a few schedules, so each is worked out once per `now` (which moves every 30 s).
+fn next_scheduled(cron: &str, now: i64) -> Option<i64> {
+    thread_local! {
+        static NEXT: RefCell<(i64, HashMap<String, Option<i64>>)> = RefCell::new((0, HashMap::new()));
+    }
+    NEXT.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.0 != now {
+            *cache = (now, HashMap::new());
+        }
+        if let Some(next) = cache.1.get(cron) {
+            return *next;
+        }
+        let next = services_model::OffsetDateTime::from_unix_timestamp(now)
+            .ok()
+            .and_then(|at| Cron::parse(cron).ok()?.next_after(at))
+            .map(|t| t.unix_timestamp());
+        cache.1.insert(cron.to_string(), next);
+        next
+    })
 }
 
 /// The status as text and icon (never colour alone).
@@ -455,10 +478,13 @@ pub fn ServiceRow(
         let summary = summary.clone();
         move || summary.with(|s| status_html(s.service.status, styler_class))
     };
-    let flow = view! { class = styler_class,
-        <span class="flow" inner_html=flow_html(&source, &destination, styler_class)></span>
-    };
+    // The source and the flow never change: their wrapping span is part of the cell's HTML.
+    let flow = format!(
+        r#"<span class="flow {styler_class}">{}</span>"#,
+        flow_html(&source, &destination, styler_class)
+    );
     let source_cell = source_html(&source.system, styler_class);
+    let source_span = format!(r#"<span class="flow {styler_class}">{source_cell}</span>"#);
     let schedule_cell = {
         let summary = summary.clone();
         move || summary.with(|s| schedule_html(id, &s.service.trigger, styler_class))
@@ -501,25 +527,53 @@ pub fn ServiceRow(
     let star = view! { <FavouriteStar id=id name=name/> };
 
     match layout {
-        RowLayout::Table => view! { class = styler_class,
-            <tr data-row-id=id data-last-run=last_run.clone() class:highlighted=highlighted class:selected=selected>
-                {select.map(|select| view! { class = styler_class,
-                    <td class="select" hidden=move || !selecting.get()>{select}</td>
-                })}
-                <td><span class="flow" inner_html=source_cell></span></td>
-                <td>{id_cell}</td>
-                <td inner_html=status_cell></td>
-                <td inner_html=type_html></td>
-                <td><span class="name-cell">{star}{name_link}</span></td>
-                <td>{flow}</td>
-                <td inner_html=schedule_cell></td>
-                <td class="health-cell" inner_html=health_cell></td>
-                <td class="next-run" inner_html=next_cell></td>
-                <td inner_html=alerts></td>
-                <td class="actions">{menu}</td>
-            </tr>
+        RowLayout::Table => {
+            // The cells around the interactive ones are HTML, parsed in one step per run.
+            let td = format!(r#"<td class="{styler_class}">"#);
+            let end = || "</td>".to_string();
+            let before_name = HtmlCells(vec![
+                Cell::fixed(format!("{td}{source_span}</td>")),
+                Cell::live(
+                    format!(r#"{td}<span class="id-cell {styler_class}"><span class="id {styler_class}">"#),
+                    id_html,
+                    Some("span.id"),
+                    format!(
+                        r#"</span><button type="button" class="copy {styler_class}" data-copy="{id}" aria-label="Copy ID {id}">Copy</button></span></td>"#
+                    ),
+                ),
+                Cell::live(td.clone(), status_cell.clone(), None, end()),
+                Cell::live(td.clone(), type_html, None, end()),
+            ]);
+            let after_name = HtmlCells(vec![
+                Cell::fixed(format!("{td}{flow}</td>")),
+                Cell::live(td.clone(), schedule_cell.clone(), None, end()),
+                Cell::live(
+                    format!(r#"<td class="health-cell {styler_class}">"#),
+                    health_cell.clone(),
+                    None,
+                    end(),
+                ),
+                Cell::live(
+                    format!(r#"<td class="next-run {styler_class}">"#),
+                    next_cell.clone(),
+                    None,
+                    end(),
+                ),
+                Cell::live(td, alerts.clone(), None, end()),
+            ]);
+            view! { class = styler_class,
+                <tr data-row-id=id data-last-run=last_run.clone() class:highlighted=highlighted class:selected=selected>
+                    {select.map(|select| view! { class = styler_class,
+                        <td class="select" hidden=move || !selecting.get()>{select}</td>
+                    })}
+                    {before_name}
+                    <td><span class="name-cell">{star}{name_link}</span></td>
+                    {after_name}
+                    <td class="actions">{menu}</td>
+                </tr>
+            }
+            .into_any()
         }
-        .into_any(),
         RowLayout::Card => view! { class = styler_class,
             <li class="card" data-row-id=id data-last-run=last_run class:highlighted=highlighted class:selected=selected>
                 <div class="card-head">
@@ -532,7 +586,7 @@ pub fn ServiceRow(
                     <dt>"ID"</dt><dd>{id_cell}</dd>
                     <dt>"Status"</dt><dd inner_html=status_cell></dd>
                     <dt>"Type"</dt><dd inner_html=type_html></dd>
-                    <dt>"Flow"</dt><dd>{flow}</dd>
+                    <dt>"Flow"</dt><dd inner_html=flow></dd>
                     <dt>"Schedule"</dt><dd inner_html=schedule_cell></dd>
                     <dt>"Last run"</dt><dd class="health-cell" inner_html=health_cell></dd>
                     <dt>"Next run"</dt><dd class="next-run" inner_html=next_cell></dd>

@@ -125,9 +125,14 @@ pub fn ServicesList(
             }
         }
     });
-    // Screen readers hear the count once it settles, not at every keystroke.
+    // Screen readers hear the count once typing pauses, not at every keystroke: every change of
+    // the view starts the wait again, also one that leaves the count as it was (a space, one more
+    // digit of an id), so the announcement never lands in the middle of typing.
     if let Some(announcer) = announcer {
-        Effect::new(move |_| announcer.say_when_settled(count_text.get()));
+        Effect::new(move |_| {
+            query.track();
+            announcer.say_when_settled(count_text.get())
+        });
     }
     let caption = Signal::derive(move || format!("Services in {}", group_name.get()));
     let ids = Memo::new(move |_| page.with(|p| p.ids.clone()));

@@ -36,7 +36,7 @@ use crate::components::Toasts;
 use crate::session::Session;
 use leptos::prelude::*;
 use services_model::{Changes, GroupData, GroupSummary, ListCache, ServiceList};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What the list needs to know of one group besides its services.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -314,21 +314,24 @@ impl ServicesStore {
     /// what a change did.
     fn apply(&self, changes: Changes) {
         let group = changes.group;
-        // Only services with a row (once shown) or an open page need their new value.
+        // Only services with a row (once shown) or an open page need their new value. Those
+        // are few; a group's first load adds thousands of services.
+        let mut held: HashSet<u64> = self
+            .rows
+            .try_with_value(|r| r.keys().copied().collect())
+            .unwrap_or_default();
+        if let Some(details) = self
+            .details
+            .try_with_value(|d| d.keys().copied().collect::<Vec<_>>())
+        {
+            held.extend(details);
+        }
         let watched: Vec<u64> = changes
             .updated
             .iter()
             .chain(&changes.added)
             .copied()
-            .filter(|id| {
-                self.rows
-                    .try_with_value(|r| r.contains_key(id))
-                    .unwrap_or(false)
-                    || self
-                        .details
-                        .try_with_value(|d| d.contains_key(id))
-                        .unwrap_or(false)
-            })
+            .filter(|id| held.contains(id))
             .collect();
         for id in watched {
             let Some(Some(summary)) = self.cache.try_with_value(|c| c.shown(group, id)) else {

@@ -44,7 +44,8 @@ async fn whole_group(client: &Client, group: u64) -> Result<Loaded, ApiError> {
     if view.mode == LeanMode::PerQuery {
         return Ok(Loaded::PerQuery { count: view.count });
     }
-    let services = match view.services() {
+    let group = view.group.clone();
+    let services = match view.into_services() {
         Some(Ok(services)) => services,
         Some(Err(detail)) => return Err(ApiError::Decode(detail)),
         None => Vec::new(),
@@ -58,7 +59,7 @@ async fn whole_group(client: &Client, group: u64) -> Result<Loaded, ApiError> {
         })
         .collect();
     Ok(Loaded::Whole(ServiceList {
-        group: view.group,
+        group,
         total: items.len(),
         facets: Facets::default(),
         items,
