@@ -6,9 +6,10 @@
 
 use crate::query::{FacetCount, Facets, Favourites, ListQuery, Page, Sort, SortDirection, SortKey};
 use crate::service::{Service, ServiceType, Status};
+use rustc_hash::FxHashMap;
 use std::cell::OnceCell;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One service as the index sees it.
 #[derive(Clone, Debug)]
@@ -53,7 +54,7 @@ impl SearchText {
 #[derive(Clone, Debug, Default)]
 struct Values {
     names: Vec<String>,
-    numbers: HashMap<String, u32>,
+    numbers: FxHashMap<String, u32>,
     uses: Vec<usize>,
 }
 
@@ -107,7 +108,7 @@ pub struct SearchIndex {
     /// The lower-cased search text of each entry, made when a search or the name sort first
     /// needs it (the first rows of a load need neither), and kept in step from then on.
     texts: OnceCell<Vec<SearchText>>,
-    positions: HashMap<u64, u32>,
+    positions: FxHashMap<u64, u32>,
     systems: Values,
     entities: Values,
 }
@@ -162,7 +163,10 @@ pub struct IndexPage {
 
 impl SearchIndex {
     pub fn new<'a>(services: impl IntoIterator<Item = &'a Service>) -> SearchIndex {
+        let services = services.into_iter();
         let mut index = SearchIndex::default();
+        index.entries.reserve(services.size_hint().0);
+        index.positions.reserve(services.size_hint().0);
         for service in services {
             index.upsert(service);
         }
