@@ -8,6 +8,7 @@
 use crate::api::ServiceList;
 use crate::index::SearchIndex;
 use crate::service::{CompanyGroup, GroupSummary, ServiceDetail, ServiceSummary, Status};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 
 /// A change to one service: shown before the server confirms it ([`ListCache::begin_edit`]),
@@ -71,7 +72,7 @@ impl Changes {
 pub struct GroupData {
     pub group: CompanyGroup,
     base: Vec<ServiceSummary>,
-    positions: HashMap<u64, usize>,
+    positions: FxHashMap<u64, usize>,
     /// Services changed (or created) here, and when: a load that started earlier keeps these.
     touched: HashMap<u64, u64>,
     /// Services removed here, and when.
@@ -289,7 +290,7 @@ impl ListCache {
         let mut data = GroupData {
             group: list.group,
             base: Vec::new(),
-            positions: HashMap::new(),
+            positions: FxHashMap::default(),
             touched,
             removed,
             loaded_at: ticket.started,

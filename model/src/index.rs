@@ -5,19 +5,17 @@
 //! holds the two to that.
 
 use crate::query::{FacetCount, Facets, Favourites, ListQuery, Page, Sort, SortDirection, SortKey};
-use crate::service::{Service, Status};
+use crate::service::{Service, ServiceType, Status};
+use rustc_hash::FxHashMap;
+use std::cell::OnceCell;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One service as the index sees it.
 #[derive(Clone, Debug)]
 struct Entry {
     id: u64,
-    /// `"{id}\n{type}\n{name, lower-cased}"`. A search word never contains `\n` (words are split
-    /// on whitespace), so it occurs in this text exactly when it occurs in one of the three.
-    text: String,
-    /// Where the lower-cased name starts in `text`.
-    name_at: usize,
+    kind: ServiceType,
     name: String,
     status: Status,
     system: u32,
@@ -28,7 +26,24 @@ struct Entry {
     last_run_at: Option<String>,
 }
 
-impl Entry {
+/// What a search reads of one service.
+#[derive(Clone, Debug)]
+struct SearchText {
+    /// `"{id}\n{type}\n{name, lower-cased}"`. A search word never contains `\n` (words are split
+    /// on whitespace), so it occurs in this text exactly when it occurs in one of the three.
+    text: String,
+    /// Where the lower-cased name starts in `text`.
+    name_at: usize,
+}
+
+impl SearchText {
+    fn of(entry: &Entry) -> SearchText {
+        let mut text = format!("{}\n{}\n", entry.id, entry.kind.as_str());
+        let name_at = text.len();
+        text.push_str(&entry.name.to_lowercase());
+        SearchText { text, name_at }
+    }
+
     fn lower_name(&self) -> &str {
         &self.text[self.name_at..]
     }
@@ -39,7 +54,7 @@ impl Entry {
 #[derive(Clone, Debug, Default)]
 struct Values {
     names: Vec<String>,
-    numbers: HashMap<String, u32>,
+    numbers: FxHashMap<String, u32>,
     uses: Vec<usize>,
 }
 
@@ -90,7 +105,10 @@ impl Values {
 #[derive(Clone, Debug, Default)]
 pub struct SearchIndex {
     entries: Vec<Entry>,
-    positions: HashMap<u64, u32>,
+    /// The lower-cased search text of each entry, made when a search or the name sort first
+    /// needs it (the first rows of a load need neither), and kept in step from then on.
+    texts: OnceCell<Vec<SearchText>>,
+    positions: FxHashMap<u64, u32>,
     systems: Values,
     entities: Values,
 }
@@ -145,7 +163,10 @@ pub struct IndexPage {
 
 impl SearchIndex {
     pub fn new<'a>(services: impl IntoIterator<Item = &'a Service>) -> SearchIndex {
+        let services = services.into_iter();
         let mut index = SearchIndex::default();
+        index.entries.reserve(services.size_hint().0);
+        index.positions.reserve(services.size_hint().0);
         for service in services {
             index.upsert(service);
         }
@@ -167,15 +188,22 @@ impl SearchIndex {
     /// Adds a service, or brings its entry up to date.
     pub fn upsert(&mut self, service: &Service) {
         let entry = self.entry(service);
+        let text = self.texts.get().map(|_| SearchText::of(&entry));
         match self.positions.get(&service.id).copied() {
             Some(at) => {
                 let old = std::mem::replace(&mut self.entries[at as usize], entry);
                 self.systems.release(old.system);
                 self.entities.release(old.entity);
+                if let (Some(texts), Some(text)) = (self.texts.get_mut(), text) {
+                    texts[at as usize] = text;
+                }
             }
             None => {
                 self.positions.insert(service.id, self.entries.len() as u32);
                 self.entries.push(entry);
+                if let (Some(texts), Some(text)) = (self.texts.get_mut(), text) {
+                    texts.push(text);
+                }
             }
         }
     }
@@ -185,6 +213,9 @@ impl SearchIndex {
             return;
         };
         let old = self.entries.remove(at as usize);
+        if let Some(texts) = self.texts.get_mut() {
+            texts.remove(at as usize);
+        }
         self.systems.release(old.system);
         self.entities.release(old.entity);
         for (p, entry) in self.entries.iter().enumerate().skip(at as usize) {
@@ -193,13 +224,9 @@ impl SearchIndex {
     }
 
     fn entry(&mut self, service: &Service) -> Entry {
-        let mut text = format!("{}\n{}\n", service.id, service.service_type.as_str());
-        let name_at = text.len();
-        text.push_str(&service.name.to_lowercase());
         Entry {
             id: service.id,
-            text,
-            name_at,
+            kind: service.service_type,
             name: service.name.clone(),
             status: service.status,
             system: self.systems.take(&service.source.system),
@@ -212,9 +239,13 @@ impl SearchIndex {
     /// Every service whose id, type or name contains each of `terms` (lower-cased words, as
     /// [`ListQuery::search_terms`] gives them).
     pub fn search(&self, terms: &[String]) -> Hits {
-        let positions = (0..self.entries.len() as u32)
-            .filter(|p| self.matches(*p, terms))
-            .collect();
+        let all = 0..self.entries.len() as u32;
+        let positions = if terms.is_empty() {
+            all.collect()
+        } else {
+            let texts = self.texts();
+            all.filter(|p| matches(texts, *p, terms)).collect()
+        };
         Hits::from_positions(terms.to_vec(), positions, self.entries.len())
     }
 
@@ -228,18 +259,19 @@ impl SearchIndex {
         if !narrows || previous.bits.len() != self.entries.len().div_ceil(64) {
             return self.search(terms);
         }
+        let texts = self.texts();
         let positions = previous
             .positions
             .iter()
             .copied()
-            .filter(|p| self.matches(*p, terms))
+            .filter(|p| matches(texts, *p, terms))
             .collect();
         Hits::from_positions(terms.to_vec(), positions, self.entries.len())
     }
 
-    fn matches(&self, position: u32, terms: &[String]) -> bool {
-        let text = &self.entries[position as usize].text;
-        terms.iter().all(|t| text.contains(t.as_str()))
+    fn texts(&self) -> &[SearchText] {
+        self.texts
+            .get_or_init(|| self.entries.iter().map(SearchText::of).collect())
     }
 
     /// The positions of every service, sorted as `sort` orders them (ties by id).
@@ -249,12 +281,17 @@ impl SearchIndex {
             SortKey::SourceSystem => self.system_ranks(),
             _ => Vec::new(),
         };
-        let by_key = |a: &Entry, b: &Entry| -> Ordering {
+        let texts: &[SearchText] = match sort.key {
+            SortKey::Name => self.texts(),
+            _ => &[],
+        };
+        let by_key = |x: u32, y: u32| -> Ordering {
+            let (a, b) = (&self.entries[x as usize], &self.entries[y as usize]);
             match sort.key {
                 SortKey::Id => a.id.cmp(&b.id),
-                SortKey::Name => a
+                SortKey::Name => texts[x as usize]
                     .lower_name()
-                    .cmp(b.lower_name())
+                    .cmp(texts[y as usize].lower_name())
                     .then_with(|| a.name.cmp(&b.name)),
                 SortKey::Status => a.status.as_str().cmp(b.status.as_str()),
                 SortKey::SourceSystem => {
@@ -274,8 +311,8 @@ impl SearchIndex {
         order.sort_by(|x, y| {
             let (a, b) = (&self.entries[*x as usize], &self.entries[*y as usize]);
             let key = match sort.direction {
-                SortDirection::Ascending => by_key(a, b),
-                SortDirection::Descending => by_key(a, b).reverse(),
+                SortDirection::Ascending => by_key(*x, *y),
+                SortDirection::Descending => by_key(*x, *y).reverse(),
             };
             missing(a, b).then(key).then(a.id.cmp(&b.id))
         });
@@ -401,6 +438,12 @@ impl SearchIndex {
     }
 }
 
+/// Whether the service at `position` contains each of `terms`.
+fn matches(texts: &[SearchText], position: u32, terms: &[String]) -> bool {
+    let text = &texts[position as usize].text;
+    terms.iter().all(|t| text.contains(t.as_str()))
+}
+
 fn status_slot(status: Status) -> usize {
     Status::ALL.iter().position(|s| *s == status).unwrap_or(0)
 }
@@ -440,6 +483,50 @@ mod tests {
         assert!(index.search(&["7s".into()]).is_empty());
         assert!(index.search(&["dx".into()]).is_empty());
         assert_eq!(index.search(&["ndar".into()]).len(), 1);
+    }
+
+    #[test]
+    fn the_first_view_is_drawn_without_the_search_text_and_edits_after_it_keep_step() {
+        let mut all = sample();
+        let mut index = SearchIndex::new(&all);
+        // The default view (no search, by id) and its facets don't need the lower-cased text.
+        let q = ListQuery::default();
+        let first = page(&index, &q);
+        index.facets(&index.search(&[]), &q, &Favourites::new());
+        assert_eq!(first.ids.len(), all.len());
+        assert!(
+            index.texts.get().is_none(),
+            "built before a search needed it"
+        );
+        // A search builds it; edits made after that are searched as a fresh index finds them.
+        let by_name = ListQuery {
+            search: "shop".into(),
+            sort: Sort {
+                key: SortKey::Name,
+                ..Sort::default()
+            },
+            ..ListQuery::default()
+        };
+        assert_eq!(
+            page(&index, &by_name),
+            page(&SearchIndex::new(&all), &by_name)
+        );
+        assert!(index.texts.get().is_some());
+        all[1].name = "SHOPPING list".into();
+        index.upsert(&all[1]);
+        all.remove(0);
+        index.remove(101);
+        let extra = service(7, "Shop floor", Status::Active, "Magento 2", "orders");
+        index.upsert(&extra);
+        all.push(extra);
+        let fresh = SearchIndex::new(&all);
+        for search in ["", "shop", "list", "7", "sweeper", "orders"] {
+            let q = ListQuery {
+                search: search.into(),
+                ..by_name.clone()
+            };
+            assert_eq!(page(&index, &q), page(&fresh, &q), "{search}");
+        }
     }
 
     #[test]

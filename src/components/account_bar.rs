@@ -33,13 +33,27 @@ pub fn AccountBar() -> impl IntoView {
     let shortcuts = expect_context::<crate::shortcuts::Shortcuts>();
     let on = move || shortcuts.enabled.get();
     let session = expect_context::<Session>();
-    // Naming the zone is the page's first use of `Intl`, which costs 15–70 ms: it waits until the
-    // page is idle rather than delay the first rows.
+    // Naming the zone is the page's first use of `Intl`, which costs 15–70 ms. The page is idle
+    // while it waits for its data, so an idle callback alone would run then and delay the first
+    // rows; it waits for the first list or service answer (drawn by then) or two seconds.
     let zone = RwSignal::new(None::<String>);
-    if let Ok(handle) = request_idle_callback_with_handle(move || {
-        zone.try_set(Some(crate::time_zone::zone_name()));
-    }) {
-        on_cleanup(move || handle.cancel());
+    let scheduled = StoredValue::new(false);
+    let name_zone = move || {
+        if scheduled.try_update_value(|s| std::mem::replace(s, true)) != Some(false) {
+            return;
+        }
+        let _ = request_idle_callback_with_handle(move || {
+            zone.try_set(Some(crate::time_zone::zone_name()));
+        });
+    };
+    let store = use_context::<crate::store::ServicesStore>();
+    Effect::new(move |_| {
+        if store.is_none_or(|s| s.answered()) {
+            name_zone();
+        }
+    });
+    if let Ok(handle) = set_timeout_with_handle(name_zone, std::time::Duration::from_secs(2)) {
+        on_cleanup(move || handle.clear());
     }
     let who = move || {
         session.user.with(|u| {

@@ -80,6 +80,9 @@ pub struct ServicesStore {
     source: StoredValue<source::GroupSource, LocalStorage>,
     /// Moves when the store is emptied for another user: answers to older requests are dropped.
     generation: StoredValue<u64>,
+    /// Whether a group's or a service's first answer has been taken (and so drawn): start-up
+    /// work that no first view needs waits for it.
+    answered: RwSignal<bool>,
     live: live::LiveFeed,
 }
 
@@ -95,6 +98,7 @@ impl ServicesStore {
             details: StoredValue::new_local(HashMap::new()),
             source: StoredValue::new_local(source::GroupSource::default()),
             generation: StoredValue::new(0),
+            answered: RwSignal::new(false),
             live: live::LiveFeed::new(),
         }
     }
@@ -117,6 +121,17 @@ impl ServicesStore {
     /// Whether an answer to a request made at `generation` still belongs here.
     fn current(&self, generation: Option<u64>) -> bool {
         generation.is_some() && self.generation() == generation
+    }
+
+    /// Whether a group's list or a service has answered since the app started (tracked).
+    pub fn answered(&self) -> bool {
+        self.answered.get()
+    }
+
+    fn mark_answered(&self) {
+        if self.answered.try_get_untracked() == Some(false) {
+            self.answered.set(true);
+        }
     }
 
     /// The company's groups with their service counts (which follow clones and removals).
@@ -247,6 +262,7 @@ impl ServicesStore {
                     });
                 }
             }
+            store.mark_answered();
         });
     }
 
@@ -294,6 +310,7 @@ impl ServicesStore {
                     meta.update(|m| m.error = Some(e.to_string()));
                 }
             }
+            store.mark_answered();
         });
     }
 

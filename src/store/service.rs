@@ -89,6 +89,7 @@ impl ServicesStore {
                     }
                 }
             }
+            store.mark_answered();
         });
     }
 
