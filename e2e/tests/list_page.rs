@@ -4,7 +4,7 @@
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use services_e2e::Harness;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ROW_IDS: &str = "#services-panel span.id";
 const STATUS: &str = "#services-panel p.count";
@@ -89,36 +89,55 @@ async fn search_narrows_as_you_type_and_escape_clears() {
 async fn the_count_is_announced_once_typing_pauses_even_after_keys_that_keep_it() {
     let h = Harness::start().await;
     ready(&h, "/").await;
+    // Keys and announcements are timed in the page, so a slow machine cannot blur which key
+    // came last before the count was said.
+    h.eval(
+        r#"(() => {
+            window.__keys = [];
+            window.__said = [];
+            document.addEventListener("keydown", () => window.__keys.push(performance.now()), true);
+            const announcer = document.getElementById("pw-announcer");
+            new MutationObserver(() => window.__said.push([performance.now(), announcer.textContent]))
+                .observe(announcer, { childList: true, subtree: true, characterData: true });
+            return true;
+        })()"#,
+    )
+    .await;
     let search = h.find("input[type=search]").await;
-    // Whenever the count has been said, the last key was sent at least the wait before.
-    let mut last_key = Instant::now();
+    // "sweep", then spaces that leave the count as it is, each within the wait.
     search.send_keys("sweep").await.unwrap();
+    for _ in 0..8 {
+        search.send_keys(" ").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let count = h
         .wait_for_texts(STATUS, "the narrowed count", |t| {
             t.len() == 1 && t[0].contains(" of 64 ")
         })
         .await[0]
         .clone();
-    let typing = Instant::now();
-    let mut keys = 0;
-    while typing.elapsed() < Duration::from_millis(1800) {
-        if h.texts("#pw-announcer").await.concat().contains(&count) {
-            assert!(
-                last_key.elapsed() >= Duration::from_millis(600),
-                "announced {:?} after key {keys}",
-                last_key.elapsed()
-            );
-            break;
-        }
-        last_key = Instant::now();
-        search.send_keys(" ").await.unwrap();
-        keys += 1;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     h.wait_for_texts("#pw-announcer", "the count, once typing pauses", |t| {
         t.concat().contains(&count)
     })
     .await;
+    let keys: Vec<f64> = serde_json::from_value(h.eval("window.__keys").await).unwrap();
+    let said: Vec<(f64, String)> = serde_json::from_value(h.eval("window.__said").await).unwrap();
+    assert!(keys.len() >= 13, "the page saw {} keys", keys.len());
+    let mut announced = 0;
+    for (at, _) in said.iter().filter(|(_, text)| text.contains(&count)) {
+        let last_key = keys
+            .iter()
+            .copied()
+            .filter(|k| k <= at)
+            .fold(f64::MIN, f64::max);
+        assert!(
+            at - last_key >= 590.0,
+            "the count was said {:.0} ms after a key (keys at {keys:?}, said {said:?})",
+            at - last_key
+        );
+        announced += 1;
+    }
+    assert!(announced >= 1, "the count was never said: {said:?}");
     h.stop().await;
 }
 
