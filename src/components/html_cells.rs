@@ -2,7 +2,7 @@
 //! that are text and decoration. Built node by node, a row made about 20 elements, 30 attribute
 //! writes and 10 `innerHTML` parses through the JavaScript boundary; typing replaces up to 50 rows
 //! at once, and that was most of a keystroke's scripting in the profile. The cells that change
-//! keep a render effect each, which writes only the part that changed (so a Copy button, a
+//! share one render effect, which writes only the parts that changed (so a Copy button, a
 //! focused time or a tooltip next to it stay as they are).
 
 use leptos::prelude::*;
@@ -67,47 +67,60 @@ pub struct HtmlCells(pub Vec<Cell>);
 
 pub struct HtmlCellsState {
     cells: Vec<web_sys::Element>,
-    _effects: Vec<RenderEffect<String>>,
+    _effect: Option<RenderEffect<Vec<String>>>,
 }
 
 impl Render for HtmlCells {
     type State = HtmlCellsState;
 
     fn build(self) -> Self::State {
-        let mut html = String::new();
-        let mut effects = Vec::new();
-        // Where each live content goes, filled in once the cells exist.
+        // The live contents, each with where it goes (filled in once the cells exist).
+        let mut live: Vec<(Content, Target)> = Vec::new();
         let mut targets: Vec<(usize, Option<&'static str>, Target)> = Vec::new();
+        let mut parts: Vec<(String, Option<usize>, String)> = Vec::new();
         for (i, cell) in self.0.into_iter().enumerate() {
-            html.push_str(&cell.open);
             match cell.content {
-                Either::Fixed(text) => html.push_str(&text),
+                Either::Fixed(text) => parts.push((cell.open, None, text + &cell.close)),
                 Either::Live(content) => {
                     let target = Target::default();
-                    let first = Rc::new(RefCell::new(String::new()));
-                    let effect = RenderEffect::new({
-                        let target = target.clone();
-                        let first = first.clone();
-                        move |previous: Option<String>| {
-                            let now = content();
-                            match previous {
-                                None => first.borrow_mut().clone_from(&now),
-                                Some(previous) if previous != now => {
-                                    if let Some(el) = target.get() {
-                                        el.set_inner_html(&now);
-                                    }
-                                }
-                                Some(_) => {}
-                            }
-                            now
-                        }
-                    });
-                    html.push_str(&first.borrow());
-                    effects.push(effect);
-                    targets.push((i, cell.at, target));
+                    targets.push((i, cell.at, target.clone()));
+                    parts.push((cell.open, Some(live.len()), cell.close));
+                    live.push((content, target));
                 }
             }
-            html.push_str(&cell.close);
+        }
+        // One render effect for all the live contents of these cells: it reads them all again
+        // when any changes and writes only those that changed.
+        let first = Rc::new(RefCell::new(Vec::new()));
+        let effect = (!live.is_empty()).then(|| {
+            let first = first.clone();
+            RenderEffect::new(move |previous: Option<Vec<String>>| {
+                let now: Vec<String> = live.iter().map(|(content, _)| content()).collect();
+                match previous {
+                    None => first.borrow_mut().clone_from(&now),
+                    Some(previous) => {
+                        for ((now, previous), (_, target)) in now.iter().zip(&previous).zip(&live) {
+                            if now != previous {
+                                if let Some(el) = target.get() {
+                                    el.set_inner_html(now);
+                                }
+                            }
+                        }
+                    }
+                }
+                now
+            })
+        });
+        let mut html = String::new();
+        {
+            let first = first.borrow();
+            for (open, content, close) in &parts {
+                html.push_str(open);
+                if let Some(index) = content {
+                    html.push_str(&first[*index]);
+                }
+                html.push_str(close);
+            }
         }
         let template = document()
             .create_element("template")
@@ -132,7 +145,7 @@ impl Render for HtmlCells {
         }
         HtmlCellsState {
             cells,
-            _effects: effects,
+            _effect: effect,
         }
     }
 
