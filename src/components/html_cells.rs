@@ -3,13 +3,15 @@
 //! writes and 10 `innerHTML` parses through the JavaScript boundary; typing replaces up to 50 rows
 //! at once, and that was most of a keystroke's scripting in the profile. The cells that change
 //! share one render effect, which writes only the parts that changed (so a Copy button, a
-//! focused time or a tooltip next to it stay as they are).
+//! focused time or a tooltip next to it stay as they are). A control with its own listeners (the
+//! star, the actions menu) is a Leptos view mounted into its parsed cell (`Cell::with_slot`).
 
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
 use leptos::tachys::html::attribute::Attribute;
 use leptos::tachys::hydration::Cursor;
 use leptos::tachys::view::add_attr::AddAnyAttr;
+use leptos::tachys::view::any_view::{AnyView, AnyViewState};
 use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
@@ -27,6 +29,9 @@ pub struct Cell {
     content: Either<String, Content>,
     at: Option<&'static str>,
     close: String,
+    /// A view (a control with its own listeners) put first into the element a selector names
+    /// inside the cell (or into the cell), once the cell's HTML is parsed.
+    slot: Option<(Option<&'static str>, AnyView)>,
 }
 
 enum Either<A, B> {
@@ -42,6 +47,7 @@ impl Cell {
             content: Either::Fixed(String::new()),
             at: None,
             close: String::new(),
+            slot: None,
         }
     }
 
@@ -58,7 +64,14 @@ impl Cell {
             content: Either::Live(Box::new(content)),
             at,
             close,
+            slot: None,
         }
+    }
+
+    /// Puts `view` first into the element `at` selects inside the cell (or into the cell itself).
+    pub fn with_slot(mut self, at: Option<&'static str>, view: AnyView) -> Cell {
+        self.slot = Some((at, view));
+        self
     }
 }
 
@@ -67,6 +80,7 @@ pub struct HtmlCells(pub Vec<Cell>);
 
 pub struct HtmlCellsState {
     cells: Vec<web_sys::Element>,
+    _slots: Vec<AnyViewState>,
     _effect: Option<RenderEffect<Vec<String>>>,
 }
 
@@ -78,7 +92,11 @@ impl Render for HtmlCells {
         let mut live: Vec<(Content, Target)> = Vec::new();
         let mut targets: Vec<(usize, Option<&'static str>, Target)> = Vec::new();
         let mut parts: Vec<(String, Option<usize>, String)> = Vec::new();
+        let mut slot_views: Vec<(usize, Option<&'static str>, AnyView)> = Vec::new();
         for (i, cell) in self.0.into_iter().enumerate() {
+            if let Some((at, view)) = cell.slot {
+                slot_views.push((i, at, view));
+            }
             match cell.content {
                 Either::Fixed(text) => parts.push((cell.open, None, text + &cell.close)),
                 Either::Live(content) => {
@@ -143,8 +161,25 @@ impl Render for HtmlCells {
                 let _ = target.set(el);
             }
         }
+        let mut slots = Vec::with_capacity(slot_views.len());
+        for (i, at, view) in slot_views {
+            let Some(cell) = cells.get(i) else {
+                continue;
+            };
+            let parent = match at {
+                Some(selector) => cell.query_selector(selector).ok().flatten(),
+                None => Some(cell.clone()),
+            };
+            if let Some(parent) = parent {
+                let mut state = view.build();
+                let first = parent.first_child();
+                state.mount(&parent, first.as_ref());
+                slots.push(state);
+            }
+        }
         HtmlCellsState {
             cells,
+            _slots: slots,
             _effect: effect,
         }
     }
@@ -194,7 +229,8 @@ impl AddAnyAttr for HtmlCells {
     }
 }
 
-// Client-side rendering only: there is no server rendering or hydration to take part in.
+// Client-side rendering only: there is no server rendering or hydration to take part in (a
+// cell's slot view is not written into this HTML).
 impl RenderHtml for HtmlCells {
     type AsyncOutput = Self;
     type Owned = Self;
