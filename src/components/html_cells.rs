@@ -2,14 +2,16 @@
 //! that are text and decoration. Built node by node, a row made about 20 elements, 30 attribute
 //! writes and 10 `innerHTML` parses through the JavaScript boundary; typing replaces up to 50 rows
 //! at once, and that was most of a keystroke's scripting in the profile. The cells that change
-//! keep a render effect each, which writes only the part that changed (so a Copy button, a
-//! focused time or a tooltip next to it stay as they are).
+//! share one render effect, which writes only the parts that changed (so a Copy button, a
+//! focused time or a tooltip next to it stay as they are). A control with its own listeners (the
+//! star, the actions menu) is a Leptos view mounted into its parsed cell (`Cell::with_slot`).
 
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
 use leptos::tachys::html::attribute::Attribute;
 use leptos::tachys::hydration::Cursor;
 use leptos::tachys::view::add_attr::AddAnyAttr;
+use leptos::tachys::view::any_view::{AnyView, AnyViewState};
 use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
@@ -27,6 +29,9 @@ pub struct Cell {
     content: Either<String, Content>,
     at: Option<&'static str>,
     close: String,
+    /// A view (a control with its own listeners) put first into the element a selector names
+    /// inside the cell (or into the cell), once the cell's HTML is parsed.
+    slot: Option<(Option<&'static str>, AnyView)>,
 }
 
 enum Either<A, B> {
@@ -42,6 +47,7 @@ impl Cell {
             content: Either::Fixed(String::new()),
             at: None,
             close: String::new(),
+            slot: None,
         }
     }
 
@@ -58,7 +64,14 @@ impl Cell {
             content: Either::Live(Box::new(content)),
             at,
             close,
+            slot: None,
         }
+    }
+
+    /// Puts `view` first into the element `at` selects inside the cell (or into the cell itself).
+    pub fn with_slot(mut self, at: Option<&'static str>, view: AnyView) -> Cell {
+        self.slot = Some((at, view));
+        self
     }
 }
 
@@ -67,47 +80,65 @@ pub struct HtmlCells(pub Vec<Cell>);
 
 pub struct HtmlCellsState {
     cells: Vec<web_sys::Element>,
-    _effects: Vec<RenderEffect<String>>,
+    _slots: Vec<AnyViewState>,
+    _effect: Option<RenderEffect<Vec<String>>>,
 }
 
 impl Render for HtmlCells {
     type State = HtmlCellsState;
 
     fn build(self) -> Self::State {
-        let mut html = String::new();
-        let mut effects = Vec::new();
-        // Where each live content goes, filled in once the cells exist.
+        // The live contents, each with where it goes (filled in once the cells exist).
+        let mut live: Vec<(Content, Target)> = Vec::new();
         let mut targets: Vec<(usize, Option<&'static str>, Target)> = Vec::new();
+        let mut parts: Vec<(String, Option<usize>, String)> = Vec::new();
+        let mut slot_views: Vec<(usize, Option<&'static str>, AnyView)> = Vec::new();
         for (i, cell) in self.0.into_iter().enumerate() {
-            html.push_str(&cell.open);
+            if let Some((at, view)) = cell.slot {
+                slot_views.push((i, at, view));
+            }
             match cell.content {
-                Either::Fixed(text) => html.push_str(&text),
+                Either::Fixed(text) => parts.push((cell.open, None, text + &cell.close)),
                 Either::Live(content) => {
                     let target = Target::default();
-                    let first = Rc::new(RefCell::new(String::new()));
-                    let effect = RenderEffect::new({
-                        let target = target.clone();
-                        let first = first.clone();
-                        move |previous: Option<String>| {
-                            let now = content();
-                            match previous {
-                                None => first.borrow_mut().clone_from(&now),
-                                Some(previous) if previous != now => {
-                                    if let Some(el) = target.get() {
-                                        el.set_inner_html(&now);
-                                    }
-                                }
-                                Some(_) => {}
-                            }
-                            now
-                        }
-                    });
-                    html.push_str(&first.borrow());
-                    effects.push(effect);
-                    targets.push((i, cell.at, target));
+                    targets.push((i, cell.at, target.clone()));
+                    parts.push((cell.open, Some(live.len()), cell.close));
+                    live.push((content, target));
                 }
             }
-            html.push_str(&cell.close);
+        }
+        // One render effect for all the live contents of these cells: it reads them all again
+        // when any changes and writes only those that changed.
+        let first = Rc::new(RefCell::new(Vec::new()));
+        let effect = (!live.is_empty()).then(|| {
+            let first = first.clone();
+            RenderEffect::new(move |previous: Option<Vec<String>>| {
+                let now: Vec<String> = live.iter().map(|(content, _)| content()).collect();
+                match previous {
+                    None => first.borrow_mut().clone_from(&now),
+                    Some(previous) => {
+                        for ((now, previous), (_, target)) in now.iter().zip(&previous).zip(&live) {
+                            if now != previous {
+                                if let Some(el) = target.get() {
+                                    el.set_inner_html(now);
+                                }
+                            }
+                        }
+                    }
+                }
+                now
+            })
+        });
+        let mut html = String::new();
+        {
+            let first = first.borrow();
+            for (open, content, close) in &parts {
+                html.push_str(open);
+                if let Some(index) = content {
+                    html.push_str(&first[*index]);
+                }
+                html.push_str(close);
+            }
         }
         let template = document()
             .create_element("template")
@@ -130,9 +161,26 @@ impl Render for HtmlCells {
                 let _ = target.set(el);
             }
         }
+        let mut slots = Vec::with_capacity(slot_views.len());
+        for (i, at, view) in slot_views {
+            let Some(cell) = cells.get(i) else {
+                continue;
+            };
+            let parent = match at {
+                Some(selector) => cell.query_selector(selector).ok().flatten(),
+                None => Some(cell.clone()),
+            };
+            if let Some(parent) = parent {
+                let mut state = view.build();
+                let first = parent.first_child();
+                state.mount(&parent, first.as_ref());
+                slots.push(state);
+            }
+        }
         HtmlCellsState {
             cells,
-            _effects: effects,
+            _slots: slots,
+            _effect: effect,
         }
     }
 
@@ -181,7 +229,8 @@ impl AddAnyAttr for HtmlCells {
     }
 }
 
-// Client-side rendering only: there is no server rendering or hydration to take part in.
+// Client-side rendering only: there is no server rendering or hydration to take part in (a
+// cell's slot view is not written into this HTML).
 impl RenderHtml for HtmlCells {
     type AsyncOutput = Self;
     type Owned = Self;

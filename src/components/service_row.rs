@@ -528,7 +528,8 @@ pub fn ServiceRow(
 
     match layout {
         RowLayout::Table => {
-            // The cells around the interactive ones are HTML, parsed in one step per run.
+            // Every cell but the checkbox's is HTML, parsed in one step; the star and the menu
+            // are mounted into theirs.
             let td = format!(r#"<td class="{styler_class}">"#);
             let end = || "</td>".to_string();
             let before_name = HtmlCells(vec![
@@ -544,7 +545,19 @@ pub fn ServiceRow(
                 Cell::live(td.clone(), status_cell.clone(), None, end()),
                 Cell::live(td.clone(), type_html, None, end()),
             ]);
-            let after_name = HtmlCells(vec![
+            let name_cell = Cell::live(
+                format!(
+                    r#"{td}<span class="name-cell {styler_class}"><a class="name {styler_class}" href="{}">"#,
+                    escape(&crate::config::href(&service_href(id)))
+                ),
+                move || marks.with(|m| m.2.clone()),
+                Some("a.name"),
+                "</a></span></td>".to_string(),
+            )
+            .with_slot(Some("span.name-cell"), star.into_any());
+            let mut cells = before_name.0;
+            cells.extend([
+                name_cell,
                 Cell::fixed(format!("{td}{flow}</td>")),
                 Cell::live(td.clone(), schedule_cell.clone(), None, end()),
                 Cell::live(
@@ -560,16 +573,16 @@ pub fn ServiceRow(
                     end(),
                 ),
                 Cell::live(td, alerts.clone(), None, end()),
+                Cell::fixed(format!(r#"<td class="actions {styler_class}"></td>"#))
+                    .with_slot(None, menu.into_any()),
             ]);
+            let cells = HtmlCells(cells);
             view! { class = styler_class,
                 <tr data-row-id=id data-last-run=last_run.clone() class:highlighted=highlighted class:selected=selected>
                     {select.map(|select| view! { class = styler_class,
                         <td class="select" hidden=move || !selecting.get()>{select}</td>
                     })}
-                    {before_name}
-                    <td><span class="name-cell">{star}{name_link}</span></td>
-                    {after_name}
-                    <td class="actions">{menu}</td>
+                    {cells}
                 </tr>
             }
             .into_any()
