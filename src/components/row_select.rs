@@ -27,9 +27,9 @@ pub fn selecting() -> Signal<bool> {
     Signal::derive(move || present && rows.is_some_and(|r| r.can_manage()))
 }
 
-#[component]
-pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView {
-    let styler_class = style! {
+/// A row checkbox's scoped style (table rows write theirs as HTML with this class).
+fn checkbox_style() -> &'static str {
+    style! {
         input {
             width: 1.125rem;
             height: 1.125rem;
@@ -37,7 +37,12 @@ pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView
             cursor: pointer;
             accent-color: var(--pw-color-accent);
         }
-    };
+    }
+}
+
+#[component]
+pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView {
+    let styler_class = checkbox_style();
     let shown = selecting();
     let selection = selection()?;
     Some(move || {
@@ -47,7 +52,7 @@ pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView
                     type="checkbox"
                     data-select=id
                     data-row-select=""
-                    aria-label=move || format!("Select {} (ID {id})", name.get())
+                    aria-label=move || name.with(|n| label(n, id))
                     prop:checked=move || selection.is_selected(id)
                     on:click=move |ev: leptos::ev::MouseEvent| selection.click(id, ev.shift_key())
                 />
@@ -104,4 +109,20 @@ pub fn PageCheckbox(
             </label>
         })
     })
+}
+
+fn label(name: &str, id: u64) -> String {
+    format!("Select {name} (ID {id})")
+}
+
+/// A table row's checkbox as HTML: the same input as [`RowCheckbox`]'s, unchecked (the row sets
+/// `checked`), with no listener (the table body sends its clicks to [`BulkSelection::click`]).
+pub(crate) fn checkbox_html(id: u64, name: &str) -> String {
+    let mut html = format!(
+        r#"<input type="checkbox" class="{}" data-select="{id}" data-row-select="" aria-label=""#,
+        checkbox_style()
+    );
+    super::highlight::escape_into(&mut html, &label(name, id));
+    html.push_str(r#"">"#);
+    html
 }
