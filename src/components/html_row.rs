@@ -243,12 +243,7 @@ impl Render for HtmlRow {
             })
         });
         let html = html_of(&self.segments, &parts, &first.borrow());
-        let template = document()
-            .create_element("template")
-            .expect("a template element")
-            .unchecked_into::<web_sys::HtmlTemplateElement>();
-        template.set_inner_html(&html);
-        let root = template.content().first_element_child();
+        let root = parse(&html);
         {
             let mut targets = targets.borrow_mut();
             targets.root = root.clone();
@@ -275,6 +270,21 @@ impl Render for HtmlRow {
         state.unmount();
         *state = fresh;
     }
+}
+
+/// The first element of `html`, parsed in a template that all rows share (each parse replaces
+/// the template's content; the element it made is the row's, in the page or not).
+fn parse(html: &str) -> Option<web_sys::Element> {
+    thread_local! {
+        static TEMPLATE: web_sys::HtmlTemplateElement = document()
+            .create_element("template")
+            .expect("a template element")
+            .unchecked_into();
+    }
+    TEMPLATE.with(|template| {
+        template.set_inner_html(html);
+        template.content().first_element_child()
+    })
 }
 
 impl Mountable for HtmlRowState {

@@ -228,7 +228,6 @@ fn flag(on: bool) -> String {
 
 /// The cells that follow the service (not the search): worked out again only when the service,
 /// the time or the time zone changed, since typing re-reads every row that stays.
-#[derive(Clone, PartialEq)]
 struct Followed {
     summary: ServiceSummary,
     now: i64,
@@ -391,8 +390,9 @@ fn escape(text: &str) -> String {
 
 /// One service, as a table row or a card. Each changing field reads the row's signal, so a
 /// change to the service updates the row in place (focus and any open menu stay). Clicks on the
-/// row, the Copy button and the schedule's `Esc` are handled once for the whole list
-/// ([`RowEvents`]), which keeps a row cheap to create. No interactive element nests another.
+/// row, the Copy button and the schedule's `Esc` (and a table row's star, checkbox and menu
+/// button) are handled once for the whole list ([`RowEvents`]), which keeps a row cheap to
+/// create. No interactive element nests another.
 #[component]
 pub fn ServiceRow(
     row: RowHandle,
