@@ -62,8 +62,10 @@ fn items(service: &Service, can_manage: bool, role: &str) -> Vec<Item> {
 }
 
 /// The menu's scoped style (the table writes its trigger as HTML with this class).
+// stylers' build collects only `let … = style! {…}` statements into the stylesheet.
+#[allow(clippy::let_and_return)]
 fn menu_style() -> &'static str {
-    style! {
+    let class = style! {
         div {
             position: relative;
             display: inline-block;
@@ -125,7 +127,8 @@ fn menu_style() -> &'static str {
             display: block;
             font-size: var(--pw-font-size-small);
         }
-    }
+    };
+    class
 }
 
 /// The row's "⋯" WAI-ARIA menu button. Enter, Space or ↓ open it at the first item, ↑ at the

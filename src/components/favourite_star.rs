@@ -6,8 +6,10 @@ use leptos::prelude::*;
 use stylers::style;
 
 /// The star's scoped style (table rows write the star as HTML with this class).
+// stylers' build collects only `let … = style! {…}` statements into the stylesheet.
+#[allow(clippy::let_and_return)]
 fn star_style() -> &'static str {
-    style! {
+    let class = style! {
         button {
             font: inherit;
             font-size: 1.125rem;
@@ -29,7 +31,8 @@ fn star_style() -> &'static str {
         button[aria-pressed="true"] {
             color: var(--pw-color-star);
         }
-    }
+    };
+    class
 }
 
 #[component]

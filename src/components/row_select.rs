@@ -28,8 +28,10 @@ pub fn selecting() -> Signal<bool> {
 }
 
 /// A row checkbox's scoped style (table rows write theirs as HTML with this class).
+// stylers' build collects only `let … = style! {…}` statements into the stylesheet.
+#[allow(clippy::let_and_return)]
 fn checkbox_style() -> &'static str {
-    style! {
+    let class = style! {
         input {
             width: 1.125rem;
             height: 1.125rem;
@@ -37,7 +39,8 @@ fn checkbox_style() -> &'static str {
             cursor: pointer;
             accent-color: var(--pw-color-accent);
         }
-    }
+    };
+    class
 }
 
 #[component]
