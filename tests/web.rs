@@ -768,9 +768,16 @@ async fn table_rows_controls_work_through_the_table_body_and_change_in_place() {
     assert_eq!(chosen.get_untracked(), vec![(MenuAction::ViewLogs, 3001)]);
     assert!(root.query_selector("[role=menu]").unwrap().is_none());
 
-    // A change to the service changes the row in place.
+    // A change to the service changes the row in place; a focused checkbox keeps focus.
+    let second_checkbox = row_part(&root, 3002, "input[data-select]").unwrap();
+    second_checkbox.focus().unwrap();
     second.update(|s| s.service.name = "Renamed".into());
     tick().await;
+    assert_eq!(
+        document().active_element(),
+        Some(second_checkbox.clone().into()),
+        "a rename keeps focus on the row's checkbox"
+    );
     assert_eq!(
         button.get_attribute("aria-label").as_deref(),
         Some("Actions for Renamed (ID 3002)")

@@ -114,18 +114,16 @@ pub fn PageCheckbox(
     })
 }
 
-fn label(name: &str, id: u64) -> String {
+pub(crate) fn label(name: &str, id: u64) -> String {
     format!("Select {name} (ID {id})")
 }
 
-/// A table row's checkbox as HTML: the same input as [`RowCheckbox`]'s, unchecked (the row sets
-/// `checked`), with no listener (the table body sends its clicks to [`BulkSelection::click`]).
-pub(crate) fn checkbox_html(id: u64, name: &str) -> String {
-    let mut html = format!(
-        r#"<input type="checkbox" class="{}" data-select="{id}" data-row-select="" aria-label=""#,
+/// A table row's checkbox as HTML: the same input as [`RowCheckbox`]'s, unchecked and unlabelled
+/// (the row sets `checked` and its [`label`], so a rename doesn't replace a focused checkbox), with
+/// no listener (the table body sends its clicks to [`BulkSelection::click`]).
+pub(crate) fn checkbox_html(id: u64) -> String {
+    format!(
+        r#"<input type="checkbox" class="{}" data-select="{id}" data-row-select="">"#,
         checkbox_style()
-    );
-    super::highlight::escape_into(&mut html, &label(name, id));
-    html.push_str(r#"">"#);
-    html
+    )
 }

@@ -2,7 +2,7 @@ use super::actions_menu::{trigger_label, write_trigger, ActionsMenu, MenuAction,
 use super::favourite_star::{star_values, write_star, FavouriteStar};
 use super::highlight::{escape_into, marked_html};
 use super::html_row::{At, HtmlRow, Write};
-use super::row_select::{checkbox_html, has_selection, RowCheckbox};
+use super::row_select::{checkbox_html, has_selection, label as select_label, RowCheckbox};
 use crate::store::{BulkSelection, RowHandle, Starred};
 use leptos::prelude::*;
 use services_model::{
@@ -285,6 +285,11 @@ fn table_row(row: RowHandle, terms: Signal<Vec<String>>, scope: &'static str) ->
         html.text(">");
         let select = html.live(Write::Html, At::Child(0));
         html.live_within(select, Write::Checked, At::Select("input[data-select]"));
+        html.live_within(
+            select,
+            Write::Attr("aria-label"),
+            At::Select("input[data-select]"),
+        );
         html.text("</td>");
     }
     html.text(format!(
@@ -357,11 +362,16 @@ fn table_row(row: RowHandle, terms: Signal<Vec<String>>, scope: &'static str) ->
                 let selecting = rows.can_manage();
                 values.push(flag(!selecting));
                 values.push(if selecting {
-                    checkbox_html(id, &service.name)
+                    checkbox_html(id)
                 } else {
                     String::new()
                 });
                 values.push(flag(is_selected));
+                values.push(if selecting {
+                    select_label(&service.name, id)
+                } else {
+                    String::new()
+                });
             }
             terms.with(|terms| {
                 values.push(marked_html(&id.to_string(), terms));
