@@ -5,8 +5,10 @@ use leptos::task::tick;
 use services_list::api::DemoUser;
 use services_list::host_token::{TokenProvider, TOKEN_ANSWER};
 use services_list::state::RowContext;
-use services_list::store::RowHandle;
-use services_list::{DemoUserList, GroupTabs, LoadError, ServiceTable, ToastRegion, Toasts};
+use services_list::store::{BulkSelection, RowHandle};
+use services_list::{
+    DemoUserList, GroupTabs, LoadError, MenuAction, ServiceTable, ToastRegion, Toasts,
+};
 use services_model::{
     Company, CompanyGroup, Endpoint, GroupSummary, ListQuery, Me, Role, Service, ServiceSummary,
     ServiceType, Status, Trigger,
@@ -619,5 +621,180 @@ async fn a_token_request_that_times_out_leaves_no_listener_behind() {
         errors.get(),
         0,
         "a later message must not reach a dropped listener"
+    );
+}
+
+fn row_part(root: &Element, id: u64, selector: &str) -> Option<HtmlElement> {
+    root.query_selector(&format!("tr[data-row-id='{id}'] {selector}"))
+        .unwrap()
+        .map(|e| e.unchecked_into())
+}
+
+/// A table row is HTML with no listeners of its own: its checkbox and menu button work through
+/// the table body, its live parts change in place (the same elements, focus kept), and the
+/// checkbox column appears when the role allows it.
+#[wasm_bindgen_test]
+async fn table_rows_controls_work_through_the_table_body_and_change_in_place() {
+    let items = vec![
+        RowHandle::new(service(3001, "First", Status::Active)),
+        RowHandle::new(service(3002, "Second <b>", Status::Active)),
+        RowHandle::new(service(3003, "Third", Status::Inactive)),
+    ];
+    let second = items[1].summary.clone();
+    let role = RwSignal::new(Role::ReadOnly);
+    let selection = BulkSelection::new();
+    selection.set_page(vec![3001, 3002, 3003]);
+    let chosen = RwSignal::new(Vec::<(MenuAction, u64)>::new());
+    let (root, _handle) = mount(move || {
+        provide_context(RowContext::new(role.into()));
+        provide_context(selection);
+        view! {
+            <ServiceTable
+                rows=Signal::stored(items)
+                query=Signal::stored(ListQuery::default())
+                on_query=|_| {}
+                terms=Signal::stored(Vec::<String>::new())
+                on_action=move |a| chosen.update(|c| c.push(a))
+                on_open=|_| {}
+                caption="Services"
+            />
+        }
+    });
+    tick().await;
+
+    // A role that may only look: no checkboxes, their column hidden.
+    assert!(row_part(&root, 3001, "input[data-select]").is_none());
+    assert!(row_part(&root, 3001, "td.select")
+        .unwrap()
+        .has_attribute("hidden"));
+    role.set(Role::Admin);
+    tick().await;
+    assert!(!row_part(&root, 3001, "td.select")
+        .unwrap()
+        .has_attribute("hidden"));
+    let checkbox = row_part(&root, 3002, "input[data-select]").expect("a checkbox");
+    assert_eq!(
+        checkbox.get_attribute("aria-label").as_deref(),
+        Some("Select Second <b> (ID 3002)")
+    );
+
+    // A click selects; the checkbox stays the same element, with focus.
+    checkbox.focus().unwrap();
+    checkbox.click();
+    tick().await;
+    assert_eq!(selection.ids(), vec![3002]);
+    let row = root
+        .query_selector("tr[data-row-id='3002']")
+        .unwrap()
+        .unwrap();
+    assert!(row.class_list().contains("selected"));
+    let input = checkbox
+        .clone()
+        .unchecked_into::<web_sys::HtmlInputElement>();
+    assert!(input.checked() && input.is_connected());
+    assert_eq!(document().active_element(), Some(checkbox.clone().into()));
+    // Shift+click: the range from the last one clicked.
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_shift_key(true);
+    let shift_click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    row_part(&root, 3003, "input[data-select]")
+        .unwrap()
+        .dispatch_event(&shift_click)
+        .unwrap();
+    tick().await;
+    assert_eq!(selection.ids(), vec![3002, 3003]);
+    assert!(row_part(&root, 3003, "input[data-select]")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlInputElement>()
+        .checked());
+    selection.clear();
+    tick().await;
+    assert!(!input.checked() && !row.class_list().contains("selected"));
+
+    // The menu button: ↓ opens the table's one menu in this row, focus on its first item.
+    let button = row_part(&root, 3002, "[data-actions-for] > button").unwrap();
+    assert_eq!(
+        button.get_attribute("aria-label").as_deref(),
+        Some("Actions for Second <b> (ID 3002)")
+    );
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    button.focus().unwrap();
+    press(&button, "ArrowDown");
+    tick().await;
+    tick().await;
+    let menu = row_part(&root, 3002, "[data-actions-for] [role=menu]").expect("the menu");
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert_eq!(button.get_attribute("aria-controls"), Some(menu.id()));
+    assert_eq!(focused_text(), "View logs");
+    assert_eq!(root.query_selector_all("[role=menu]").unwrap().length(), 1);
+    // Another row's button moves it there.
+    row_part(&root, 3001, "[data-actions-for] > button")
+        .unwrap()
+        .click();
+    tick().await;
+    tick().await;
+    assert!(row_part(&root, 3002, "[role=menu]").is_none());
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert!(button.get_attribute("aria-controls").is_none());
+    assert!(row_part(&root, 3001, "[role=menu]").is_some());
+    // Esc closes it and gives focus back to its button; Enter on an item chooses it.
+    press(&document().active_element().unwrap(), "Escape");
+    tick().await;
+    assert!(root.query_selector("[role=menu]").unwrap().is_none());
+    let first_button = row_part(&root, 3001, "[data-actions-for] > button").unwrap();
+    assert_eq!(
+        document().active_element(),
+        Some(first_button.clone().into())
+    );
+    press(&first_button, "ArrowUp");
+    tick().await;
+    tick().await;
+    assert_eq!(focused_text(), "Remove…");
+    press(&document().active_element().unwrap(), "Home");
+    tick().await;
+    press(&document().active_element().unwrap(), "Enter");
+    tick().await;
+    assert_eq!(chosen.get_untracked(), vec![(MenuAction::ViewLogs, 3001)]);
+    assert!(root.query_selector("[role=menu]").unwrap().is_none());
+
+    // A change to the service changes the row in place; a focused checkbox keeps focus.
+    let second_checkbox = row_part(&root, 3002, "input[data-select]").unwrap();
+    second_checkbox.focus().unwrap();
+    second.update(|s| s.service.name = "Renamed".into());
+    tick().await;
+    assert_eq!(
+        document().active_element(),
+        Some(second_checkbox.clone().into()),
+        "a rename keeps focus on the row's checkbox"
+    );
+    assert_eq!(
+        button.get_attribute("aria-label").as_deref(),
+        Some("Actions for Renamed (ID 3002)")
+    );
+    assert!(row.is_connected());
+    assert_eq!(
+        row_part(&root, 3002, "a.name")
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Renamed"
+    );
+    assert_eq!(
+        row_part(&root, 3002, "input[data-select]")
+            .unwrap()
+            .get_attribute("aria-label")
+            .as_deref(),
+        Some("Select Renamed (ID 3002)")
     );
 }

@@ -1,8 +1,9 @@
+use super::html_row::{At, HtmlRow, Write};
 use crate::format::role_label;
 use crate::state::RowContext;
 use leptos::html;
 use leptos::prelude::*;
-use services_model::{Service, Status};
+use services_model::{Service, ServiceSummary, Status};
 use stylers::style;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
@@ -60,18 +61,11 @@ fn items(service: &Service, can_manage: bool, role: &str) -> Vec<Item> {
     ]
 }
 
-/// The row's "⋯" WAI-ARIA menu button. Enter, Space or ↓ open it at the first item, ↑ at the
-/// last; arrows wrap; Home and End; a letter jumps to the next item starting with it; Esc and Tab
-/// close it and return focus to the button. Items the role or state doesn't allow stay in the
-/// menu, `aria-disabled`, with the reason.
-#[component]
-pub fn ActionsMenu(
-    /// The service as shown now: the items follow its status.
-    #[prop(into)]
-    service: Signal<Service>,
-    #[prop(into)] on_action: Callback<(MenuAction, u64)>,
-) -> impl IntoView {
-    let styler_class = style! {
+/// The menu's scoped style (the table writes its trigger as HTML with this class).
+// stylers' build collects only `let … = style! {…}` statements into the stylesheet.
+#[allow(clippy::let_and_return)]
+fn menu_style() -> &'static str {
+    let class = style! {
         div {
             position: relative;
             display: inline-block;
@@ -134,19 +128,32 @@ pub fn ActionsMenu(
             font-size: var(--pw-font-size-small);
         }
     };
+    class
+}
+
+/// The row's "⋯" WAI-ARIA menu button. Enter, Space or ↓ open it at the first item, ↑ at the
+/// last; arrows wrap; Home and End; a letter jumps to the next item starting with it; Esc and Tab
+/// close it and return focus to the button. Items the role or state doesn't allow stay in the
+/// menu, `aria-disabled`, with the reason.
+#[component]
+pub fn ActionsMenu(
+    /// The service as shown now: the items follow its status.
+    #[prop(into)]
+    service: Signal<Service>,
+    #[prop(into)] on_action: Callback<(MenuAction, u64)>,
+) -> impl IntoView {
+    let styler_class = menu_style();
     let rows = expect_context::<RowContext>();
     let id = service.with_untracked(|s| s.id);
-    let name =
-        Signal::derive(move || service.with(|s| format!("Actions for {} (ID {id})", s.name)));
+    let name = Signal::derive(move || service.with(|s| trigger_label(&s.name, id)));
     let open = Memo::new(move |_| rows.open_menu.get() == Some(id));
     let is_open = move || open.get();
-    let button_ref = NodeRef::<html::Button>::new();
     let focus_at = RwSignal::new(0usize);
     let open_at = move |index: usize| {
         focus_at.set(index);
         rows.open_menu.set(Some(id));
     };
-    let close = Close { rows, button_ref };
+    let close = Close { rows, id };
     let on_button_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
         "ArrowDown" => {
             ev.prevent_default();
@@ -164,7 +171,6 @@ pub fn ActionsMenu(
         <div data-actions-for=id>
             <button
                 type="button"
-                node_ref=button_ref
                 aria-label=name
                 aria-haspopup="menu"
                 aria-expanded=move || is_open().to_string()
@@ -189,20 +195,34 @@ pub fn ActionsMenu(
     }
 }
 
+/// The menu button's accessible name.
+pub(crate) fn trigger_label(name: &str, id: u64) -> String {
+    format!("Actions for {name} (ID {id})")
+}
+
 /// Closes the menu and gives focus back to its button.
 #[derive(Clone, Copy)]
 struct Close {
     rows: RowContext,
-    button_ref: NodeRef<html::Button>,
+    id: u64,
 }
 
 impl Close {
     fn run(&self) {
         self.rows.open_menu.set(None);
-        if let Some(button) = self.button_ref.get_untracked() {
+        if let Some(button) = trigger(self.id) {
             let _ = button.focus();
         }
     }
+}
+
+/// The menu button of service `id` (table row or card: one of them is shown).
+fn trigger(id: u64) -> Option<HtmlElement> {
+    document()
+        .query_selector(&format!("[data-actions-for='{id}'] > button"))
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<HtmlElement>().ok())
 }
 
 /// The open menu: its items (following the role and the service's state) and its keys.
@@ -326,5 +346,125 @@ fn MenuList(
                     .collect_view()
             }}
         </ul>
+    }
+}
+
+/// A table row's menu button, written into the row's HTML: the same element, classes and ARIA
+/// as [`ActionsMenu`]'s, with no listeners ([`TableMenu`] handles its events) and its
+/// accessible name ([`trigger_label`]) a live value of the row.
+pub(crate) fn write_trigger(html: &mut HtmlRow, id: u64) -> usize {
+    let scope = menu_style();
+    html.text(format!(
+        r#"<div class="{scope}" data-actions-for="{id}"><button type="button" class="{scope}" aria-label=""#
+    ));
+    let label = html.live(
+        Write::Attr("aria-label"),
+        At::Select("div[data-actions-for] > button"),
+    );
+    html.text(format!(
+        r#"" aria-haspopup="menu" aria-expanded="false"><span aria-hidden="true" class="{scope}">⋯</span></button></div>"#
+    ));
+    label
+}
+
+/// The table's actions menu: one for all its rows. The rows' menu buttons are HTML; their
+/// clicks and keys come here from the table body, and the open menu ([`MenuList`], at most
+/// one) is built under an owner of its own and mounted into its row's actions cell while open,
+/// its button's `aria-expanded` and `aria-controls` following. Keys, focus and items are those
+/// of [`ActionsMenu`].
+#[derive(Clone, Copy)]
+pub(crate) struct TableMenu {
+    rows: RowContext,
+    focus_at: RwSignal<usize>,
+}
+
+struct Mounted {
+    id: u64,
+    state: leptos::tachys::view::any_view::AnyViewState,
+    owner: Owner,
+}
+
+impl TableMenu {
+    /// `row` finds the row of an id (its signal), if it is on the page.
+    pub(crate) fn new(
+        row: impl Fn(u64) -> Option<ArcRwSignal<ServiceSummary>> + 'static,
+        on_action: Callback<(MenuAction, u64)>,
+    ) -> TableMenu {
+        let rows = expect_context::<RowContext>();
+        let focus_at = RwSignal::new(0usize);
+        let parent = Owner::current().unwrap_or_default();
+        let mounted = std::rc::Rc::new(std::cell::RefCell::new(None::<Mounted>));
+        Effect::new(move |_| {
+            let open = rows.open_menu.get();
+            let mut mounted = mounted.borrow_mut();
+            if mounted.as_ref().map(|m| m.id) == open {
+                return;
+            }
+            if let Some(mut old) = mounted.take() {
+                use leptos::tachys::view::Mountable;
+                old.state.unmount();
+                old.owner.cleanup();
+                if let Some(button) = trigger(old.id) {
+                    let _ = button.set_attribute("aria-expanded", "false");
+                    let _ = button.remove_attribute("aria-controls");
+                }
+            }
+            let Some(id) = open else {
+                return;
+            };
+            let (Some(row), Some(button)) = (row(id), trigger(id)) else {
+                return;
+            };
+            let Some(cell) = button.parent_element() else {
+                return;
+            };
+            let owner = parent.child();
+            let mut state = owner.with(|| {
+                let service = Signal::derive(move || row.with(|s| s.service.clone()));
+                let name = Signal::derive(move || service.with(|s| trigger_label(&s.name, id)));
+                let close = Close { rows, id };
+                view! { <MenuList service=service name=name focus_at=focus_at close=close on_action=on_action scope=menu_style()/> }
+                    .into_any()
+                    .build()
+            });
+            {
+                use leptos::tachys::view::Mountable;
+                state.mount(&cell, None);
+            }
+            let _ = button.set_attribute("aria-expanded", "true");
+            let _ = button.set_attribute("aria-controls", &format!("actions-menu-{id}"));
+            *mounted = Some(Mounted { id, state, owner });
+        });
+        TableMenu { rows, focus_at }
+    }
+
+    fn open_at(&self, id: u64, index: usize) {
+        self.focus_at.set(index);
+        self.rows.open_menu.set(Some(id));
+    }
+
+    /// A click (or Enter or Space) on row `id`'s menu button: opens it at the first item, or
+    /// closes it.
+    pub(crate) fn click(&self, id: u64) {
+        if self.rows.open_menu.get_untracked() == Some(id) {
+            self.rows.open_menu.set(None);
+        } else {
+            self.open_at(id, 0);
+        }
+    }
+
+    /// A key on row `id`'s menu button: ↓ opens it at the first item, ↑ at the last.
+    pub(crate) fn keydown(&self, id: u64, ev: &KeyboardEvent) {
+        match ev.key().as_str() {
+            "ArrowDown" => {
+                ev.prevent_default();
+                self.open_at(id, 0);
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                self.open_at(id, ITEMS - 1);
+            }
+            _ => {}
+        }
     }
 }

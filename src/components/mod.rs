@@ -10,7 +10,7 @@ mod favourite_star;
 mod filter_panel;
 mod group_tabs;
 mod highlight;
-mod html_cells;
+mod html_row;
 mod load_error;
 mod pagination;
 mod remove_dialog;

@@ -27,9 +27,11 @@ pub fn selecting() -> Signal<bool> {
     Signal::derive(move || present && rows.is_some_and(|r| r.can_manage()))
 }
 
-#[component]
-pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView {
-    let styler_class = style! {
+/// A row checkbox's scoped style (table rows write theirs as HTML with this class).
+// stylers' build collects only `let … = style! {…}` statements into the stylesheet.
+#[allow(clippy::let_and_return)]
+fn checkbox_style() -> &'static str {
+    let class = style! {
         input {
             width: 1.125rem;
             height: 1.125rem;
@@ -38,6 +40,12 @@ pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView
             accent-color: var(--pw-color-accent);
         }
     };
+    class
+}
+
+#[component]
+pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView {
+    let styler_class = checkbox_style();
     let shown = selecting();
     let selection = selection()?;
     Some(move || {
@@ -47,7 +55,7 @@ pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView
                     type="checkbox"
                     data-select=id
                     data-row-select=""
-                    aria-label=move || format!("Select {} (ID {id})", name.get())
+                    aria-label=move || name.with(|n| label(n, id))
                     prop:checked=move || selection.is_selected(id)
                     on:click=move |ev: leptos::ev::MouseEvent| selection.click(id, ev.shift_key())
                 />
@@ -104,4 +112,18 @@ pub fn PageCheckbox(
             </label>
         })
     })
+}
+
+pub(crate) fn label(name: &str, id: u64) -> String {
+    format!("Select {name} (ID {id})")
+}
+
+/// A table row's checkbox as HTML: the same input as [`RowCheckbox`]'s, unchecked and unlabelled
+/// (the row sets `checked` and its [`label`], so a rename doesn't replace a focused checkbox), with
+/// no listener (the table body sends its clicks to [`BulkSelection::click`]).
+pub(crate) fn checkbox_html(id: u64) -> String {
+    format!(
+        r#"<input type="checkbox" class="{}" data-select="{id}" data-row-select="">"#,
+        checkbox_style()
+    )
 }

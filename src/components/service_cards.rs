@@ -56,7 +56,7 @@ pub fn ServiceCards(
     #[prop(into)] on_open: Callback<u64>,
     #[prop(into)] caption: Signal<String>,
 ) -> impl IntoView {
-    let events = RowEvents { on_open };
+    let events = RowEvents::cards(on_open);
     let styler_class = style! {
         label {
             display: flex;
@@ -107,7 +107,7 @@ pub fn ServiceCards(
         <ul
             aria-label=caption
             on:click=move |ev| events.click(ev)
-            on:keydown=RowEvents::keydown
+            on:keydown=move |ev| events.keydown(ev)
             on:focusout=move |ev| RowEvents::left(ev.target(), ev.related_target())
             on:mouseout=move |ev| RowEvents::left(ev.target(), ev.related_target())
         >

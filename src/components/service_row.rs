@@ -1,9 +1,9 @@
-use super::actions_menu::{ActionsMenu, MenuAction};
-use super::favourite_star::FavouriteStar;
+use super::actions_menu::{trigger_label, write_trigger, ActionsMenu, MenuAction, TableMenu};
+use super::favourite_star::{star_values, write_star, FavouriteStar};
 use super::highlight::{escape_into, marked_html};
-use super::html_cells::{Cell, HtmlCells};
-use super::row_select::{has_selection, selecting, RowCheckbox};
-use crate::store::RowHandle;
+use super::html_row::{At, HtmlRow, Write};
+use super::row_select::{checkbox_html, has_selection, label as select_label, RowCheckbox};
+use crate::store::{BulkSelection, RowHandle, Starred};
 use leptos::prelude::*;
 use services_model::{
     parse_rfc3339, Cron, Endpoint, Health, RunStatus, Service, ServiceSummary, ServiceType, Status,
@@ -206,6 +206,192 @@ fn alerts_html(service: &Service, scope: &str) -> String {
     )
 }
 
+fn type_word(service: &Service) -> &'static str {
+    match service.service_type {
+        ServiceType::Standard => "Standard",
+        ServiceType::Sweeper => "Sweeper",
+    }
+}
+
+/// The latest run as "id status" (for tools and tests; live updates change it in place).
+fn last_run(summary: &ServiceSummary) -> String {
+    summary
+        .last_run
+        .as_ref()
+        .map(|r| format!("{} {}", r.id, r.status.as_str()))
+        .unwrap_or_default()
+}
+
+fn flag(on: bool) -> String {
+    if on { "1" } else { "" }.to_string()
+}
+
+/// The cells that follow the service (not the search): worked out again only when the service,
+/// the time or the time zone changed, since typing re-reads every row that stays.
+struct Followed {
+    summary: ServiceSummary,
+    now: i64,
+    utc: bool,
+    last_run: String,
+    status: String,
+    schedule: String,
+    health: String,
+    next_run: String,
+    alerts: String,
+}
+
+impl Followed {
+    fn new(summary: &ServiceSummary, now: i64, utc: bool, scope: &str) -> Followed {
+        let s = &summary.service;
+        Followed {
+            summary: summary.clone(),
+            now,
+            utc,
+            last_run: last_run(summary),
+            status: status_html(s.status, scope),
+            schedule: schedule_html(s.id, &s.trigger, scope),
+            health: health_html(&s.health, now, scope),
+            next_run: next_run_html(summary, now),
+            alerts: alerts_html(s, scope),
+        }
+    }
+}
+
+/// A table row: one HTML parse (its star, checkbox and menu button included) and one render
+/// effect for everything in it that changes ([`HtmlRow`]); no components. The list's body
+/// handles the controls' events ([`RowEvents`]) and mounts the open menu ([`TableMenu`]).
+fn table_row(row: RowHandle, terms: Signal<Vec<String>>, scope: &'static str) -> HtmlRow {
+    let id = row.id;
+    let summary = row.summary;
+    let rows = expect_context::<crate::state::RowContext>();
+    let selection = use_context::<BulkSelection>();
+    let starred = use_context::<Starred>();
+    let (source, destination) =
+        summary.with_untracked(|s| (s.service.source.clone(), s.service.destination.clone()));
+    let td = format!(r#"<td class="{scope}">"#);
+    let mut html = HtmlRow::new();
+    html.text(format!(r#"<tr class="{scope}"#));
+    html.live(Write::Class("highlighted"), At::Root);
+    html.live(Write::Class("selected"), At::Root);
+    html.text(format!(r#"" data-row-id="{id}" data-last-run=""#));
+    html.live(Write::Attr("data-last-run"), At::Root);
+    html.text(r#"">"#);
+    // The cells, by their place in the row (the checkbox's column comes first if there is one).
+    let first = u32::from(selection.is_some());
+    let cell = |n: u32| At::Child(first + n);
+    if selection.is_some() {
+        html.text(format!(r#"<td class="select {scope}""#));
+        html.live(Write::Flag("hidden"), At::Child(0));
+        html.text(">");
+        let select = html.live(Write::Html, At::Child(0));
+        html.live_within(select, Write::Checked, At::Select("input[data-select]"));
+        html.live_within(
+            select,
+            Write::Attr("aria-label"),
+            At::Select("input[data-select]"),
+        );
+        html.text("</td>");
+    }
+    html.text(format!(
+        r#"{td}<span class="flow {scope}">{}</span></td>"#,
+        source_html(&source.system, scope)
+    ));
+    html.text(format!(
+        r#"{td}<span class="id-cell {scope}"><span class="id {scope}">"#
+    ));
+    html.live(Write::Html, At::Select("span.id"));
+    html.text(format!(
+        r#"</span><button type="button" class="copy {scope}" data-copy="{id}" aria-label="Copy ID {id}">Copy</button></span></td>"#
+    ));
+    for n in [2, 3] {
+        html.text(td.clone());
+        html.live(Write::Html, cell(n));
+        html.text("</td>");
+    }
+    html.text(format!(r#"{td}<span class="name-cell {scope}">"#));
+    if starred.is_some() {
+        write_star(&mut html, id);
+    }
+    html.text(format!(
+        r#"<a class="name {scope}" href="{}">"#,
+        escape(&crate::config::href(&service_href(id)))
+    ));
+    html.live(Write::Html, At::Select("a.name"));
+    html.text("</a></span></td>");
+    html.text(format!(
+        r#"{td}<span class="flow {scope}">{}</span></td>"#,
+        flow_html(&source, &destination, scope)
+    ));
+    let live_cells = [
+        (6, td.clone()),
+        (7, format!(r#"<td class="health-cell {scope}">"#)),
+        (8, format!(r#"<td class="next-run {scope}">"#)),
+        (9, td.clone()),
+    ];
+    for (n, open) in live_cells {
+        html.text(open);
+        html.live(Write::Html, cell(n));
+        html.text("</td>");
+    }
+    html.text(format!(r#"<td class="actions {scope}">"#));
+    write_trigger(&mut html, id);
+    html.text("</td></tr>");
+
+    let followed = std::sync::Mutex::new(None::<Followed>);
+    html.values(move || {
+        let now = crate::time_zone::now();
+        let utc = crate::time_zone::utc();
+        let is_selected = selection.is_some_and(|s| s.is_selected(id));
+        let mut values = Vec::with_capacity(24);
+        values.push(flag(rows.highlight.get() == Some(id)));
+        values.push(flag(is_selected));
+        summary.with(|summary| {
+            let mut followed = followed.lock().unwrap_or_else(|e| e.into_inner());
+            let current = followed
+                .as_ref()
+                .is_some_and(|f| f.now == now && f.utc == utc && f.summary == *summary);
+            if !current {
+                *followed = Some(Followed::new(summary, now, utc, scope));
+            }
+            let Some(f) = followed.as_ref() else {
+                return;
+            };
+            let service = &summary.service;
+            values.push(f.last_run.clone());
+            if selection.is_some() {
+                let selecting = rows.can_manage();
+                values.push(flag(!selecting));
+                values.push(if selecting {
+                    checkbox_html(id)
+                } else {
+                    String::new()
+                });
+                values.push(flag(is_selected));
+                values.push(if selecting {
+                    select_label(&service.name, id)
+                } else {
+                    String::new()
+                });
+            }
+            terms.with(|terms| {
+                values.push(marked_html(&id.to_string(), terms));
+                values.push(f.status.clone());
+                values.push(marked_html(type_word(service), terms));
+                if let Some(starred) = starred {
+                    star_values(&mut values, starred.is_starred(id), &service.name);
+                }
+                values.push(marked_html(&service.name, terms));
+            });
+            values.push(f.schedule.clone());
+            values.push(f.health.clone());
+            values.push(f.next_run.clone());
+            values.push(f.alerts.clone());
+            values.push(trigger_label(&service.name, id));
+        });
+        values
+    })
+}
+
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     escape_into(&mut out, text);
@@ -214,8 +400,9 @@ fn escape(text: &str) -> String {
 
 /// One service, as a table row or a card. Each changing field reads the row's signal, so a
 /// change to the service updates the row in place (focus and any open menu stay). Clicks on the
-/// row, the Copy button and the schedule's `Esc` are handled once for the whole list
-/// ([`RowEvents`]), which keeps a row cheap to create. No interactive element nests another.
+/// row, the Copy button and the schedule's `Esc` (and a table row's star, checkbox and menu
+/// button) are handled once for the whole list ([`RowEvents`]), which keeps a row cheap to
+/// create. No interactive element nests another.
 #[component]
 pub fn ServiceRow(
     row: RowHandle,
@@ -428,6 +615,9 @@ pub fn ServiceRow(
             white-space: nowrap;
         }
     };
+    if layout == RowLayout::Table {
+        return table_row(row, terms, styler_class).into_any();
+    }
     let id = row.id;
     let summary = row.summary;
     let read = {
@@ -438,10 +628,7 @@ pub fn ServiceRow(
         }
     };
     let name = read(|s| s.name.clone());
-    let type_word = read(|s| match s.service_type {
-        ServiceType::Standard => "Standard".into(),
-        ServiceType::Sweeper => "Sweeper".into(),
-    });
+    let type_word = read(|s| type_word(s).into());
     let (source, destination) =
         summary.with_untracked(|s| (s.service.source.clone(), s.service.destination.clone()));
     let service = {
@@ -484,7 +671,6 @@ pub fn ServiceRow(
         flow_html(&source, &destination, styler_class)
     );
     let source_cell = source_html(&source.system, styler_class);
-    let source_span = format!(r#"<span class="flow {styler_class}">{source_cell}</span>"#);
     let schedule_cell = {
         let summary = summary.clone();
         move || summary.with(|s| schedule_html(id, &s.service.trigger, styler_class))
@@ -508,86 +694,16 @@ pub fn ServiceRow(
         }
     };
     let menu = view! { <ActionsMenu service=service on_action=on_action/> };
-    // The latest run as "id status" (for tools and tests; live updates change it in place).
     let last_run = {
         let summary = summary.clone();
-        move || {
-            summary.with(|s| {
-                s.last_run
-                    .as_ref()
-                    .map(|r| format!("{} {}", r.id, r.status.as_str()))
-                    .unwrap_or_default()
-            })
-        }
+        move || summary.with(last_run)
     };
 
     // Selection (roles that may change services) and the user's star.
-    let selecting = selecting();
     let select = has_selection().then(|| view! { <RowCheckbox id=id name=name/> });
     let star = view! { <FavouriteStar id=id name=name/> };
 
-    match layout {
-        RowLayout::Table => {
-            // Every cell but the checkbox's is HTML, parsed in one step; the star and the menu
-            // are mounted into theirs.
-            let td = format!(r#"<td class="{styler_class}">"#);
-            let end = || "</td>".to_string();
-            let before_name = HtmlCells(vec![
-                Cell::fixed(format!("{td}{source_span}</td>")),
-                Cell::live(
-                    format!(r#"{td}<span class="id-cell {styler_class}"><span class="id {styler_class}">"#),
-                    id_html,
-                    Some("span.id"),
-                    format!(
-                        r#"</span><button type="button" class="copy {styler_class}" data-copy="{id}" aria-label="Copy ID {id}">Copy</button></span></td>"#
-                    ),
-                ),
-                Cell::live(td.clone(), status_cell.clone(), None, end()),
-                Cell::live(td.clone(), type_html, None, end()),
-            ]);
-            let name_cell = Cell::live(
-                format!(
-                    r#"{td}<span class="name-cell {styler_class}"><a class="name {styler_class}" href="{}">"#,
-                    escape(&crate::config::href(&service_href(id)))
-                ),
-                move || marks.with(|m| m.2.clone()),
-                Some("a.name"),
-                "</a></span></td>".to_string(),
-            )
-            .with_slot(Some("span.name-cell"), star.into_any());
-            let mut cells = before_name.0;
-            cells.extend([
-                name_cell,
-                Cell::fixed(format!("{td}{flow}</td>")),
-                Cell::live(td.clone(), schedule_cell.clone(), None, end()),
-                Cell::live(
-                    format!(r#"<td class="health-cell {styler_class}">"#),
-                    health_cell.clone(),
-                    None,
-                    end(),
-                ),
-                Cell::live(
-                    format!(r#"<td class="next-run {styler_class}">"#),
-                    next_cell.clone(),
-                    None,
-                    end(),
-                ),
-                Cell::live(td, alerts.clone(), None, end()),
-                Cell::fixed(format!(r#"<td class="actions {styler_class}"></td>"#))
-                    .with_slot(None, menu.into_any()),
-            ]);
-            let cells = HtmlCells(cells);
-            view! { class = styler_class,
-                <tr data-row-id=id data-last-run=last_run.clone() class:highlighted=highlighted class:selected=selected>
-                    {select.map(|select| view! { class = styler_class,
-                        <td class="select" hidden=move || !selecting.get()>{select}</td>
-                    })}
-                    {cells}
-                </tr>
-            }
-            .into_any()
-        }
-        RowLayout::Card => view! { class = styler_class,
+    view! { class = styler_class,
             <li class="card" data-row-id=id data-last-run=last_run class:highlighted=highlighted class:selected=selected>
                 <div class="card-head">
                     {select}
@@ -606,30 +722,96 @@ pub fn ServiceRow(
                     <dt>"Alerts"</dt><dd inner_html=alerts></dd>
                 </dl>
             </li>
-        }
-        .into_any(),
     }
+    .into_any()
 }
 
 /// What the rows of a list (table body or card list) do, handled once for all of them: a click
 /// anywhere on a row but its controls opens the service; Copy copies the ID; `Esc` hides a
-/// schedule's cron tooltip until the pointer or focus leaves it.
+/// schedule's cron tooltip until the pointer or focus leaves it. A table's rows have no
+/// listeners of their own ([`table_row`]): their star, checkbox and menu button are handled here
+/// too (a card's are components).
 #[derive(Clone, Copy)]
 pub struct RowEvents {
     pub on_open: Callback<u64>,
+    table: Option<TableControls>,
+}
+
+#[derive(Clone, Copy)]
+struct TableControls {
+    rows: Signal<Vec<RowHandle>>,
+    menu: TableMenu,
+    starred: Option<Starred>,
+    selection: Option<BulkSelection>,
+}
+
+/// The id a control carries in `attribute`, if `target` is in such a control.
+fn control_id(target: &web_sys::Element, selector: &str, attribute: &str) -> Option<u64> {
+    target
+        .closest(selector)
+        .ok()
+        .flatten()?
+        .get_attribute(attribute)?
+        .parse()
+        .ok()
+}
+
+/// The row of the menu button `target` is in, if it is in one.
+fn menu_button(target: &web_sys::Element) -> Option<u64> {
+    let button = target
+        .closest("[data-actions-for] > button")
+        .ok()
+        .flatten()?;
+    button
+        .parent_element()?
+        .get_attribute("data-actions-for")?
+        .parse()
+        .ok()
+}
+
+fn element_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
+    target.and_then(|t| t.dyn_into::<web_sys::Element>().ok())
 }
 
 impl RowEvents {
+    /// For cards (their controls listen themselves).
+    pub fn cards(on_open: Callback<u64>) -> RowEvents {
+        RowEvents {
+            on_open,
+            table: None,
+        }
+    }
+
+    /// For table rows: also their star, checkbox and menu button, the menu itself mounted by
+    /// `menu`; `rows` are the rows of the page.
+    pub fn table(
+        on_open: Callback<u64>,
+        rows: Signal<Vec<RowHandle>>,
+        menu: TableMenu,
+    ) -> RowEvents {
+        RowEvents {
+            on_open,
+            table: Some(TableControls {
+                rows,
+                menu,
+                starred: use_context::<Starred>(),
+                selection: use_context::<BulkSelection>(),
+            }),
+        }
+    }
+
     pub fn click(&self, ev: leptos::ev::MouseEvent) {
-        let Some(target) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
+        let Some(target) = element_of(ev.target()) else {
             return;
         };
         if let Some(copy) = target.closest("button[data-copy]").ok().flatten() {
             copy_id(copy);
             return;
+        }
+        if let Some(table) = self.table {
+            if table.control_click(&target, ev.shift_key()) {
+                return;
+            }
         }
         let on_control = target
             .closest("a, button, input, select, [role=menu], [tabindex]")
@@ -647,10 +829,15 @@ impl RowEvents {
         }
     }
 
-    pub fn keydown(ev: leptos::ev::KeyboardEvent) {
+    pub fn keydown(&self, ev: leptos::ev::KeyboardEvent) {
         if ev.key() == "Escape" {
             if let Some(schedule) = schedule_of(ev.target()) {
                 let _ = schedule.class_list().add_1("dismissed");
+            }
+        }
+        if let (Some(table), Some(target)) = (self.table, element_of(ev.target())) {
+            if let Some(id) = menu_button(&target) {
+                table.menu.keydown(id, &ev);
             }
         }
     }
@@ -663,6 +850,34 @@ impl RowEvents {
                 let _ = schedule.class_list().remove_1("dismissed");
             }
         }
+    }
+}
+
+impl TableControls {
+    /// A click on a row's star, checkbox or menu button; whether it was one.
+    fn control_click(&self, target: &web_sys::Element, shift: bool) -> bool {
+        if let Some(id) = control_id(target, "button[data-star]", "data-star") {
+            let name = self.rows.try_with_untracked(|rows| {
+                rows.iter()
+                    .find(|r| r.id == id)
+                    .and_then(|r| r.summary.try_with_untracked(|s| s.service.name.clone()))
+            });
+            if let (Some(starred), Some(Some(name))) = (self.starred, name) {
+                starred.toggle(id, name);
+            }
+            return true;
+        }
+        if let Some(id) = control_id(target, "input[data-select]", "data-select") {
+            if let Some(selection) = self.selection {
+                selection.click(id, shift);
+            }
+            return true;
+        }
+        if let Some(id) = menu_button(target) {
+            self.menu.click(id);
+            return true;
+        }
+        false
     }
 }
 

@@ -1,4 +1,4 @@
-use super::actions_menu::MenuAction;
+use super::actions_menu::{MenuAction, TableMenu};
 use super::row_select::{has_selection, selecting, PageCheckbox};
 use super::service_row::{RowEvents, RowLayout, ServiceRow};
 use crate::store::RowHandle;
@@ -19,7 +19,16 @@ pub fn ServiceTable(
     #[prop(into)] on_open: Callback<u64>,
     #[prop(into)] caption: Signal<String>,
 ) -> impl IntoView {
-    let events = RowEvents { on_open };
+    let menu = TableMenu::new(
+        move |id| {
+            rows.try_with_untracked(|rows| {
+                rows.iter().find(|r| r.id == id).map(|r| r.summary.clone())
+            })
+            .flatten()
+        },
+        on_action,
+    );
+    let events = RowEvents::table(on_open, rows, menu);
     let styler_class = style! {
         table {
             width: 100%;
@@ -102,7 +111,7 @@ pub fn ServiceTable(
             </thead>
             <tbody
                 on:click=move |ev| events.click(ev)
-                on:keydown=RowEvents::keydown
+                on:keydown=move |ev| events.keydown(ev)
                 on:focusout=move |ev| RowEvents::left(ev.target(), ev.related_target())
                 on:mouseout=move |ev| RowEvents::left(ev.target(), ev.related_target())
             >
