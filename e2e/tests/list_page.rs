@@ -597,3 +597,44 @@ async fn accessibility_audit_in_the_dark_theme() {
     h.screenshot("list-dark-1280x800").await;
     h.stop().await;
 }
+
+/// A table row's star, checkbox and menu button are written as HTML with their components'
+/// scoped classes: the stylesheet must carry those classes' rules (stylers only collects
+/// `let`-bound `style!` blocks; a lost block left the controls unstyled and nothing else failed).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_rows_star_checkbox_and_menu_button_are_styled() {
+    let h = Harness::start().await;
+    ready(&h, "/?group=1").await;
+    let styles = h
+        .browser
+        .execute(
+            "const row = document.querySelector('#services-panel tbody tr[data-row-id]');
+             const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+             const css = (sel) => { const el = row.querySelector(sel); return el && getComputedStyle(el); };
+             const star = css('button.star'), menu = css('div[data-actions-for] > button'),
+                   check = css('input[data-select]');
+             return JSON.stringify({
+               star: star && [parseFloat(star.height) / rem, star.backgroundColor],
+               menu: menu && [parseFloat(menu.height) / rem, menu.backgroundColor],
+               check: check && check.cursor,
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let styles: serde_json::Value = serde_json::from_str(styles.as_str().unwrap()).unwrap();
+    assert_eq!(
+        styles["star"],
+        serde_json::json!([1.75, "rgba(0, 0, 0, 0)"]),
+        "the star's own style: {styles}"
+    );
+    assert_eq!(
+        styles["menu"],
+        serde_json::json!([2.25, "rgba(0, 0, 0, 0)"]),
+        "the menu button's own style: {styles}"
+    );
+    assert_eq!(
+        styles["check"], "pointer",
+        "the checkbox's own style: {styles}"
+    );
+}
