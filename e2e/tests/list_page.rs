@@ -598,17 +598,32 @@ async fn accessibility_audit_in_the_dark_theme() {
     h.stop().await;
 }
 
-/// A table row's star, checkbox and menu button are written as HTML with their components'
-/// scoped classes: the stylesheet must carry those classes' rules (stylers only collects
+/// A row's star, checkbox and menu button (table row or card) are written as HTML with their
+/// controls' scoped classes: the stylesheet must carry those classes' rules (stylers only collects
 /// `let`-bound `style!` blocks; a lost block left the controls unstyled and nothing else failed).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_table_rows_star_checkbox_and_menu_button_are_styled() {
     let h = Harness::start().await;
     ready(&h, "/?group=1").await;
+    controls_are_styled(&h, "#services-panel tbody tr[data-row-id]").await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cards_star_checkbox_and_menu_button_are_styled_at_375() {
+    let h = Harness::start_with_window(375, 812).await;
+    ready(&h, "/?group=1").await;
+    controls_are_styled(&h, "#services-panel li.card[data-row-id]").await;
+    h.stop().await;
+}
+
+/// The first row's star, checkbox and menu button (HTML in the row) carry their own scoped
+/// styles: stylers' build puts only `let x = style! {…}` blocks into the stylesheet.
+async fn controls_are_styled(h: &Harness, row: &str) {
     let styles = h
         .browser
         .execute(
-            "const row = document.querySelector('#services-panel tbody tr[data-row-id]');
+            "const row = document.querySelector(arguments[0]);
              const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
              const css = (sel) => { const el = row.querySelector(sel); return el && getComputedStyle(el); };
              const star = css('button.star'), menu = css('div[data-actions-for] > button'),
@@ -618,7 +633,7 @@ async fn a_table_rows_star_checkbox_and_menu_button_are_styled() {
                menu: menu && [parseFloat(menu.height) / rem, menu.backgroundColor],
                check: check && check.cursor,
              });",
-            vec![],
+            vec![serde_json::json!(row)],
         )
         .await
         .unwrap();

@@ -1,9 +1,10 @@
 use super::html_row::{At, HtmlRow, Write};
 use crate::format::role_label;
 use crate::state::RowContext;
+use crate::store::RowHandle;
 use leptos::html;
 use leptos::prelude::*;
-use services_model::{Service, ServiceSummary, Status};
+use services_model::{Service, Status};
 use stylers::style;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
@@ -329,17 +330,23 @@ struct Mounted {
 }
 
 impl ListMenu {
-    /// `list` is the list's element (its menu buttons are looked up in it); `row` finds the row
-    /// of an id (its signal), if it is on the page.
+    /// `list` is the list's element (its menu buttons are looked up in it), `rows` the rows of
+    /// the page.
     pub(crate) fn new<E>(
         list: NodeRef<E>,
-        row: impl Fn(u64) -> Option<ArcRwSignal<ServiceSummary>> + 'static,
+        rows: Signal<Vec<RowHandle>>,
         on_action: Callback<(MenuAction, u64)>,
     ) -> ListMenu
     where
         E: leptos::tachys::html::element::ElementType,
         E::Output: JsCast + Clone + 'static,
     {
+        let row = move |id: u64| {
+            rows.try_with_untracked(|rows| {
+                rows.iter().find(|r| r.id == id).map(|r| r.summary.clone())
+            })
+            .flatten()
+        };
         let rows = expect_context::<RowContext>();
         let list: ListElement =
             Signal::derive_local(move || list.get_untracked().map(JsCast::unchecked_into));

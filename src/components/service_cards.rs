@@ -57,16 +57,7 @@ pub fn ServiceCards(
     #[prop(into)] caption: Signal<String>,
 ) -> impl IntoView {
     let list = NodeRef::<leptos::html::Ul>::new();
-    let menu = ListMenu::new(
-        list,
-        move |id| {
-            rows.try_with_untracked(|rows| {
-                rows.iter().find(|r| r.id == id).map(|r| r.summary.clone())
-            })
-            .flatten()
-        },
-        on_action,
-    );
+    let menu = ListMenu::new(list, rows, on_action);
     let events = RowEvents::new(on_open, rows, menu);
     let styler_class = style! {
         label {

@@ -20,16 +20,7 @@ pub fn ServiceTable(
     #[prop(into)] caption: Signal<String>,
 ) -> impl IntoView {
     let body = NodeRef::<leptos::html::Tbody>::new();
-    let menu = ListMenu::new(
-        body,
-        move |id| {
-            rows.try_with_untracked(|rows| {
-                rows.iter().find(|r| r.id == id).map(|r| r.summary.clone())
-            })
-            .flatten()
-        },
-        on_action,
-    );
+    let menu = ListMenu::new(body, rows, on_action);
     let events = RowEvents::new(on_open, rows, menu);
     let styler_class = style! {
         table {
