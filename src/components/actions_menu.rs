@@ -170,7 +170,7 @@ fn trigger(list: ListElement, id: u64) -> Option<HtmlElement> {
 /// The open menu (a WAI-ARIA menu): its items follow the role and the service's state (items
 /// the role or state doesn't allow stay, `aria-disabled`, with the reason). ↓ and ↑ wrap; Home
 /// and End; a letter jumps to the next item starting with it; Enter or Space chooses; Esc and
-/// Tab close it and return focus to its button. (following the role and the service's state) and its keys.
+/// Tab close it and return focus to its button.
 #[component]
 fn MenuList(
     service: Signal<Service>,
@@ -313,10 +313,11 @@ pub(crate) fn write_trigger(html: &mut HtmlRow, id: u64) -> usize {
 }
 
 /// A list's actions menu: one for all its rows (table rows or cards). The rows' menu buttons
-/// are HTML; their clicks and keys come here from the list's element ([`super::service_row::RowEvents`]),
-/// and the open menu ([`MenuList`], at most one) is built under an owner of its own and mounted
-/// next to its button while open, the button's `aria-expanded` and `aria-controls` following.
-/// Enter, Space or ↓ on the button open it at the first item, ↑ at the last.
+/// are HTML; their clicks and keys come here from the list's element
+/// ([`super::service_row::RowEvents`]), and the open menu ([`MenuList`], at most one) is built
+/// under an owner of its own and mounted next to its button while open, the button's
+/// `aria-expanded` and `aria-controls` following. Enter, Space or ↓ on the button open it at the
+/// first item, ↑ at the last.
 #[derive(Clone, Copy)]
 pub(crate) struct ListMenu {
     rows: RowContext,

@@ -1,7 +1,7 @@
-//! An element (a table row or a card) written as one HTML string and parsed in one step, with one render
-//! effect for everything in it that changes. Built node by node, a row made about 20 elements,
-//! 30 attribute writes, a dozen effects and three components; typing replaces up to 50 rows at
-//! once, and creating them was most of a slow keystroke. The effect reads all the live values
+//! An element (a table row or a card) written as one HTML string and parsed in one step, with
+//! one render effect for everything in it that changes. Built node by node, a row made about 20
+//! elements, 30 attribute writes, a dozen effects and three components; typing replaces up to 50
+//! rows at once, and creating them was most of a slow keystroke. The effect reads all the live values
 //! again when any of them changes and writes only those that changed (so a focused control, a
 //! Copy button's "Copied" or a tooltip next to it stay as they are). The row's controls have no
 //! listeners of their own: the list handles their events once for all rows
@@ -50,8 +50,8 @@ pub enum Write {
 struct Part {
     write: Write,
     at: At,
-    /// The `Html` (or `Leading`) part whose content holds this part's element: that element is looked up (and
-    /// its value written) again whenever the content is rewritten.
+    /// The `Html` (or `Leading`) part whose content holds this part's element: that element is
+    /// looked up (and its value written) again whenever the content is rewritten.
     within: Option<usize>,
 }
 
