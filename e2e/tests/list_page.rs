@@ -460,6 +460,106 @@ async fn phones_get_cards_without_horizontal_scrolling() {
     h.stop().await;
 }
 
+/// A card's controls by keyboard at 375 px (they are HTML in the card, handled by the card
+/// list): the menu button opens with ↓ at the first item and ↑ at the last, Esc gives focus
+/// back, Enter chooses; Space presses the star and ticks the checkbox, focus staying on each;
+/// Esc hides a schedule's cron tooltip. Nothing goes wrong in the page.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cards_controls_work_by_keyboard_at_375() {
+    let h = Harness::start_with_window(375, 812).await;
+    ready(&h, "/?group=1").await;
+    h.watch_errors().await;
+    let card = "#services-panel li.card[data-row-id]";
+    let id = h
+        .eval(&format!(
+            "document.querySelector('{card}').getAttribute('data-row-id')"
+        ))
+        .await;
+    let id = id.as_str().unwrap().to_string();
+    let part = |css: &str| format!("{card} {css}");
+    let button = h.find(&part("[data-actions-for] > button")).await;
+    let name = button.attr("aria-label").await.unwrap().unwrap();
+    assert!(name.starts_with("Actions for ") && name.ends_with(&format!("(ID {id})")));
+    h.eval(&format!(
+        "document.querySelector('{}').focus() || true",
+        part("[data-actions-for] > button")
+    ))
+    .await;
+    h.press(&Key::Down.to_string()).await;
+    h.wait_until(
+        "the menu open at its first item",
+        "document.activeElement.textContent === 'View logs'",
+    )
+    .await;
+    assert_eq!(
+        button.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
+    h.press(&Key::Escape.to_string()).await;
+    h.wait_until(
+        "focus back on the menu button",
+        "document.activeElement.matches('[data-actions-for] > button') && !document.querySelector('[role=menu]')",
+    )
+    .await;
+    h.press(&Key::Up.to_string()).await;
+    h.wait_until(
+        "the menu open at its last item",
+        "document.activeElement.textContent === 'Remove…'",
+    )
+    .await;
+    h.press(&Key::Home.to_string()).await;
+    h.press(&Key::Enter.to_string()).await;
+    h.wait_for_location("View logs opens the service's runs", |l| {
+        l.starts_with(&format!("/services/{id}"))
+    })
+    .await;
+    h.browser.back().await.unwrap();
+    h.wait_for_texts(ROW_IDS, "the cards again", |ids| !ids.is_empty())
+        .await;
+
+    // The star and the checkbox: Space presses them, focus stays on the same element.
+    for (css, attribute, after) in [
+        ("button.star", "aria-pressed", "true"),
+        ("input[data-select]", "checked", "true"),
+    ] {
+        h.eval(&format!(
+            "document.querySelector('{}').focus() || true",
+            part(css)
+        ))
+        .await;
+        h.mark_focused().await;
+        h.press(" ").await;
+        h.wait_until(
+            &format!("{css} pressed"),
+            &format!(
+                "(() => {{ const e = document.querySelector('{}'); return e.getAttribute('{attribute}') === '{after}' || e.{attribute} === true; }})()",
+                part(css)
+            ),
+        )
+        .await;
+        assert!(h.focus_kept().await, "focus stays on {css}");
+    }
+
+    // Esc hides the focused schedule's cron tooltip.
+    h.eval(&format!(
+        "document.querySelector('{}').focus() || true",
+        part("span.schedule")
+    ))
+    .await;
+    h.press(&Key::Escape.to_string()).await;
+    h.wait_until(
+        "the tooltip hidden",
+        &format!(
+            "document.querySelector('{}').classList.contains('dismissed')",
+            part("span.schedule")
+        ),
+    )
+    .await;
+    h.assert_no_page_errors("a card's controls by keyboard")
+        .await;
+    h.stop().await;
+}
+
 /// axe-core finds no WCAG 2.1 A/AA violations in the list, with the filters open and with a
 /// menu open; the screenshots of each state go to target/screenshots/.
 async fn audit(width: u32, height: u32, size: &str) {
