@@ -442,12 +442,15 @@ async fn checked(response: Response) -> Result<Response, ApiError> {
     }
 }
 
+/// The body as `T`. It is read as bytes and parsed from them: handing it over as a JS string
+/// would re-encode every character into the wasm's memory (a group's lean view is megabytes).
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let response = checked(response).await?;
-    response
-        .json::<T>()
+    let body = response
+        .binary()
         .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    serde_json::from_slice::<T>(&body).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 async fn status_error(response: Response) -> ApiError {
