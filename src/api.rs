@@ -445,11 +445,13 @@ async fn checked(response: Response) -> Result<Response, ApiError> {
 /// The body as `T`. It is read as bytes and parsed from them: handing it over as a JS string
 /// would re-encode every character into the wasm's memory (a group's lean view is megabytes).
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let response = checked(response).await?;
-    let body = response
-        .binary()
+    let response: web_sys::Response = checked(response).await?.into();
+    let unreadable = |_| ApiError::Decode("the answer could not be read".into());
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(unreadable)?)
         .await
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
+        .map_err(unreadable)?;
+    // Copied once into the wasm's memory, without zeroing it first.
+    let body = js_sys::Uint8Array::new(&buffer).to_vec();
     serde_json::from_slice::<T>(&body).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
