@@ -119,12 +119,22 @@ pub async fn company_groups(client: &Client) -> Result<Vec<GroupSummary>, ApiErr
     Ok(list.items)
 }
 
-/// Every service of one group in the lean column format (or the marker for a group too large to
-/// send whole): the store searches, filters, sorts and pages them itself.
-pub async fn group_lean(client: &Client, group_id: u64) -> Result<LeanView, ApiError> {
-    client
-        .get(&format!("/company-groups/{group_id}/services/lean"))
-        .await
+/// A group's lean view and its ETag: every service of the group in the lean column format (or
+/// the marker for a group too large to send whole); the store searches, filters, sorts and pages
+/// them itself. `None` when the answer's ETag is `held`, the one of the copy the caller has: the
+/// body is then neither read nor decoded.
+pub async fn group_lean(
+    client: &Client,
+    group_id: u64,
+    held: Option<&str>,
+) -> Result<Option<(LeanView, Option<String>)>, ApiError> {
+    let path = format!("/company-groups/{group_id}/services/lean");
+    let response = client.send::<()>(Method::Get, &path, None, None).await?;
+    let etag = response.headers().get("etag");
+    if etag.is_some() && etag.as_deref() == held {
+        return Ok(None);
+    }
+    Ok(Some((decode(response).await?, etag)))
 }
 
 /// One page of a group's services matching `query` (the list endpoint's parameters), with the
