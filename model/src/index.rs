@@ -141,7 +141,7 @@ impl Hits {
     fn all(size: usize) -> Hits {
         let mut bits = vec![u64::MAX; size.div_ceil(64)];
         if let Some(last) = bits.last_mut() {
-            if size % 64 != 0 {
+            if !size.is_multiple_of(64) {
                 *last = (1u64 << (size % 64)) - 1;
             }
         }
