@@ -1,7 +1,9 @@
 //! Live updates, the client side. The app reads `GET /api/v1/events` (server-sent events of the
 //! company) with `fetch` and a stream reader, since `EventSource` cannot send the bearer token;
 //! it parses with `services_model::SseParser` and reconnects with `Last-Event-ID`, so the server
-//! replays what was missed (or says `reset`, and everything held is loaded again).
+//! replays what was missed (or says `reset`, and everything held is loaded again; a group whose
+//! answer has the ETag of the copy held is not decoded again). It opens once the page's first
+//! answer has been painted, so the first rows come before its work.
 //!
 //! Each event is applied to the store as an answer would be: the service is asked for once
 //! (several events for one service while that request is out make one more request, not many)
