@@ -119,12 +119,22 @@ pub async fn company_groups(client: &Client) -> Result<Vec<GroupSummary>, ApiErr
     Ok(list.items)
 }
 
-/// Every service of one group in the lean column format (or the marker for a group too large to
-/// send whole): the store searches, filters, sorts and pages them itself.
-pub async fn group_lean(client: &Client, group_id: u64) -> Result<LeanView, ApiError> {
-    client
-        .get(&format!("/company-groups/{group_id}/services/lean"))
-        .await
+/// A group's lean view and its ETag: every service of the group in the lean column format (or
+/// the marker for a group too large to send whole); the store searches, filters, sorts and pages
+/// them itself. `None` when the answer's ETag is `held`, the one of the copy the caller has: the
+/// body is then neither read nor decoded.
+pub async fn group_lean(
+    client: &Client,
+    group_id: u64,
+    held: Option<&str>,
+) -> Result<Option<(LeanView, Option<String>)>, ApiError> {
+    let path = format!("/company-groups/{group_id}/services/lean");
+    let response = client.send::<()>(Method::Get, &path, None, None).await?;
+    let etag = response.headers().get("etag");
+    if etag.is_some() && etag.as_deref() == held {
+        return Ok(None);
+    }
+    Ok(Some((decode(response).await?, etag)))
 }
 
 /// One page of a group's services matching `query` (the list endpoint's parameters), with the
@@ -442,12 +452,17 @@ async fn checked(response: Response) -> Result<Response, ApiError> {
     }
 }
 
+/// The body as `T`. It is read as bytes and parsed from them: handing it over as a JS string
+/// would re-encode every character into the wasm's memory (a group's lean view is megabytes).
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let response = checked(response).await?;
-    response
-        .json::<T>()
+    let response: web_sys::Response = checked(response).await?.into();
+    let unreadable = |_| ApiError::Decode("the answer could not be read".into());
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(unreadable)?)
         .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+        .map_err(unreadable)?;
+    // Copied once into the wasm's memory, without zeroing it first.
+    let body = js_sys::Uint8Array::new(&buffer).to_vec();
+    serde_json::from_slice::<T>(&body).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 async fn status_error(response: Response) -> ApiError {
