@@ -861,11 +861,15 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     for (const id of f.ids) starred.add(id);
     rerender();
   });
-  // As the app: the ETag of each group's whole copy held; an answer with the same one is not decoded.
+  // As the app: the ETag of each group's whole copy held, sent as If-None-Match; a 304 (or an
+  // answer with the same ETag) is not decoded.
   const etags = new Map();
   const getLean = async (id) => {
     const path = `/company-groups/${id}/services/lean`;
-    const response = await fetch(apiBase + path, { headers });
+    const held = etags.get(id);
+    const conditional = held === undefined ? headers : { ...headers, "If-None-Match": held };
+    const response = await fetch(apiBase + path, { headers: conditional });
+    if (response.status === 304) return { etag: held, lean: null };
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
     const etag = response.headers.get("etag");
     if (etag !== null && etag === etags.get(id)) return { etag, lean: null };

@@ -2,7 +2,7 @@
 //! company) with `fetch` and a stream reader, since `EventSource` cannot send the bearer token;
 //! it parses with `services_model::SseParser` and reconnects with `Last-Event-ID`, so the server
 //! replays what was missed (or says `reset`, and everything held is loaded again; a group whose
-//! answer has the ETag of the copy held is not decoded again). It opens once the page's first
+//! copy held is still current is answered 304 to its ETag and not decoded again). It opens once the page's first
 //! answer has been painted, so the first rows come before its work.
 //!
 //! Each event is applied to the store as an answer would be: the service is asked for once
