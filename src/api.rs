@@ -119,12 +119,28 @@ pub async fn company_groups(client: &Client) -> Result<Vec<GroupSummary>, ApiErr
     Ok(list.items)
 }
 
-/// Every service of one group in the lean column format (or the marker for a group too large to
-/// send whole): the store searches, filters, sorts and pages them itself.
-pub async fn group_lean(client: &Client, group_id: u64) -> Result<LeanView, ApiError> {
-    client
-        .get(&format!("/company-groups/{group_id}/services/lean"))
-        .await
+/// A group's lean view and its ETag: every service of the group in the lean column format (or
+/// the marker for a group too large to send whole); the store searches, filters, sorts and pages
+/// them itself. `None` when the copy the caller has (its ETag `held`, sent as `If-None-Match`) is
+/// still current: the server answers 304 with no body (or the same ETag, not read or decoded).
+pub async fn group_lean(
+    client: &Client,
+    group_id: u64,
+    held: Option<&str>,
+) -> Result<Option<(LeanView, Option<String>)>, ApiError> {
+    let path = format!("/company-groups/{group_id}/services/lean");
+    let conditional = held.map(|etag| ("If-None-Match", etag));
+    let response = client
+        .send::<()>(Method::Get, &path, None, conditional)
+        .await?;
+    if response.status() == 304 {
+        return Ok(None);
+    }
+    let etag = response.headers().get("etag");
+    if etag.is_some() && etag.as_deref() == held {
+        return Ok(None);
+    }
+    Ok(Some((decode(response).await?, etag)))
 }
 
 /// One page of a group's services matching `query` (the list endpoint's parameters), with the
@@ -210,7 +226,7 @@ pub async fn start_run(
             Method::Post,
             &format!("/services/{id}/runs"),
             Some(request),
-            Some(idempotency_key),
+            Some(("Idempotency-Key", idempotency_key)),
         )
         .await?;
     decode(response).await
@@ -352,36 +368,28 @@ impl Client {
         decode(self.send::<()>(Method::Get, path, None, None).await?).await
     }
 
-    /// Sends a request to `path` under the API base; a 401 renews the token and sends it once
-    /// more. An error status becomes an [`ApiError`].
+    /// Sends a request to `path` under the API base, with one extra `header` if given; a 401
+    /// renews the token and sends it once more. An error status becomes an [`ApiError`] (a 304,
+    /// which only a request with a conditional header gets, does not).
     async fn send<B: serde::Serialize>(
         &self,
         method: Method,
         path: &str,
         body: Option<&B>,
-        idempotency_key: Option<&str>,
+        header: Option<(&str, &str)>,
     ) -> Result<Response, ApiError> {
         let url = url(path);
         let body = body
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| ApiError::Decode(e.to_string()))?;
-        let prefetched = match (method, &body) {
-            (Method::Get, None) => crate::prefetch::take(&url, &self.token).await,
+        let prefetched = match (method, &body, header) {
+            (Method::Get, None, None) => crate::prefetch::take(&url, &self.token).await,
             _ => None,
         };
         let first = match prefetched {
             Some(response) => response,
-            None => {
-                fetch(
-                    method,
-                    &url,
-                    Some(&self.token),
-                    body.as_deref(),
-                    idempotency_key,
-                )
-                .await?
-            }
+            None => fetch(method, &url, Some(&self.token), body.as_deref(), header).await?,
         };
         if first.status() != 401 {
             return checked(first).await;
@@ -392,8 +400,7 @@ impl Client {
         };
         match fresh {
             Some(token) => {
-                checked(fetch(method, &url, Some(&token), body.as_deref(), idempotency_key).await?)
-                    .await
+                checked(fetch(method, &url, Some(&token), body.as_deref(), header).await?).await
             }
             None => checked(first).await,
         }
@@ -405,7 +412,7 @@ async fn fetch(
     url: &str,
     token: Option<&str>,
     body: Option<&str>,
-    idempotency_key: Option<&str>,
+    header: Option<(&str, &str)>,
 ) -> Result<Response, ApiError> {
     let mut builder = match method {
         Method::Get => Request::get(url),
@@ -418,8 +425,8 @@ async fn fetch(
     if let Some(token) = token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
-    if let Some(key) = idempotency_key {
-        builder = builder.header("Idempotency-Key", key);
+    if let Some((name, value)) = header {
+        builder = builder.header(name, value);
     }
     let request = match body {
         Some(body) => builder
@@ -435,19 +442,24 @@ async fn fetch(
 }
 
 async fn checked(response: Response) -> Result<Response, ApiError> {
-    if response.ok() {
+    if response.ok() || response.status() == 304 {
         Ok(response)
     } else {
         Err(status_error(response).await)
     }
 }
 
+/// The body as `T`. It is read as bytes and parsed from them: handing it over as a JS string
+/// would re-encode every character into the wasm's memory (a group's lean view is megabytes).
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let response = checked(response).await?;
-    response
-        .json::<T>()
+    let response: web_sys::Response = checked(response).await?.into();
+    let unreadable = |_| ApiError::Decode("the answer could not be read".into());
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(unreadable)?)
         .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+        .map_err(unreadable)?;
+    // Copied once into the wasm's memory, without zeroing it first.
+    let body = js_sys::Uint8Array::new(&buffer).to_vec();
+    serde_json::from_slice::<T>(&body).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 async fn status_error(response: Response) -> ApiError {

@@ -594,3 +594,69 @@ async fn a_changed_service_updates_its_row_in_place() {
         .unwrap()
         .is_same_node(Some(&first)));
 }
+
+/// Waits (up to 2 s, a frame at a time) until `done` holds; whether it did.
+async fn wait_until(done: impl Fn() -> bool) -> bool {
+    for _ in 0..120 {
+        if done() {
+            return true;
+        }
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            window().request_animation_frame(&resolve).unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    }
+    done()
+}
+
+fn counts_shown(root: &Element) -> Vec<String> {
+    texts(root, "#filter-panel span.count")
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_rows_come_first_and_the_filter_counts_right_after_them_never_wrong() {
+    let (root, _h, _query, _) = mount_list();
+    tick().await;
+    assert_eq!(row_ids(&root).len(), 4, "the rows are drawn");
+    let panel = element(&root, "#filter-panel");
+    assert_eq!(
+        panel.get_attribute("aria-busy").as_deref(),
+        Some("true"),
+        "the counts are not made yet: the panel says it is busy"
+    );
+    assert!(
+        counts_shown(&root).is_empty(),
+        "no count before it is made: {:?}",
+        counts_shown(&root)
+    );
+    // Once the rows have been painted, the counts follow, with the panel still closed.
+    assert!(
+        wait_until(|| panel.get_attribute("aria-busy").is_none()).await,
+        "the counts are made after the first paint"
+    );
+    let labels = texts(&root, "#filter-panel label");
+    assert!(labels.contains(&"Active(3)".to_string()), "{labels:?}");
+    assert!(labels.contains(&"Shopify(2)".to_string()), "{labels:?}");
+    assert!(panel.has_attribute("hidden"));
+}
+
+#[wasm_bindgen_test]
+async fn opening_the_filters_before_the_first_paint_counts_at_once() {
+    let (root, _h, _query, _) = mount_list();
+    tick().await;
+    let panel = element(&root, "#filter-panel");
+    assert_eq!(panel.get_attribute("aria-busy").as_deref(), Some("true"));
+    element(&root, "button[aria-controls=filter-panel]").click();
+    tick().await;
+    assert!(!panel.has_attribute("hidden"));
+    assert_eq!(panel.get_attribute("aria-busy"), None);
+    let labels = texts(&root, "#filter-panel label");
+    assert!(labels.contains(&"Inactive(1)".to_string()), "{labels:?}");
+    assert!(
+        labels.contains(&"Last run failed(0)".to_string()),
+        "{labels:?}"
+    );
+}

@@ -4,7 +4,9 @@
 // It does the app's work for the list: the same requests (the token from the host, then the user,
 // the company groups, the whole group from GET /api/v1/company-groups/{id}/services/lean decoded
 // from its columns, the user's favourites, and the live-update stream GET /api/v1/events, read
-// with fetch, which on connecting reloads the groups and what is shown, as the app's does), the
+// with fetch, opened once the first answer has been painted, which on connecting reloads the
+// groups and what is shown, as the app's does; a lean view whose ETag is the held copy's is not
+// decoded again, as in the app), the
 // same rule (every search word, case-insensitive, in the id, type or name), the same facet counts
 // (with "Last run failed" and "Only starred"), sort (last run included: never-run services last),
 // pages of 50, highlights, health (last run, failed in 24 h, next run from the schedule) in the
@@ -859,9 +861,29 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
     for (const id of f.ids) starred.add(id);
     rerender();
   });
+  // As the app: the ETag of each group's whole copy held, sent as If-None-Match; a 304 (or an
+  // answer with the same ETag) is not decoded.
+  const etags = new Map();
+  const getLean = async (id) => {
+    const path = `/company-groups/${id}/services/lean`;
+    const held = etags.get(id);
+    const conditional = held === undefined ? headers : { ...headers, "If-None-Match": held };
+    const response = await fetch(apiBase + path, { headers: conditional });
+    if (response.status === 304) return { etag: held, lean: null };
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    const etag = response.headers.get("etag");
+    if (etag !== null && etag === etags.get(id)) return { etag, lean: null };
+    return { etag, lean: await response.json() };
+  };
   const load = (id) => {
     if (!loading.has(id)) {
-      const p = get(`/company-groups/${id}/services/lean`).then((lean) => {
+      const p = getLean(id).then(({ etag, lean }) => {
+        if (lean === null) {
+          loading.delete(id);
+          return;
+        }
+        if (etag !== null && lean.mode !== "per_query") etags.set(id, etag);
+        else etags.delete(id);
         // Too large to hold: every view is asked of the server (`remote`), as the app does.
         if (lean.mode === "per_query") cache.set(id, { perQuery: true, count: lean.count, answer: cache.get(id)?.answer ?? null, asked: null });
         else {
@@ -876,13 +898,23 @@ export async function mountPlainList(root, { getToken, basePath, styles = [], ap
         loading.delete(id);
         if (shownGroup() === id) rerender();
       });
+      // As the app: the live stream opens once the first answer has been painted.
+      const painted = () => requestAnimationFrame(() => setTimeout(startStream, 0));
+      p.then(painted, painted);
       loading.set(id, p);
     }
     return loading.get(id);
   };
   const groupsLoaded = get("/company-groups").then((g) => (groups = g.items));
+  let streaming = false;
+  const startStream = () => {
+    if (!streaming) {
+      streaming = true;
+      followLiveUpdates();
+    }
+  };
+  setTimeout(startStream, 2000);
   if (view.group !== null) load(view.group);
-  followLiveUpdates();
   await groupsLoaded;
   if (view.group === null && shownGroup() !== null) load(shownGroup());
 

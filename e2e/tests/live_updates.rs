@@ -438,3 +438,40 @@ async fn a_dropped_stream_reconnects_with_its_last_event_id_and_gets_what_it_mis
     h.assert_no_page_errors("a dropped stream").await;
     h.stop().await;
 }
+
+/// A page load decodes its group once: the stream's reload on connecting sends the ETag of the
+/// copy the page holds (`If-None-Match`) and the server answers 304 with no body; a change made
+/// after that still reaches the row.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_streams_reload_of_an_unchanged_group_is_answered_304_and_not_sent_again() {
+    let h = Harness::start_configured(1280, 800, |c| c.metrics_token = Some("live-metrics".into()))
+        .await;
+    h.open_signed_in("/").await;
+    let shown = wait_for_rows(&h).await;
+    h.watch_errors().await;
+    wait_for_open_streams(&h, "1").await;
+    let statuses = "performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('/services/lean'))
+        .map(e => e.responseStatus)";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let seen = loop {
+        let seen = h.eval(statuses).await;
+        if seen.as_array().is_some_and(|s| s.len() >= 2) || Instant::now() > deadline {
+            break seen;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        seen,
+        json!([200, 304]),
+        "the group's lean view: loaded once, then confirmed unchanged by the stream's reload"
+    );
+
+    let id: u64 = shown[0].parse().unwrap();
+    rename(&h, id, "Renamed after the 304").await;
+    h.wait_for_texts("#services-panel a.name", "the renamed row", |names| {
+        names.iter().any(|n| n == "Renamed after the 304")
+    })
+    .await;
+    assert_eq!(h.page_errors().await, Vec::<String>::new());
+}

@@ -137,6 +137,21 @@ impl Hits {
         self.bits.get(word).is_some_and(|w| w & (1 << bit) != 0)
     }
 
+    /// Every position of an index of `size` services (no search words): no per-service check.
+    fn all(size: usize) -> Hits {
+        let mut bits = vec![u64::MAX; size.div_ceil(64)];
+        if let Some(last) = bits.last_mut() {
+            if !size.is_multiple_of(64) {
+                *last = (1u64 << (size % 64)) - 1;
+            }
+        }
+        Hits {
+            terms: Vec::new(),
+            positions: (0..size as u32).collect(),
+            bits,
+        }
+    }
+
     fn from_positions(terms: Vec<String>, positions: Vec<u32>, size: usize) -> Hits {
         let mut bits = vec![0u64; size.div_ceil(64)];
         for p in &positions {
@@ -240,12 +255,11 @@ impl SearchIndex {
     /// [`ListQuery::search_terms`] gives them).
     pub fn search(&self, terms: &[String]) -> Hits {
         let all = 0..self.entries.len() as u32;
-        let positions = if terms.is_empty() {
-            all.collect()
-        } else {
-            let texts = self.texts();
-            all.filter(|p| matches(texts, *p, terms)).collect()
-        };
+        if terms.is_empty() {
+            return Hits::all(self.entries.len());
+        }
+        let texts = self.texts();
+        let positions = all.filter(|p| matches(texts, *p, terms)).collect();
         Hits::from_positions(terms.to_vec(), positions, self.entries.len())
     }
 
@@ -308,6 +322,10 @@ impl SearchIndex {
             }
         };
         let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
+        // The default view: a group arrives in ascending id order, so it is sorted already.
+        if sort == Sort::default() && self.entries.is_sorted_by_key(|e| e.id) {
+            return order;
+        }
         order.sort_by(|x, y| {
             let (a, b) = (&self.entries[*x as usize], &self.entries[*y as usize]);
             let key = match sort.direction {
@@ -357,10 +375,16 @@ impl SearchIndex {
         query: &ListQuery,
         favourites: &Favourites,
     ) -> Vec<u64> {
+        let unfiltered = !query.has_filters();
+        if unfiltered && hits.len() == self.entries.len() {
+            return order.iter().map(|p| self.entries[*p as usize].id).collect();
+        }
         order
             .iter()
             .copied()
-            .filter(|p| hits.contains(*p) && self.passes_filters(*p, query, favourites))
+            .filter(|p| {
+                hits.contains(*p) && (unfiltered || self.passes_filters(*p, query, favourites))
+            })
             .map(|p| self.entries[p as usize].id)
             .collect()
     }

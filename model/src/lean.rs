@@ -29,6 +29,7 @@
 //! repeated indexes compress well. [`LeanView::services`] turns it back into [`Service`]s
 //! (without `created_at`/`updated_at`, which the list doesn't show: they are empty).
 
+use crate::lean_numbers;
 use crate::run::RunStatus;
 use crate::service::{CompanyGroup, Endpoint, Health, Service, ServiceType, Status, Trigger};
 use serde::{Deserialize, Serialize};
@@ -67,24 +68,33 @@ pub struct LeanView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeanColumns {
     pub strings: Vec<String>,
+    #[serde(deserialize_with = "lean_numbers::numbers")]
     pub id: Vec<u64>,
     pub name: Vec<String>,
+    #[serde(deserialize_with = "lean_numbers::numbers")]
     pub service_type: Vec<u8>,
+    #[serde(deserialize_with = "lean_numbers::numbers")]
     pub status: Vec<u8>,
+    #[serde(deserialize_with = "lean_numbers::numbers")]
     pub source_system: Vec<u32>,
+    #[serde(deserialize_with = "lean_numbers::numbers")]
     pub source_entity: Vec<u32>,
+    #[serde(deserialize_with = "lean_numbers::numbers")]
     pub destination_system: Vec<u32>,
+    #[serde(deserialize_with = "lean_numbers::numbers")]
     pub destination_entity: Vec<u32>,
+    #[serde(deserialize_with = "lean_numbers::optional_numbers")]
     pub schedule: Vec<Option<u32>>,
+    #[serde(deserialize_with = "lean_numbers::numbers")]
     pub alerts: Vec<u8>,
     /// The latest run's status: an index into `RunStatus::ALL`; null: never ran.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lean_numbers::optional_numbers")]
     pub last_run_status: Vec<Option<u8>>,
     /// When the latest run finished, started or was queued (RFC 3339 UTC).
     #[serde(default)]
     pub last_run_at: Vec<Option<String>>,
     /// Runs that failed in the last 24 hours.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lean_numbers::numbers")]
     pub failed_24h: Vec<u32>,
 }
 

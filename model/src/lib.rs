@@ -13,6 +13,7 @@ mod fixtures;
 pub mod highlight;
 pub mod index;
 pub mod lean;
+mod lean_numbers;
 pub mod local_time;
 pub mod query;
 mod query_string;

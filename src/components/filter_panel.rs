@@ -13,8 +13,13 @@ const PANEL_ID: &str = "filter-panel";
 #[component]
 pub fn FilterPanel(
     #[prop(into)] query: Signal<ListQuery>,
-    #[prop(into)] facets: Signal<Facets>,
+    /// `None` while the counts are not made yet: the panel is busy and shows no options.
+    #[prop(into)]
+    facets: Signal<Option<Facets>>,
     #[prop(into)] on_change: Callback<ListQuery>,
+    /// The panel opens: the counts are wanted now.
+    #[prop(optional, into)]
+    on_open: Option<Callback<()>>,
 ) -> impl IntoView {
     let styler_class = style! {
         div.filters {
@@ -162,10 +167,14 @@ pub fn FilterPanel(
                       make: fn(&str) -> Option<Filter>| {
         let values = Memo::new(move |_| {
             facets.with(|f| {
-                counts(f)
-                    .iter()
-                    .map(|fc| fc.value.clone())
-                    .collect::<Vec<_>>()
+                f.as_ref()
+                    .map(|f| {
+                        counts(f)
+                            .iter()
+                            .map(|fc| fc.value.clone())
+                            .collect::<Vec<String>>()
+                    })
+                    .unwrap_or_default()
             })
         });
         view! { class = styler_class,
@@ -182,10 +191,12 @@ pub fn FilterPanel(
                         };
                         let count = move || {
                             facets.with(|f| {
-                                counts(f)
-                                    .iter()
-                                    .find(|fc| fc.value == value)
-                                    .map_or(0, |fc| fc.count)
+                                f.as_ref().map_or(0, |f| {
+                                    counts(f)
+                                        .iter()
+                                        .find(|fc| fc.value == value)
+                                        .map_or(0, |fc| fc.count)
+                                })
                             })
                         };
                         let checked = {
@@ -219,7 +230,14 @@ pub fn FilterPanel(
                     node_ref=toggle_ref
                     aria-expanded=move || open.get().to_string()
                     aria-controls=PANEL_ID
-                    on:click=move |_| open.update(|o| *o = !*o)
+                    on:click=move |_| {
+                        if !open.get_untracked() {
+                            if let Some(on_open) = on_open {
+                                on_open.run(());
+                            }
+                        }
+                        open.update(|o| *o = !*o)
+                    }
                 >
                     "Filters"
                     {move || match active.with(Vec::len) {
@@ -256,6 +274,7 @@ pub fn FilterPanel(
                 class:sheet=modal
                 node_ref=panel_ref
                 hidden=move || !open.get()
+                aria-busy=move || facets.with(Option::is_none).then_some("true")
                 role=move || modal().then_some("dialog")
                 aria-modal=move || modal().then_some("true")
                 aria-labelledby=move || modal().then_some("filter-panel-title")
@@ -278,7 +297,7 @@ pub fn FilterPanel(
                             on:change=move |_| toggle(Filter::LastRunFailed)
                         />
                         "Last run failed"
-                        <span class="count">{move || format!("({})", facets.with(|f| f.last_run_failed))}</span>
+                        <span class="count">{move || facets.with(|f| f.as_ref().map(|f| format!("({})", f.last_run_failed)))}</span>
                     </label>
                 </fieldset>
                 <fieldset>
@@ -291,7 +310,7 @@ pub fn FilterPanel(
                             on:change=move |_| toggle(Filter::Favourites)
                         />
                         "Only starred"
-                        <span class="count">{move || format!("({})", facets.with(|f| f.favourites))}</span>
+                        <span class="count">{move || facets.with(|f| f.as_ref().map(|f| format!("({})", f.favourites)))}</span>
                     </label>
                 </fieldset>
             </div>

@@ -267,7 +267,7 @@ pub fn ServicesList(
                     }
                 }
             />
-            <FilterPanel query=query facets=view.facets on_change=set_query/>
+            <FilterPanel query=query facets=view.facets on_change=set_query on_open=move |_| view.want_facets()/>
             {extra_tools.map(|tools| tools.run())}
             <ExportButton group=group query=query/>
             <ListShortcuts/>

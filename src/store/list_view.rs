@@ -15,7 +15,10 @@ pub struct ListView {
     pub meta: Memo<GroupMeta>,
     /// The lower-cased search words, for highlighting.
     pub terms: Memo<Vec<String>>,
-    pub facets: Memo<Facets>,
+    /// The facet counts; `None` until they are wanted ([`ListView::want_facets`]): only the
+    /// filter panel shows them, so a load draws its first rows before counting.
+    pub facets: Memo<Option<Facets>>,
+    facets_wanted: RwSignal<bool>,
     /// Every matching service in order: what pages and positions are taken from.
     pub matching: Memo<Vec<u64>>,
     /// The page shown: its ids, how many match, and how many pages there are.
@@ -85,11 +88,17 @@ impl ListView {
             let g = group.get();
             remote_all.with(|r| r.clone().filter(|r| Some(r.group) == g))
         });
+        let facets_wanted = RwSignal::new(false);
         let facets = Memo::new(move |_| {
-            if per_query.get() {
-                return remote.with(|r| r.as_ref().map(|r| r.facets.clone()).unwrap_or_default());
+            if !facets_wanted.get() {
+                return None;
             }
-            found.with(|found| {
+            if per_query.get() {
+                return Some(
+                    remote.with(|r| r.as_ref().map(|r| r.facets.clone()).unwrap_or_default()),
+                );
+            }
+            Some(found.with(|found| {
                 let Some(found) = found else {
                     return Facets::default();
                 };
@@ -100,7 +109,26 @@ impl ListView {
                             .unwrap_or_default()
                     })
                 })
-            })
+            }))
+        });
+        // Rows first: the counts are wanted once the first rows have been painted (a frame,
+        // then a task after it), or sooner if the panel opens.
+        Effect::new(move |asked: Option<bool>| {
+            if asked == Some(true) {
+                return true;
+            }
+            if !meta.with(|m| m.loaded || m.error.is_some()) {
+                return false;
+            }
+            request_animation_frame(move || {
+                set_timeout(
+                    move || {
+                        facets_wanted.try_set(true);
+                    },
+                    std::time::Duration::ZERO,
+                );
+            });
+            true
         });
         let order = Memo::new(move |_| {
             let g = group.get()?;
@@ -138,8 +166,16 @@ impl ListView {
             meta,
             terms,
             facets,
+            facets_wanted,
             matching,
             page,
+        }
+    }
+
+    /// Counts the facets now (the filter panel opens before the first rows were painted).
+    pub fn want_facets(&self) {
+        if self.facets_wanted.try_get_untracked() == Some(false) {
+            self.facets_wanted.set(true);
         }
     }
 }

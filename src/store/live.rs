@@ -1,7 +1,9 @@
 //! Live updates, the client side. The app reads `GET /api/v1/events` (server-sent events of the
 //! company) with `fetch` and a stream reader, since `EventSource` cannot send the bearer token;
 //! it parses with `services_model::SseParser` and reconnects with `Last-Event-ID`, so the server
-//! replays what was missed (or says `reset`, and everything held is loaded again).
+//! replays what was missed (or says `reset`, and everything held is loaded again; a group whose
+//! copy held is still current is answered 304 to its ETag and not decoded again). It opens once the page's first
+//! answer has been painted, so the first rows come before its work.
 //!
 //! Each event is applied to the store as an answer would be: the service is asked for once
 //! (several events for one service while that request is out make one more request, not many)
@@ -27,6 +29,8 @@ use wasm_bindgen::JsCast;
 /// How often what the stream would have updated is asked for while it is not connected.
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
 const RETRY_FIRST: Duration = Duration::from_secs(1);
+/// How long the stream waits for the page's first answer before it opens anyway.
+const FIRST_ANSWER_WAIT: Duration = Duration::from_secs(2);
 const RETRY_MAX: Duration = Duration::from_secs(30);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,7 +166,32 @@ impl ServicesStore {
                 p.clear();
             }
         });
+        // Rows first: the stream opens (and its first `ready` reloads what is shown, so nothing
+        // changed meanwhile is missed) once the first list or service answer has been painted,
+        // or after `FIRST_ANSWER_WAIT` on a page that asks for neither.
+        let (go, started) = futures::channel::oneshot::channel::<()>();
+        let go = StoredValue::new_local(Some(go));
+        let start = move || {
+            if let Some(Some(go)) = go.try_update_value(Option::take) {
+                let _ = go.send(());
+            }
+        };
+        Effect::new(move |_| {
+            if store.answered.try_get().unwrap_or(true) {
+                request_animation_frame(move || set_timeout(start, Duration::ZERO));
+            }
+        });
+        let fallback =
+            StoredValue::new_local(set_timeout_with_handle(start, FIRST_ANSWER_WAIT).ok());
+        on_cleanup(move || {
+            if let Some(Some(t)) = fallback.try_update_value(Option::take) {
+                t.clear();
+            }
+        });
         leptos::task::spawn_local(async move {
+            if started.await.is_err() {
+                return;
+            }
             let mut pause = RETRY_FIRST;
             loop {
                 if signal.aborted() {

@@ -78,6 +78,9 @@ pub struct ServicesStore {
     groups: RwSignal<GroupsState>,
     details: StoredValue<HashMap<u64, ArcRwSignal<DetailState>>, LocalStorage>,
     source: StoredValue<source::GroupSource, LocalStorage>,
+    /// The ETag of each group's whole copy as last loaded: a load that answers the same one
+    /// (the live stream's reload on connecting, a poll) changes nothing and is not decoded.
+    etags: StoredValue<HashMap<u64, String>, LocalStorage>,
     /// Moves when the store is emptied for another user: answers to older requests are dropped.
     generation: StoredValue<u64>,
     /// Whether a group's or a service's first answer has been taken (and so drawn): start-up
@@ -97,6 +100,7 @@ impl ServicesStore {
             groups: RwSignal::new(None),
             details: StoredValue::new_local(HashMap::new()),
             source: StoredValue::new_local(source::GroupSource::default()),
+            etags: StoredValue::new_local(HashMap::new()),
             generation: StoredValue::new(0),
             answered: RwSignal::new(false),
             live: live::LiveFeed::new(),
@@ -110,6 +114,7 @@ impl ServicesStore {
         self.rows.set_value(HashMap::new());
         self.metas.set_value(HashMap::new());
         self.details.set_value(HashMap::new());
+        self.etags.set_value(HashMap::new());
         self.groups.set(None);
         self.live.forget();
     }
@@ -214,13 +219,27 @@ impl ServicesStore {
         let client = self.session.client();
         let source = self.source.get_value();
         let generation = self.generation();
+        let held = self
+            .etags
+            .try_with_value(|e| e.get(&group).cloned())
+            .flatten();
         leptos::task::spawn_local(async move {
-            let result = source.fetch(&client, group).await;
+            let result = source.fetch(&client, group, held).await;
             if !store.current(generation) {
                 return;
             }
             match result {
-                Ok(source::Loaded::Whole(list)) => {
+                Ok(source::Loaded::Unchanged) => {
+                    meta.update(|m| {
+                        m.loading = false;
+                        m.error = None;
+                    });
+                }
+                Ok(source::Loaded::Whole(list, etag)) => {
+                    store.etags.try_update_value(|e| match etag {
+                        Some(etag) => e.insert(group, etag),
+                        None => e.remove(&group),
+                    });
                     meta.update(|m| {
                         m.loading = false;
                         m.error = None;
@@ -237,6 +256,7 @@ impl ServicesStore {
                 // The list asks for its view (`load_page`); the group counts as loaded once a
                 // page has come.
                 Ok(source::Loaded::PerQuery { count }) => {
+                    store.etags.try_update_value(|e| e.remove(&group));
                     store
                         .cache
                         .try_update_value(|c| c.held_in_part(ticket, count));

@@ -18,8 +18,10 @@ use services_model::{Facets, LeanMode, ListQuery, Page, ServiceList, ServiceSumm
 
 /// What a group's load brought.
 pub enum Loaded {
-    /// Every service of the group.
-    Whole(ServiceList),
+    /// Every service of the group, and the ETag of that copy.
+    Whole(ServiceList, Option<String>),
+    /// The same copy as the one held (its ETag is the held one's).
+    Unchanged,
     /// The group is too large to hold: `count` services, to be asked for per view.
     PerQuery { count: u64 },
 }
@@ -32,15 +34,27 @@ pub enum GroupSource {
 }
 
 impl GroupSource {
-    pub async fn fetch(self, client: &Client, group: u64) -> Result<Loaded, ApiError> {
+    /// The group's services; `held` is the ETag of the whole copy held, if any.
+    pub async fn fetch(
+        self,
+        client: &Client,
+        group: u64,
+        held: Option<String>,
+    ) -> Result<Loaded, ApiError> {
         match self {
-            GroupSource::WholeGroup => whole_group(client, group).await,
+            GroupSource::WholeGroup => whole_group(client, group, held).await,
         }
     }
 }
 
-async fn whole_group(client: &Client, group: u64) -> Result<Loaded, ApiError> {
-    let view = api::group_lean(client, group).await?;
+async fn whole_group(
+    client: &Client,
+    group: u64,
+    held: Option<String>,
+) -> Result<Loaded, ApiError> {
+    let Some((view, etag)) = api::group_lean(client, group, held.as_deref()).await? else {
+        return Ok(Loaded::Unchanged);
+    };
     if view.mode == LeanMode::PerQuery {
         return Ok(Loaded::PerQuery { count: view.count });
     }
@@ -58,12 +72,15 @@ async fn whole_group(client: &Client, group: u64) -> Result<Loaded, ApiError> {
             next_run_at: None,
         })
         .collect();
-    Ok(Loaded::Whole(ServiceList {
-        group,
-        total: items.len(),
-        facets: Facets::default(),
-        items,
-    }))
+    Ok(Loaded::Whole(
+        ServiceList {
+            group,
+            total: items.len(),
+            facets: Facets::default(),
+            items,
+        },
+        etag,
+    ))
 }
 
 /// One view of a group too large to hold, from the server: the services of `query`'s page, how
