@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use leptos::task::tick;
 use services_list::session::Session;
 use services_list::state::RowContext;
+use services_list::store::RowHandle;
 use services_list::store::ServicesStore;
-use services_list::{ActionsMenu, MenuAction, ServicesList, Toasts};
+use services_list::{MenuAction, ServiceCards, ServicesList, Toasts};
 use services_model::{
     CompanyGroup, Endpoint, Facets, ListQuery, Role, Service, ServiceList, ServiceSummary,
     ServiceType, SortKey, Status, Trigger,
@@ -326,11 +327,27 @@ fn mount_menu(
             status,
             "Shopify",
             "orders",
-        )
-        .service;
-        view! { <ActionsMenu service=Signal::stored(s) on_action=move |a| chosen.update(|c| c.push(a))/> }
+        );
+        // A card's menu button: HTML in the card, its events handled by the card list.
+        view! {
+            <ServiceCards
+                rows=Signal::stored(vec![RowHandle::new(s)])
+                query=Signal::stored(ListQuery::default())
+                on_query=|_| {}
+                terms=Signal::stored(Vec::<String>::new())
+                on_action=move |a| chosen.update(|c| c.push(a))
+                on_open=|_| {}
+                caption="Services"
+            />
+        }
     });
     (root, handle, chosen)
+}
+
+/// Lets the list's menu mount (an effect) and take focus (the menu's own effect).
+async fn settle() {
+    tick().await;
+    tick().await;
 }
 
 fn focused_item() -> String {
@@ -346,7 +363,7 @@ fn focused_item() -> String {
 #[wasm_bindgen_test]
 async fn actions_menu_follows_the_menu_button_keyboard_contract() {
     let (root, _h, chosen) = mount_menu(Role::Admin, Status::Active);
-    tick().await;
+    settle().await;
     let button = element(&root, "button[aria-haspopup=menu]");
     assert_eq!(
         button.get_attribute("aria-label").as_deref(),
@@ -359,7 +376,7 @@ async fn actions_menu_follows_the_menu_button_keyboard_contract() {
     assert!(root.query_selector("[role=menu]").unwrap().is_none());
 
     press(&button, "ArrowDown");
-    tick().await;
+    settle().await;
     assert_eq!(
         button.get_attribute("aria-expanded").as_deref(),
         Some("true")
@@ -385,21 +402,21 @@ async fn actions_menu_follows_the_menu_button_keyboard_contract() {
     );
     assert_eq!(focused_item(), "View logs");
     press(&menu, "ArrowUp");
-    tick().await;
+    settle().await;
     assert_eq!(focused_item(), "Remove…", "wraps to the last");
     press(&menu, "ArrowDown");
-    tick().await;
+    settle().await;
     assert_eq!(focused_item(), "View logs", "wraps to the first");
     press(&menu, "End");
-    tick().await;
+    settle().await;
     assert_eq!(focused_item(), "Remove…");
     press(&menu, "Home");
-    tick().await;
+    settle().await;
     press(&menu, "c");
-    tick().await;
+    settle().await;
     assert_eq!(focused_item(), "Clone", "a letter jumps");
     press(&menu, "Escape");
-    tick().await;
+    settle().await;
     assert!(
         root.query_selector("[role=menu]").unwrap().is_none(),
         "Esc closes"
@@ -411,10 +428,10 @@ async fn actions_menu_follows_the_menu_button_keyboard_contract() {
     );
 
     press(&button, "ArrowUp");
-    tick().await;
+    settle().await;
     assert_eq!(focused_item(), "Remove…", "↑ opens at the last item");
     press(&element(&root, "[role=menu]"), "Tab");
-    tick().await;
+    settle().await;
     assert!(
         root.query_selector("[role=menu]").unwrap().is_none(),
         "Tab closes"
@@ -425,14 +442,14 @@ async fn actions_menu_follows_the_menu_button_keyboard_contract() {
     );
 
     button.click();
-    tick().await;
+    settle().await;
     assert_eq!(
         focused_item(),
         "View logs",
         "a click opens at the first item"
     );
     press(&element(&root, "[role=menu]"), "Enter");
-    tick().await;
+    settle().await;
     assert_eq!(chosen.get_untracked(), vec![(MenuAction::ViewLogs, 2001)]);
     assert!(
         root.query_selector("[role=menu]").unwrap().is_none(),
@@ -443,9 +460,9 @@ async fn actions_menu_follows_the_menu_button_keyboard_contract() {
 #[wasm_bindgen_test]
 async fn actions_the_role_or_state_forbids_are_disabled_with_a_reason() {
     let (root, _h, chosen) = mount_menu(Role::Admin, Status::Inactive);
-    tick().await;
+    settle().await;
     element(&root, "button[aria-haspopup=menu]").click();
-    tick().await;
+    settle().await;
     let items = root.query_selector_all("[role=menuitem]").unwrap();
     let run: HtmlElement = items.item(1).unwrap().unchecked_into();
     assert_eq!(run.get_attribute("aria-disabled").as_deref(), Some("true"));
@@ -459,7 +476,7 @@ async fn actions_the_role_or_state_forbids_are_disabled_with_a_reason() {
         "inactive services offer Activate"
     );
     run.click();
-    tick().await;
+    settle().await;
     assert!(
         chosen.get_untracked().is_empty(),
         "a disabled item does nothing"
@@ -467,9 +484,9 @@ async fn actions_the_role_or_state_forbids_are_disabled_with_a_reason() {
     drop(root);
 
     let (root, _h, chosen) = mount_menu(Role::ReadOnly, Status::Active);
-    tick().await;
+    settle().await;
     element(&root, "button[aria-haspopup=menu]").click();
-    tick().await;
+    settle().await;
     let items = texts(&root, "[role=menuitem]");
     let disabled = texts(&root, "[role=menuitem][aria-disabled=true]");
     assert_eq!(disabled.len(), 4, "{items:?}");
@@ -485,7 +502,7 @@ async fn actions_the_role_or_state_forbids_are_disabled_with_a_reason() {
     );
     let menu = element(&root, "[role=menu]");
     press(&menu, "Enter");
-    tick().await;
+    settle().await;
     assert_eq!(chosen.get_untracked(), vec![(MenuAction::ViewLogs, 2001)]);
 }
 

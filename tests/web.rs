@@ -7,7 +7,7 @@ use services_list::host_token::{TokenProvider, TOKEN_ANSWER};
 use services_list::state::RowContext;
 use services_list::store::{BulkSelection, RowHandle};
 use services_list::{
-    DemoUserList, GroupTabs, LoadError, MenuAction, ServiceTable, ToastRegion, Toasts,
+    DemoUserList, GroupTabs, LoadError, MenuAction, ServiceCards, ServiceTable, ToastRegion, Toasts,
 };
 use services_model::{
     Company, CompanyGroup, Endpoint, GroupSummary, ListQuery, Me, Role, Service, ServiceSummary,
@@ -625,7 +625,7 @@ async fn a_token_request_that_times_out_leaves_no_listener_behind() {
 }
 
 fn row_part(root: &Element, id: u64, selector: &str) -> Option<HtmlElement> {
-    root.query_selector(&format!("tr[data-row-id='{id}'] {selector}"))
+    root.query_selector(&format!("[data-row-id='{id}'] {selector}"))
         .unwrap()
         .map(|e| e.unchecked_into())
 }
@@ -635,6 +635,17 @@ fn row_part(root: &Element, id: u64, selector: &str) -> Option<HtmlElement> {
 /// checkbox column appears when the role allows it.
 #[wasm_bindgen_test]
 async fn table_rows_controls_work_through_the_table_body_and_change_in_place() {
+    rows_controls_work_through_the_list_and_change_in_place(false).await;
+}
+
+/// The same for cards (the phone layout): a card is HTML too, its checkbox (first in its head)
+/// exists only while the role allows it.
+#[wasm_bindgen_test]
+async fn card_controls_work_through_the_card_list_and_change_in_place() {
+    rows_controls_work_through_the_list_and_change_in_place(true).await;
+}
+
+async fn rows_controls_work_through_the_list_and_change_in_place(cards: bool) {
     let items = vec![
         RowHandle::new(service(3001, "First", Status::Active)),
         RowHandle::new(service(3002, "Second <b>", Status::Active)),
@@ -648,30 +659,54 @@ async fn table_rows_controls_work_through_the_table_body_and_change_in_place() {
     let (root, _handle) = mount(move || {
         provide_context(RowContext::new(role.into()));
         provide_context(selection);
-        view! {
-            <ServiceTable
-                rows=Signal::stored(items)
-                query=Signal::stored(ListQuery::default())
-                on_query=|_| {}
-                terms=Signal::stored(Vec::<String>::new())
-                on_action=move |a| chosen.update(|c| c.push(a))
-                on_open=|_| {}
-                caption="Services"
-            />
+        let rows = Signal::stored(items);
+        let on_action = move |a| chosen.update(|c| c.push(a));
+        let (query, terms) = (
+            Signal::stored(ListQuery::default()),
+            Signal::stored(Vec::<String>::new()),
+        );
+        if cards {
+            view! { <ServiceCards rows query on_query=|_| {} terms on_action on_open=|_| {} caption="Services"/> }
+                .into_any()
+        } else {
+            view! { <ServiceTable rows query on_query=|_| {} terms on_action on_open=|_| {} caption="Services"/> }
+                .into_any()
         }
     });
     tick().await;
 
-    // A role that may only look: no checkboxes, their column hidden.
+    // A role that may only look: no checkboxes (a table's column hidden).
     assert!(row_part(&root, 3001, "input[data-select]").is_none());
-    assert!(row_part(&root, 3001, "td.select")
-        .unwrap()
-        .has_attribute("hidden"));
+    if cards {
+        assert_eq!(
+            row_part(&root, 3001, "div.card-head")
+                .unwrap()
+                .child_element_count(),
+            2,
+            "the source and the menu button"
+        );
+    } else {
+        assert!(row_part(&root, 3001, "td.select")
+            .unwrap()
+            .has_attribute("hidden"));
+    }
     role.set(Role::Admin);
     tick().await;
-    assert!(!row_part(&root, 3001, "td.select")
-        .unwrap()
-        .has_attribute("hidden"));
+    if cards {
+        let head = row_part(&root, 3001, "div.card-head").unwrap();
+        assert_eq!(
+            head.first_element_child()
+                .and_then(|e| e.get_attribute("data-select"))
+                .as_deref(),
+            Some("3001"),
+            "the checkbox comes first in the card's head"
+        );
+        assert_eq!(head.child_element_count(), 3);
+    } else {
+        assert!(!row_part(&root, 3001, "td.select")
+            .unwrap()
+            .has_attribute("hidden"));
+    }
     let checkbox = row_part(&root, 3002, "input[data-select]").expect("a checkbox");
     assert_eq!(
         checkbox.get_attribute("aria-label").as_deref(),
@@ -684,7 +719,7 @@ async fn table_rows_controls_work_through_the_table_body_and_change_in_place() {
     tick().await;
     assert_eq!(selection.ids(), vec![3002]);
     let row = root
-        .query_selector("tr[data-row-id='3002']")
+        .query_selector("[data-row-id='3002']")
         .unwrap()
         .unwrap();
     assert!(row.class_list().contains("selected"));
@@ -713,7 +748,7 @@ async fn table_rows_controls_work_through_the_table_body_and_change_in_place() {
     tick().await;
     assert!(!input.checked() && !row.class_list().contains("selected"));
 
-    // The menu button: ↓ opens the table's one menu in this row, focus on its first item.
+    // The menu button: ↓ opens the list's one menu in this row, focus on its first item.
     let button = row_part(&root, 3002, "[data-actions-for] > button").unwrap();
     assert_eq!(
         button.get_attribute("aria-label").as_deref(),
@@ -797,4 +832,36 @@ async fn table_rows_controls_work_through_the_table_body_and_change_in_place() {
             .as_deref(),
         Some("Select Renamed (ID 3002)")
     );
+    // So does a focused menu button.
+    button.focus().unwrap();
+    second.update(|s| s.service.name = "Again".into());
+    tick().await;
+    assert_eq!(document().active_element(), Some(button.clone().into()));
+    assert_eq!(
+        button.get_attribute("aria-label").as_deref(),
+        Some("Actions for Again (ID 3002)")
+    );
+
+    // A role that may only look takes the checkboxes away; one that may select brings them
+    // back, checked as selected.
+    selection.click(3002, false);
+    role.set(Role::ReadOnly);
+    tick().await;
+    assert!(row_part(&root, 3002, "input[data-select]").is_none());
+    role.set(Role::Admin);
+    tick().await;
+    let again = row_part(&root, 3002, "input[data-select]").expect("the checkbox again");
+    assert!(again
+        .clone()
+        .unchecked_into::<web_sys::HtmlInputElement>()
+        .checked());
+    assert_eq!(
+        again.get_attribute("aria-label").as_deref(),
+        Some("Select Again (ID 3002)")
+    );
+
+    // Esc on a schedule hides its cron tooltip (handled by the list).
+    let schedule = row_part(&root, 3001, "span.schedule").expect("a cron schedule");
+    press(&schedule, "Escape");
+    assert!(schedule.class_list().contains("dismissed"));
 }

@@ -460,6 +460,106 @@ async fn phones_get_cards_without_horizontal_scrolling() {
     h.stop().await;
 }
 
+/// A card's controls by keyboard at 375 px (they are HTML in the card, handled by the card
+/// list): the menu button opens with ↓ at the first item and ↑ at the last, Esc gives focus
+/// back, Enter chooses; Space presses the star and ticks the checkbox, focus staying on each;
+/// Esc hides a schedule's cron tooltip. Nothing goes wrong in the page.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cards_controls_work_by_keyboard_at_375() {
+    let h = Harness::start_with_window(375, 812).await;
+    ready(&h, "/?group=1").await;
+    h.watch_errors().await;
+    let card = "#services-panel li.card[data-row-id]";
+    let id = h
+        .eval(&format!(
+            "document.querySelector('{card}').getAttribute('data-row-id')"
+        ))
+        .await;
+    let id = id.as_str().unwrap().to_string();
+    let part = |css: &str| format!("{card} {css}");
+    let button = h.find(&part("[data-actions-for] > button")).await;
+    let name = button.attr("aria-label").await.unwrap().unwrap();
+    assert!(name.starts_with("Actions for ") && name.ends_with(&format!("(ID {id})")));
+    h.eval(&format!(
+        "document.querySelector('{}').focus() || true",
+        part("[data-actions-for] > button")
+    ))
+    .await;
+    h.press(&Key::Down.to_string()).await;
+    h.wait_until(
+        "the menu open at its first item",
+        "document.activeElement.textContent === 'View logs'",
+    )
+    .await;
+    assert_eq!(
+        button.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
+    h.press(&Key::Escape.to_string()).await;
+    h.wait_until(
+        "focus back on the menu button",
+        "document.activeElement.matches('[data-actions-for] > button') && !document.querySelector('[role=menu]')",
+    )
+    .await;
+    h.press(&Key::Up.to_string()).await;
+    h.wait_until(
+        "the menu open at its last item",
+        "document.activeElement.textContent === 'Remove…'",
+    )
+    .await;
+    h.press(&Key::Home.to_string()).await;
+    h.press(&Key::Enter.to_string()).await;
+    h.wait_for_location("View logs opens the service's runs", |l| {
+        l.starts_with(&format!("/services/{id}"))
+    })
+    .await;
+    h.browser.back().await.unwrap();
+    h.wait_for_texts(ROW_IDS, "the cards again", |ids| !ids.is_empty())
+        .await;
+
+    // The star and the checkbox: Space presses them, focus stays on the same element.
+    for (css, attribute, after) in [
+        ("button.star", "aria-pressed", "true"),
+        ("input[data-select]", "checked", "true"),
+    ] {
+        h.eval(&format!(
+            "document.querySelector('{}').focus() || true",
+            part(css)
+        ))
+        .await;
+        h.mark_focused().await;
+        h.press(" ").await;
+        h.wait_until(
+            &format!("{css} pressed"),
+            &format!(
+                "(() => {{ const e = document.querySelector('{}'); return e.getAttribute('{attribute}') === '{after}' || e.{attribute} === true; }})()",
+                part(css)
+            ),
+        )
+        .await;
+        assert!(h.focus_kept().await, "focus stays on {css}");
+    }
+
+    // Esc hides the focused schedule's cron tooltip.
+    h.eval(&format!(
+        "document.querySelector('{}').focus() || true",
+        part("span.schedule")
+    ))
+    .await;
+    h.press(&Key::Escape.to_string()).await;
+    h.wait_until(
+        "the tooltip hidden",
+        &format!(
+            "document.querySelector('{}').classList.contains('dismissed')",
+            part("span.schedule")
+        ),
+    )
+    .await;
+    h.assert_no_page_errors("a card's controls by keyboard")
+        .await;
+    h.stop().await;
+}
+
 /// axe-core finds no WCAG 2.1 A/AA violations in the list, with the filters open and with a
 /// menu open; the screenshots of each state go to target/screenshots/.
 async fn audit(width: u32, height: u32, size: &str) {
@@ -598,17 +698,32 @@ async fn accessibility_audit_in_the_dark_theme() {
     h.stop().await;
 }
 
-/// A table row's star, checkbox and menu button are written as HTML with their components'
-/// scoped classes: the stylesheet must carry those classes' rules (stylers only collects
+/// A row's star, checkbox and menu button (table row or card) are written as HTML with their
+/// controls' scoped classes: the stylesheet must carry those classes' rules (stylers only collects
 /// `let`-bound `style!` blocks; a lost block left the controls unstyled and nothing else failed).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_table_rows_star_checkbox_and_menu_button_are_styled() {
     let h = Harness::start().await;
     ready(&h, "/?group=1").await;
+    controls_are_styled(&h, "#services-panel tbody tr[data-row-id]").await;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cards_star_checkbox_and_menu_button_are_styled_at_375() {
+    let h = Harness::start_with_window(375, 812).await;
+    ready(&h, "/?group=1").await;
+    controls_are_styled(&h, "#services-panel li.card[data-row-id]").await;
+    h.stop().await;
+}
+
+/// The first row's star, checkbox and menu button (HTML in the row) carry their own scoped
+/// styles: stylers' build puts only `let x = style! {…}` blocks into the stylesheet.
+async fn controls_are_styled(h: &Harness, row: &str) {
     let styles = h
         .browser
         .execute(
-            "const row = document.querySelector('#services-panel tbody tr[data-row-id]');
+            "const row = document.querySelector(arguments[0]);
              const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
              const css = (sel) => { const el = row.querySelector(sel); return el && getComputedStyle(el); };
              const star = css('button.star'), menu = css('div[data-actions-for] > button'),
@@ -618,7 +733,7 @@ async fn a_table_rows_star_checkbox_and_menu_button_are_styled() {
                menu: menu && [parseFloat(menu.height) / rem, menu.backgroundColor],
                check: check && check.cursor,
              });",
-            vec![],
+            vec![serde_json::json!(row)],
         )
         .await
         .unwrap();

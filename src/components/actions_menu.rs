@@ -1,9 +1,10 @@
 use super::html_row::{At, HtmlRow, Write};
 use crate::format::role_label;
 use crate::state::RowContext;
+use crate::store::RowHandle;
 use leptos::html;
 use leptos::prelude::*;
-use services_model::{Service, ServiceSummary, Status};
+use services_model::{Service, Status};
 use stylers::style;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
@@ -61,7 +62,7 @@ fn items(service: &Service, can_manage: bool, role: &str) -> Vec<Item> {
     ]
 }
 
-/// The menu's scoped style (the table writes its trigger as HTML with this class).
+/// The menu's scoped style (rows write their menu button as HTML with this class).
 // stylers' build collects only `let … = style! {…}` statements into the stylesheet.
 #[allow(clippy::let_and_return)]
 fn menu_style() -> &'static str {
@@ -131,70 +132,6 @@ fn menu_style() -> &'static str {
     class
 }
 
-/// The row's "⋯" WAI-ARIA menu button. Enter, Space or ↓ open it at the first item, ↑ at the
-/// last; arrows wrap; Home and End; a letter jumps to the next item starting with it; Esc and Tab
-/// close it and return focus to the button. Items the role or state doesn't allow stay in the
-/// menu, `aria-disabled`, with the reason.
-#[component]
-pub fn ActionsMenu(
-    /// The service as shown now: the items follow its status.
-    #[prop(into)]
-    service: Signal<Service>,
-    #[prop(into)] on_action: Callback<(MenuAction, u64)>,
-) -> impl IntoView {
-    let styler_class = menu_style();
-    let rows = expect_context::<RowContext>();
-    let id = service.with_untracked(|s| s.id);
-    let name = Signal::derive(move || service.with(|s| trigger_label(&s.name, id)));
-    let open = Memo::new(move |_| rows.open_menu.get() == Some(id));
-    let is_open = move || open.get();
-    let focus_at = RwSignal::new(0usize);
-    let open_at = move |index: usize| {
-        focus_at.set(index);
-        rows.open_menu.set(Some(id));
-    };
-    let close = Close { rows, id };
-    let on_button_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
-        "ArrowDown" => {
-            ev.prevent_default();
-            open_at(0);
-        }
-        "ArrowUp" => {
-            ev.prevent_default();
-            open_at(ITEMS - 1);
-        }
-        _ => {}
-    };
-
-    // Only the button exists until the menu opens: a row stays cheap to create.
-    view! { class = styler_class,
-        <div data-actions-for=id>
-            <button
-                type="button"
-                aria-label=name
-                aria-haspopup="menu"
-                aria-expanded=move || is_open().to_string()
-                aria-controls=move || is_open().then(|| format!("actions-menu-{id}"))
-                on:click=move |_| {
-                    if is_open() {
-                        rows.open_menu.set(None);
-                    } else {
-                        open_at(0);
-                    }
-                }
-                on:keydown=on_button_keydown
-            >
-                <span aria-hidden="true">"⋯"</span>
-            </button>
-            {move || {
-                is_open().then(|| {
-                    view! { <MenuList service=service name=name focus_at=focus_at close=close on_action=on_action scope=styler_class/> }
-                })
-            }}
-        </div>
-    }
-}
-
 /// The menu button's accessible name.
 pub(crate) fn trigger_label(name: &str, id: u64) -> String {
     format!("Actions for {name} (ID {id})")
@@ -204,28 +141,36 @@ pub(crate) fn trigger_label(name: &str, id: u64) -> String {
 #[derive(Clone, Copy)]
 struct Close {
     rows: RowContext,
+    list: ListElement,
     id: u64,
 }
 
 impl Close {
     fn run(&self) {
         self.rows.open_menu.set(None);
-        if let Some(button) = trigger(self.id) {
+        if let Some(button) = trigger(self.list, self.id) {
             let _ = button.focus();
         }
     }
 }
 
-/// The menu button of service `id` (table row or card: one of them is shown).
-fn trigger(id: u64) -> Option<HtmlElement> {
-    document()
+/// The list's own element (table body or card list), once it is in the page.
+type ListElement = Signal<Option<web_sys::Element>, LocalStorage>;
+
+/// The menu button of service `id` in the list.
+fn trigger(list: ListElement, id: u64) -> Option<HtmlElement> {
+    list.try_get_untracked()
+        .flatten()?
         .query_selector(&format!("[data-actions-for='{id}'] > button"))
         .ok()
         .flatten()
         .and_then(|el| el.dyn_into::<HtmlElement>().ok())
 }
 
-/// The open menu: its items (following the role and the service's state) and its keys.
+/// The open menu (a WAI-ARIA menu): its items follow the role and the service's state (items
+/// the role or state doesn't allow stay, `aria-disabled`, with the reason). ↓ and ↑ wrap; Home
+/// and End; a letter jumps to the next item starting with it; Enter or Space chooses; Esc and
+/// Tab close it and return focus to its button.
 #[component]
 fn MenuList(
     service: Signal<Service>,
@@ -349,9 +294,9 @@ fn MenuList(
     }
 }
 
-/// A table row's menu button, written into the row's HTML: the same element, classes and ARIA
-/// as [`ActionsMenu`]'s, with no listeners ([`TableMenu`] handles its events) and its
-/// accessible name ([`trigger_label`]) a live value of the row.
+/// A row's "⋯" WAI-ARIA menu button, written into the row's HTML (table row or card): no
+/// listeners ([`ListMenu`] handles its events), its accessible name ([`trigger_label`]) a live
+/// value of the row. Only the button exists until the menu opens: a row stays cheap to create.
 pub(crate) fn write_trigger(html: &mut HtmlRow, id: u64) -> usize {
     let scope = menu_style();
     html.text(format!(
@@ -367,13 +312,14 @@ pub(crate) fn write_trigger(html: &mut HtmlRow, id: u64) -> usize {
     label
 }
 
-/// The table's actions menu: one for all its rows. The rows' menu buttons are HTML; their
-/// clicks and keys come here from the table body, and the open menu ([`MenuList`], at most
-/// one) is built under an owner of its own and mounted into its row's actions cell while open,
-/// its button's `aria-expanded` and `aria-controls` following. Keys, focus and items are those
-/// of [`ActionsMenu`].
+/// A list's actions menu: one for all its rows (table rows or cards). The rows' menu buttons
+/// are HTML; their clicks and keys come here from the list's element
+/// ([`super::service_row::RowEvents`]), and the open menu ([`MenuList`], at most one) is built
+/// under an owner of its own and mounted next to its button while open, the button's
+/// `aria-expanded` and `aria-controls` following. Enter, Space or ↓ on the button open it at the
+/// first item, ↑ at the last.
 #[derive(Clone, Copy)]
-pub(crate) struct TableMenu {
+pub(crate) struct ListMenu {
     rows: RowContext,
     focus_at: RwSignal<usize>,
 }
@@ -384,13 +330,27 @@ struct Mounted {
     owner: Owner,
 }
 
-impl TableMenu {
-    /// `row` finds the row of an id (its signal), if it is on the page.
-    pub(crate) fn new(
-        row: impl Fn(u64) -> Option<ArcRwSignal<ServiceSummary>> + 'static,
+impl ListMenu {
+    /// `list` is the list's element (its menu buttons are looked up in it), `rows` the rows of
+    /// the page.
+    pub(crate) fn new<E>(
+        list: NodeRef<E>,
+        rows: Signal<Vec<RowHandle>>,
         on_action: Callback<(MenuAction, u64)>,
-    ) -> TableMenu {
+    ) -> ListMenu
+    where
+        E: leptos::tachys::html::element::ElementType,
+        E::Output: JsCast + Clone + 'static,
+    {
+        let row = move |id: u64| {
+            rows.try_with_untracked(|rows| {
+                rows.iter().find(|r| r.id == id).map(|r| r.summary.clone())
+            })
+            .flatten()
+        };
         let rows = expect_context::<RowContext>();
+        let list: ListElement =
+            Signal::derive_local(move || list.get_untracked().map(JsCast::unchecked_into));
         let focus_at = RwSignal::new(0usize);
         let parent = Owner::current().unwrap_or_default();
         let mounted = std::rc::Rc::new(std::cell::RefCell::new(None::<Mounted>));
@@ -404,7 +364,7 @@ impl TableMenu {
                 use leptos::tachys::view::Mountable;
                 old.state.unmount();
                 old.owner.cleanup();
-                if let Some(button) = trigger(old.id) {
+                if let Some(button) = trigger(list, old.id) {
                     let _ = button.set_attribute("aria-expanded", "false");
                     let _ = button.remove_attribute("aria-controls");
                 }
@@ -412,7 +372,7 @@ impl TableMenu {
             let Some(id) = open else {
                 return;
             };
-            let (Some(row), Some(button)) = (row(id), trigger(id)) else {
+            let (Some(row), Some(button)) = (row(id), trigger(list, id)) else {
                 return;
             };
             let Some(cell) = button.parent_element() else {
@@ -422,7 +382,7 @@ impl TableMenu {
             let mut state = owner.with(|| {
                 let service = Signal::derive(move || row.with(|s| s.service.clone()));
                 let name = Signal::derive(move || service.with(|s| trigger_label(&s.name, id)));
-                let close = Close { rows, id };
+                let close = Close { rows, list, id };
                 view! { <MenuList service=service name=name focus_at=focus_at close=close on_action=on_action scope=menu_style()/> }
                     .into_any()
                     .build()
@@ -435,7 +395,7 @@ impl TableMenu {
             let _ = button.set_attribute("aria-controls", &format!("actions-menu-{id}"));
             *mounted = Some(Mounted { id, state, owner });
         });
-        TableMenu { rows, focus_at }
+        ListMenu { rows, focus_at }
     }
 
     fn open_at(&self, id: u64, index: usize) {

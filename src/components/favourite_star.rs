@@ -1,11 +1,9 @@
 //! A service's star: a toggle button (`aria-pressed`) that stars or unstars it for the user.
 
 use super::html_row::{At, HtmlRow, Write};
-use crate::store::Starred;
-use leptos::prelude::*;
 use stylers::style;
 
-/// The star's scoped style (table rows write the star as HTML with this class).
+/// The star's scoped style (rows write the star as HTML with this class).
 // stylers' build collects only `let … = style! {…}` statements into the stylesheet.
 #[allow(clippy::let_and_return)]
 fn star_style() -> &'static str {
@@ -35,27 +33,6 @@ fn star_style() -> &'static str {
     class
 }
 
-#[component]
-pub fn FavouriteStar(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView {
-    let styler_class = star_style();
-    use_context::<Starred>().map(|starred| {
-        let on = move || starred.is_starred(id);
-        view! { class = styler_class,
-            <button
-                type="button"
-                class="star"
-                data-star=id
-                aria-pressed=move || on().to_string()
-                aria-label=move || name.with(|n| label(n))
-                title="Favourite"
-                on:click=move |_| starred.toggle(id, name.get_untracked())
-            >
-                <span aria-hidden="true">{move || glyph(on())}</span>
-            </button>
-        }
-    })
-}
-
 fn label(name: &str) -> String {
     format!("Favourite: {name}")
 }
@@ -68,9 +45,9 @@ fn glyph(on: bool) -> &'static str {
     }
 }
 
-/// A table row's star, written into the row's HTML: the same button as [`FavouriteStar`]'s,
-/// with no listener (the table body sends its clicks to [`Starred::toggle`]). Its live values,
-/// in order, are [`star_values`].
+/// A row's star (table row or card), written into the row's HTML, with no listener (the list
+/// sends its clicks to [`crate::store::Starred::toggle`]). Its live values, in order, are
+/// [`star_values`].
 pub(crate) fn write_star(html: &mut HtmlRow, id: u64) {
     let scope = star_style();
     html.text(format!(
@@ -87,8 +64,6 @@ pub(crate) fn write_star(html: &mut HtmlRow, id: u64) {
 }
 
 /// The values of [`write_star`]'s live parts.
-pub(crate) fn star_values(values: &mut Vec<String>, starred: bool, name: &str) {
-    values.push(starred.to_string());
-    values.push(label(name));
-    values.push(glyph(starred).to_string());
+pub(crate) fn star_values(starred: bool, name: &str) -> [String; 3] {
+    [starred.to_string(), label(name), glyph(starred).to_string()]
 }

@@ -1,7 +1,7 @@
-//! An element (a table row) written as one HTML string and parsed in one step, with one render
-//! effect for everything in it that changes. Built node by node, a row made about 20 elements,
-//! 30 attribute writes, a dozen effects and three components; typing replaces up to 50 rows at
-//! once, and creating them was most of a slow keystroke. The effect reads all the live values
+//! An element (a table row or a card) written as one HTML string and parsed in one step, with
+//! one render effect for everything in it that changes. Built node by node, a row made about 20
+//! elements, 30 attribute writes, a dozen effects and three components; typing replaces up to 50
+//! rows at once, and creating them was most of a slow keystroke. The effect reads all the live values
 //! again when any of them changes and writes only those that changed (so a focused control, a
 //! Copy button's "Copied" or a tooltip next to it stay as they are). The row's controls have no
 //! listeners of their own: the list handles their events once for all rows
@@ -41,13 +41,17 @@ pub enum Write {
     Class(&'static str),
     /// A checkbox's `checked` (the attribute in the HTML, the property afterwards).
     Checked,
+    /// The element's first child element, or none: the value is one element's HTML or empty
+    /// (in the HTML it is written in place, at the start of the element). For a card's
+    /// checkbox, which exists only while the role may select.
+    Leading,
 }
 
 struct Part {
     write: Write,
     at: At,
-    /// The `Html` part whose content holds this part's element: that element is looked up (and
-    /// its value written) again whenever the content is rewritten.
+    /// The `Html` (or `Leading`) part whose content holds this part's element: that element is
+    /// looked up (and its value written) again whenever the content is rewritten.
     within: Option<usize>,
 }
 
@@ -128,7 +132,7 @@ fn html_of(segments: &[Segment], parts: &[Part], values: &[String]) -> String {
                 Segment::Value(i) => {
                     let value = &values[*i];
                     match parts[*i].write {
-                        Write::Html => html.push_str(value),
+                        Write::Html | Write::Leading => html.push_str(value),
                         Write::Attr(_) => super::highlight::escape_into(&mut html, value),
                         Write::Flag(name) | Write::Class(name) => {
                             if !value.is_empty() {
@@ -168,12 +172,23 @@ impl Targets {
         self.found[i].clone()
     }
 
-    fn write(&mut self, parts: &[Part], i: usize, value: &str) {
+    /// Writes part `i`'s new `value`; `had` says whether its old value was not empty.
+    fn write(&mut self, parts: &[Part], i: usize, value: &str, had: bool) {
         let Some(el) = self.get(parts, i) else {
             return;
         };
         match parts[i].write {
             Write::Html => el.set_inner_html(value),
+            Write::Leading => {
+                if had {
+                    if let Some(old) = el.first_element_child() {
+                        old.remove();
+                    }
+                }
+                if !value.is_empty() {
+                    let _ = el.insert_adjacent_html("afterbegin", value);
+                }
+            }
             Write::Attr(name) => {
                 let _ = el.set_attribute(name, value);
             }
@@ -225,14 +240,14 @@ impl Render for HtmlRow {
                             if value == was {
                                 continue;
                             }
-                            targets.write(&parts, i, value);
-                            if let Write::Html = parts[i].write {
+                            targets.write(&parts, i, value, !was.is_empty());
+                            if let Write::Html | Write::Leading = parts[i].write {
                                 // Its content is new: the parts inside it are found (and
                                 // written) again.
                                 for (j, part) in parts.iter().enumerate() {
                                     if part.within == Some(i) {
                                         targets.found[j] = None;
-                                        targets.write(&parts, j, &now[j]);
+                                        targets.write(&parts, j, &now[j], true);
                                     }
                                 }
                             }
@@ -251,7 +266,7 @@ impl Render for HtmlRow {
             for (j, part) in parts.iter().enumerate() {
                 if let Some(i) = part.within {
                     if !first[i].is_empty() && !first[j].is_empty() {
-                        targets.write(&parts, j, &first[j]);
+                        targets.write(&parts, j, &first[j], false);
                     }
                 }
             }

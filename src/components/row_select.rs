@@ -1,6 +1,7 @@
-//! The selection's checkboxes: one per row (Shift+click selects the range from the last one
-//! clicked) and the page's header checkbox, mixed while part of the page is selected. Both
-//! render nothing without a [`BulkSelection`] in context or for roles that may only look.
+//! The selection's checkboxes: one per row, written into the row's HTML ([`checkbox_html`];
+//! Shift+click selects the range from the last one clicked), and the page's header checkbox,
+//! mixed while part of the page is selected. None without a [`BulkSelection`] in context or for
+//! roles that may only look.
 
 use crate::state::RowContext;
 use crate::store::BulkSelection;
@@ -27,7 +28,7 @@ pub fn selecting() -> Signal<bool> {
     Signal::derive(move || present && rows.is_some_and(|r| r.can_manage()))
 }
 
-/// A row checkbox's scoped style (table rows write theirs as HTML with this class).
+/// A row checkbox's scoped style (rows write theirs as HTML with this class).
 // stylers' build collects only `let … = style! {…}` statements into the stylesheet.
 #[allow(clippy::let_and_return)]
 fn checkbox_style() -> &'static str {
@@ -41,27 +42,6 @@ fn checkbox_style() -> &'static str {
         }
     };
     class
-}
-
-#[component]
-pub fn RowCheckbox(id: u64, #[prop(into)] name: Signal<String>) -> impl IntoView {
-    let styler_class = checkbox_style();
-    let shown = selecting();
-    let selection = selection()?;
-    Some(move || {
-        shown.get().then(|| {
-            view! { class = styler_class,
-                <input
-                    type="checkbox"
-                    data-select=id
-                    data-row-select=""
-                    aria-label=move || name.with(|n| label(n, id))
-                    prop:checked=move || selection.is_selected(id)
-                    on:click=move |ev: leptos::ev::MouseEvent| selection.click(id, ev.shift_key())
-                />
-            }
-        })
-    })
 }
 
 /// "Select all on this page", with its mixed state. `label` shows the text (cards) instead of
@@ -118,9 +98,10 @@ pub(crate) fn label(name: &str, id: u64) -> String {
     format!("Select {name} (ID {id})")
 }
 
-/// A table row's checkbox as HTML: the same input as [`RowCheckbox`]'s, unchecked and unlabelled
-/// (the row sets `checked` and its [`label`], so a rename doesn't replace a focused checkbox), with
-/// no listener (the table body sends its clicks to [`BulkSelection::click`]).
+/// A row's checkbox as HTML (table row or card), unchecked and unlabelled (the row sets `checked`
+/// and its [`label`], so a rename doesn't replace a focused checkbox), with no listener (the list
+/// sends its clicks to [`BulkSelection::click`]; Shift+click selects the range from the last one
+/// clicked).
 pub(crate) fn checkbox_html(id: u64) -> String {
     format!(
         r#"<input type="checkbox" class="{}" data-select="{id}" data-row-select="">"#,

@@ -1,4 +1,4 @@
-use super::actions_menu::MenuAction;
+use super::actions_menu::{ListMenu, MenuAction};
 use super::row_select::PageCheckbox;
 use super::service_row::{RowEvents, RowLayout, ServiceRow};
 use crate::store::RowHandle;
@@ -56,7 +56,9 @@ pub fn ServiceCards(
     #[prop(into)] on_open: Callback<u64>,
     #[prop(into)] caption: Signal<String>,
 ) -> impl IntoView {
-    let events = RowEvents::cards(on_open);
+    let list = NodeRef::<leptos::html::Ul>::new();
+    let menu = ListMenu::new(list, rows, on_action);
+    let events = RowEvents::new(on_open, rows, menu);
     let styler_class = style! {
         label {
             display: flex;
@@ -105,6 +107,7 @@ pub fn ServiceCards(
             </select>
         </label>
         <ul
+            node_ref=list
             aria-label=caption
             on:click=move |ev| events.click(ev)
             on:keydown=move |ev| events.keydown(ev)
@@ -114,9 +117,7 @@ pub fn ServiceCards(
             <For
                 each=move || rows.get()
                 key=|row| row.id
-                children=move |row| {
-                    view! { <ServiceRow row=row layout=RowLayout::Card terms=terms on_action=on_action/> }
-                }
+                children=move |row| view! { <ServiceRow row=row layout=RowLayout::Card terms=terms/> }
             />
         </ul>
     }

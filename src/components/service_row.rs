@@ -1,8 +1,8 @@
-use super::actions_menu::{trigger_label, write_trigger, ActionsMenu, MenuAction, TableMenu};
-use super::favourite_star::{star_values, write_star, FavouriteStar};
+use super::actions_menu::{trigger_label, write_trigger, ListMenu};
+use super::favourite_star::{star_values, write_star};
 use super::highlight::{escape_into, marked_html};
 use super::html_row::{At, HtmlRow, Write};
-use super::row_select::{checkbox_html, has_selection, label as select_label, RowCheckbox};
+use super::row_select::{checkbox_html, label as select_label};
 use crate::store::{BulkSelection, RowHandle, Starred};
 use leptos::prelude::*;
 use services_model::{
@@ -257,67 +257,165 @@ impl Followed {
     }
 }
 
-/// A table row: one HTML parse (its star, checkbox and menu button included) and one render
-/// effect for everything in it that changes ([`HtmlRow`]); no components. The list's body
-/// handles the controls' events ([`RowEvents`]) and mounts the open menu ([`TableMenu`]).
-fn table_row(row: RowHandle, terms: Signal<Vec<String>>, scope: &'static str) -> HtmlRow {
-    let id = row.id;
-    let summary = row.summary;
-    let rows = expect_context::<crate::state::RowContext>();
-    let selection = use_context::<BulkSelection>();
-    let starred = use_context::<Starred>();
-    let (source, destination) =
-        summary.with_untracked(|s| (s.service.source.clone(), s.service.destination.clone()));
-    let td = format!(r#"<td class="{scope}">"#);
-    let mut html = HtmlRow::new();
-    html.text(format!(r#"<tr class="{scope}"#));
+/// What a row shows that can change, read (tracked) at once by its one render effect; each
+/// layout puts the values in the order of its HTML.
+struct Live {
+    highlighted: String,
+    selected: String,
+    last_run: String,
+    /// The checkbox, when the list has a selection.
+    select: Option<LiveSelect>,
+    id: String,
+    status: String,
+    type_word: String,
+    /// The star's values ([`star_values`]), when the user has stars.
+    star: Option<[String; 3]>,
+    name: String,
+    schedule: String,
+    health: String,
+    next_run: String,
+    alerts: String,
+    trigger: String,
+}
+
+struct LiveSelect {
+    /// Whether the role may select (the checkbox exists).
+    shown: bool,
+    html: String,
+    checked: String,
+    label: String,
+}
+
+/// Reads a row's [`Live`] values; the cells that follow the service are worked out again only
+/// when it, the time or the time zone changed.
+struct Reader {
+    id: u64,
+    summary: ArcRwSignal<ServiceSummary>,
+    terms: Signal<Vec<String>>,
+    rows: crate::state::RowContext,
+    selection: Option<BulkSelection>,
+    starred: Option<Starred>,
+    scope: &'static str,
+    followed: std::sync::Mutex<Option<Followed>>,
+}
+
+impl Reader {
+    fn new(row: RowHandle, terms: Signal<Vec<String>>, scope: &'static str) -> Reader {
+        Reader {
+            id: row.id,
+            summary: row.summary,
+            terms,
+            rows: expect_context::<crate::state::RowContext>(),
+            selection: use_context::<BulkSelection>(),
+            starred: use_context::<Starred>(),
+            scope,
+            followed: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn read(&self) -> Live {
+        let id = self.id;
+        let now = crate::time_zone::now();
+        let utc = crate::time_zone::utc();
+        let is_selected = self.selection.is_some_and(|s| s.is_selected(id));
+        let highlighted = flag(self.rows.highlight.get() == Some(id));
+        self.summary.with(|summary| {
+            let mut followed = self.followed.lock().unwrap_or_else(|e| e.into_inner());
+            let f = match followed.take() {
+                Some(f) if f.now == now && f.utc == utc && f.summary == *summary => f,
+                _ => Followed::new(summary, now, utc, self.scope),
+            };
+            let service = &summary.service;
+            let select = self.selection.map(|_| {
+                let shown = self.rows.can_manage();
+                LiveSelect {
+                    shown,
+                    html: if shown {
+                        checkbox_html(id)
+                    } else {
+                        String::new()
+                    },
+                    checked: flag(is_selected),
+                    label: if shown {
+                        select_label(&service.name, id)
+                    } else {
+                        String::new()
+                    },
+                }
+            });
+            let live = self.terms.with(|terms| Live {
+                highlighted,
+                selected: flag(is_selected),
+                last_run: f.last_run.clone(),
+                select,
+                id: marked_html(&id.to_string(), terms),
+                status: f.status.clone(),
+                type_word: marked_html(type_word(service), terms),
+                star: self
+                    .starred
+                    .map(|starred| star_values(starred.is_starred(id), &service.name)),
+                name: marked_html(&service.name, terms),
+                schedule: f.schedule.clone(),
+                health: f.health.clone(),
+                next_run: f.next_run.clone(),
+                alerts: f.alerts.clone(),
+                trigger: trigger_label(&service.name, id),
+            });
+            *followed = Some(f);
+            live
+        })
+    }
+}
+
+/// The row's opening tag's live parts (its classes and last run), in [`Live`]'s order.
+fn write_root(html: &mut HtmlRow, tag: &str, class: &str, id: u64) {
+    html.text(format!(r#"<{tag} class="{class}"#));
     html.live(Write::Class("highlighted"), At::Root);
     html.live(Write::Class("selected"), At::Root);
     html.text(format!(r#"" data-row-id="{id}" data-last-run=""#));
     html.live(Write::Attr("data-last-run"), At::Root);
     html.text(r#"">"#);
+}
+
+/// A table row: one HTML parse (its star, checkbox and menu button included) and one render
+/// effect for everything in it that changes ([`HtmlRow`]); no components. The list's body
+/// handles the controls' events ([`RowEvents`]) and mounts the open menu ([`ListMenu`]).
+fn table_row(row: RowHandle, terms: Signal<Vec<String>>, scope: &'static str) -> HtmlRow {
+    let id = row.id;
+    let reader = Reader::new(row, terms, scope);
+    let (has_select, has_star) = (reader.selection.is_some(), reader.starred.is_some());
+    let (source, destination) = reader
+        .summary
+        .with_untracked(|s| (s.service.source.clone(), s.service.destination.clone()));
+    let td = format!(r#"<td class="{scope}">"#);
+    let mut html = HtmlRow::new();
+    write_root(&mut html, "tr", scope, id);
     // The cells, by their place in the row (the checkbox's column comes first if there is one).
-    let first = u32::from(selection.is_some());
+    let first = u32::from(has_select);
     let cell = |n: u32| At::Child(first + n);
-    if selection.is_some() {
+    if has_select {
         html.text(format!(r#"<td class="select {scope}""#));
         html.live(Write::Flag("hidden"), At::Child(0));
         html.text(">");
         let select = html.live(Write::Html, At::Child(0));
-        html.live_within(select, Write::Checked, At::Select("input[data-select]"));
-        html.live_within(
-            select,
-            Write::Attr("aria-label"),
-            At::Select("input[data-select]"),
-        );
+        write_checkbox_state(&mut html, select);
         html.text("</td>");
     }
     html.text(format!(
         r#"{td}<span class="flow {scope}">{}</span></td>"#,
         source_html(&source.system, scope)
     ));
-    html.text(format!(
-        r#"{td}<span class="id-cell {scope}"><span class="id {scope}">"#
-    ));
-    html.live(Write::Html, At::Select("span.id"));
-    html.text(format!(
-        r#"</span><button type="button" class="copy {scope}" data-copy="{id}" aria-label="Copy ID {id}">Copy</button></span></td>"#
-    ));
+    html.text(td.clone());
+    write_id(&mut html, id, scope);
+    html.text("</td>");
     for n in [2, 3] {
         html.text(td.clone());
         html.live(Write::Html, cell(n));
         html.text("</td>");
     }
     html.text(format!(r#"{td}<span class="name-cell {scope}">"#));
-    if starred.is_some() {
-        write_star(&mut html, id);
-    }
-    html.text(format!(
-        r#"<a class="name {scope}" href="{}">"#,
-        escape(&crate::config::href(&service_href(id)))
-    ));
-    html.live(Write::Html, At::Select("a.name"));
-    html.text("</a></span></td>");
+    write_name(&mut html, id, has_star, scope);
+    html.text("</span></td>");
     html.text(format!(
         r#"{td}<span class="flow {scope}">{}</span></td>"#,
         flow_html(&source, &destination, scope)
@@ -337,59 +435,145 @@ fn table_row(row: RowHandle, terms: Signal<Vec<String>>, scope: &'static str) ->
     write_trigger(&mut html, id);
     html.text("</td></tr>");
 
-    let followed = std::sync::Mutex::new(None::<Followed>);
     html.values(move || {
-        let now = crate::time_zone::now();
-        let utc = crate::time_zone::utc();
-        let is_selected = selection.is_some_and(|s| s.is_selected(id));
+        let live = reader.read();
         let mut values = Vec::with_capacity(24);
-        values.push(flag(rows.highlight.get() == Some(id)));
-        values.push(flag(is_selected));
-        summary.with(|summary| {
-            let mut followed = followed.lock().unwrap_or_else(|e| e.into_inner());
-            let current = followed
-                .as_ref()
-                .is_some_and(|f| f.now == now && f.utc == utc && f.summary == *summary);
-            if !current {
-                *followed = Some(Followed::new(summary, now, utc, scope));
-            }
-            let Some(f) = followed.as_ref() else {
-                return;
-            };
-            let service = &summary.service;
-            values.push(f.last_run.clone());
-            if selection.is_some() {
-                let selecting = rows.can_manage();
-                values.push(flag(!selecting));
-                values.push(if selecting {
-                    checkbox_html(id)
-                } else {
-                    String::new()
-                });
-                values.push(flag(is_selected));
-                values.push(if selecting {
-                    select_label(&service.name, id)
-                } else {
-                    String::new()
-                });
-            }
-            terms.with(|terms| {
-                values.push(marked_html(&id.to_string(), terms));
-                values.push(f.status.clone());
-                values.push(marked_html(type_word(service), terms));
-                if let Some(starred) = starred {
-                    star_values(&mut values, starred.is_starred(id), &service.name);
-                }
-                values.push(marked_html(&service.name, terms));
-            });
-            values.push(f.schedule.clone());
-            values.push(f.health.clone());
-            values.push(f.next_run.clone());
-            values.push(f.alerts.clone());
-            values.push(trigger_label(&service.name, id));
-        });
+        values.extend([live.highlighted, live.selected, live.last_run]);
+        if let Some(select) = live.select {
+            values.extend([
+                flag(!select.shown),
+                select.html,
+                select.checked,
+                select.label,
+            ]);
+        }
+        values.extend([live.id, live.status, live.type_word]);
+        values.extend(live.star.into_iter().flatten());
+        values.extend([
+            live.name,
+            live.schedule,
+            live.health,
+            live.next_run,
+            live.alerts,
+            live.trigger,
+        ]);
         values
     })
+}
+
+/// A card (narrow screens): the same machinery as [`table_row`], the same information and
+/// controls laid out as a head (checkbox, source, menu button), the name and a list of terms.
+fn card_row(row: RowHandle, terms: Signal<Vec<String>>, scope: &'static str) -> HtmlRow {
+    let id = row.id;
+    let reader = Reader::new(row, terms, scope);
+    let (has_select, has_star) = (reader.selection.is_some(), reader.starred.is_some());
+    let (source, destination) = reader
+        .summary
+        .with_untracked(|s| (s.service.source.clone(), s.service.destination.clone()));
+    let mut html = HtmlRow::new();
+    write_root(&mut html, "li", &format!("card {scope}"), id);
+    html.text(format!(r#"<div class="card-head {scope}">"#));
+    if has_select {
+        let select = html.live(Write::Leading, At::Select("div.card-head"));
+        write_checkbox_state(&mut html, select);
+    }
+    html.text(format!(
+        r#"<p class="source {scope}">{}</p>"#,
+        source_html(&source.system, scope)
+    ));
+    write_trigger(&mut html, id);
+    html.text(format!(r#"</div><h3 class="{scope}">"#));
+    write_name(&mut html, id, has_star, scope);
+    html.text(format!(r#"</h3><dl class="{scope}">"#));
+    let term = |html: &mut HtmlRow, name: &str, dd: &str| {
+        html.text(format!(
+            r#"<dt class="{scope}">{name}</dt><dd class="{dd}{scope}">"#
+        ));
+    };
+    term(&mut html, "ID", "");
+    write_id(&mut html, id, scope);
+    html.text("</dd>");
+    for (name, at) in [
+        ("Status", "dd:nth-of-type(2)"),
+        ("Type", "dd:nth-of-type(3)"),
+    ] {
+        term(&mut html, name, "");
+        html.live(Write::Html, At::Select(at));
+        html.text("</dd>");
+    }
+    term(&mut html, "Flow", "");
+    html.text(format!(
+        r#"<span class="flow {scope}">{}</span></dd>"#,
+        flow_html(&source, &destination, scope)
+    ));
+    for (name, class, at) in [
+        ("Schedule", "", "dd:nth-of-type(5)"),
+        ("Last run", "health-cell ", "dd.health-cell"),
+        ("Next run", "next-run ", "dd.next-run"),
+        ("Alerts", "", "dd:nth-of-type(8)"),
+    ] {
+        term(&mut html, name, class);
+        html.live(Write::Html, At::Select(at));
+        html.text("</dd>");
+    }
+    html.text("</dl></li>");
+
+    html.values(move || {
+        let live = reader.read();
+        let mut values = Vec::with_capacity(20);
+        values.extend([live.highlighted, live.selected, live.last_run]);
+        if let Some(select) = live.select {
+            values.extend([select.html, select.checked, select.label]);
+        }
+        values.push(live.trigger);
+        values.extend(live.star.into_iter().flatten());
+        values.extend([
+            live.name,
+            live.id,
+            live.status,
+            live.type_word,
+            live.schedule,
+            live.health,
+            live.next_run,
+            live.alerts,
+        ]);
+        values
+    })
+}
+
+/// The checkbox's `checked` and label, live attributes of the checkbox inside part `select`
+/// (so a rename doesn't replace a focused checkbox).
+fn write_checkbox_state(html: &mut HtmlRow, select: usize) {
+    html.live_within(select, Write::Checked, At::Select("input[data-select]"));
+    html.live_within(
+        select,
+        Write::Attr("aria-label"),
+        At::Select("input[data-select]"),
+    );
+}
+
+/// The ID (search marks live) and its Copy button.
+fn write_id(html: &mut HtmlRow, id: u64, scope: &str) {
+    html.text(format!(
+        r#"<span class="id-cell {scope}"><span class="id {scope}">"#
+    ));
+    html.live(Write::Html, At::Select("span.id"));
+    html.text(format!(
+        r#"</span><button type="button" class="copy {scope}" data-copy="{id}" aria-label="Copy ID {id}">Copy</button></span>"#
+    ));
+}
+
+/// The star (if the user has stars) and the name linking to the service (search marks live).
+fn write_name(html: &mut HtmlRow, id: u64, star: bool, scope: &str) {
+    if star {
+        write_star(html, id);
+    }
+    html.text(format!(
+        r#"<a class="name {scope}" href="{}">"#,
+        escape(&crate::config::href(&service_href(id)))
+    ));
+    html.live(Write::Html, At::Select("a.name"));
+    html.text("</a>");
 }
 
 fn escape(text: &str) -> String {
@@ -398,17 +582,16 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// One service, as a table row or a card. Each changing field reads the row's signal, so a
-/// change to the service updates the row in place (focus and any open menu stay). Clicks on the
-/// row, the Copy button and the schedule's `Esc` (and a table row's star, checkbox and menu
-/// button) are handled once for the whole list ([`RowEvents`]), which keeps a row cheap to
-/// create. No interactive element nests another.
+/// One service, as a table row or a card: one HTML parse and one render effect that reads the
+/// row's signal, so a change to the service updates the row in place (focus and any open menu
+/// stay). Clicks on the row, its Copy button, star, checkbox and menu button and the schedule's
+/// `Esc` are handled once for the whole list ([`RowEvents`]), which keeps a row cheap to create.
+/// No interactive element nests another.
 #[component]
 pub fn ServiceRow(
     row: RowHandle,
     layout: RowLayout,
     #[prop(into)] terms: Signal<Vec<String>>,
-    #[prop(into)] on_action: Callback<(MenuAction, u64)>,
 ) -> impl IntoView {
     let styler_class = style! {
         tr {
@@ -615,132 +798,22 @@ pub fn ServiceRow(
             white-space: nowrap;
         }
     };
-    if layout == RowLayout::Table {
-        return table_row(row, terms, styler_class).into_any();
+    match layout {
+        RowLayout::Table => table_row(row, terms, styler_class),
+        RowLayout::Card => card_row(row, terms, styler_class),
     }
-    let id = row.id;
-    let summary = row.summary;
-    let read = {
-        let summary = summary.clone();
-        move |f: fn(&Service) -> String| {
-            let summary = summary.clone();
-            Signal::derive(move || summary.with(|s| f(&s.service)))
-        }
-    };
-    let name = read(|s| s.name.clone());
-    let type_word = read(|s| type_word(s).into());
-    let (source, destination) =
-        summary.with_untracked(|s| (s.service.source.clone(), s.service.destination.clone()));
-    let service = {
-        let summary = summary.clone();
-        Signal::derive(move || summary.with(|s| s.service.clone()))
-    };
-    let rows = expect_context::<crate::state::RowContext>();
-    let highlighted = move || rows.highlight.get() == Some(id);
-    let selection = use_context::<crate::store::BulkSelection>();
-    let selected = move || selection.is_some_and(|s| s.is_selected(id));
-
-    // The three searched texts, marked in one memo: the cells change only when their marks do.
-    let marks = Memo::new(move |_| {
-        terms.with(|terms| {
-            (
-                marked_html(&id.to_string(), terms),
-                type_word.with(|t| marked_html(t, terms)),
-                name.with(|n| marked_html(n, terms)),
-            )
-        })
-    });
-    let id_html = move || marks.with(|m| m.0.clone());
-    let type_html = move || marks.with(|m| m.1.clone());
-    let name_link = view! { class = styler_class,
-        <a class="name" href=crate::config::href(&service_href(id)) inner_html=move || marks.with(|m| m.2.clone())></a>
-    };
-    let id_cell = view! { class = styler_class,
-        <span class="id-cell">
-            <span class="id" inner_html=id_html></span>
-            <button type="button" class="copy" data-copy=id aria-label=format!("Copy ID {id}")>"Copy"</button>
-        </span>
-    };
-    let status_cell = {
-        let summary = summary.clone();
-        move || summary.with(|s| status_html(s.service.status, styler_class))
-    };
-    // The source and the flow never change: their wrapping span is part of the cell's HTML.
-    let flow = format!(
-        r#"<span class="flow {styler_class}">{}</span>"#,
-        flow_html(&source, &destination, styler_class)
-    );
-    let source_cell = source_html(&source.system, styler_class);
-    let schedule_cell = {
-        let summary = summary.clone();
-        move || summary.with(|s| schedule_html(id, &s.service.trigger, styler_class))
-    };
-    let alerts = {
-        let summary = summary.clone();
-        move || summary.with(|s| alerts_html(&s.service, styler_class))
-    };
-    let health_cell = {
-        let summary = summary.clone();
-        move || {
-            let now = crate::time_zone::now();
-            summary.with(|s| health_html(&s.service.health, now, styler_class))
-        }
-    };
-    let next_cell = {
-        let summary = summary.clone();
-        move || {
-            let now = crate::time_zone::now();
-            summary.with(|s| next_run_html(s, now))
-        }
-    };
-    let menu = view! { <ActionsMenu service=service on_action=on_action/> };
-    let last_run = {
-        let summary = summary.clone();
-        move || summary.with(last_run)
-    };
-
-    // Selection (roles that may change services) and the user's star.
-    let select = has_selection().then(|| view! { <RowCheckbox id=id name=name/> });
-    let star = view! { <FavouriteStar id=id name=name/> };
-
-    view! { class = styler_class,
-            <li class="card" data-row-id=id data-last-run=last_run class:highlighted=highlighted class:selected=selected>
-                <div class="card-head">
-                    {select}
-                    <p class="source" inner_html=source_cell></p>
-                    {menu}
-                </div>
-                <h3>{star}{name_link}</h3>
-                <dl>
-                    <dt>"ID"</dt><dd>{id_cell}</dd>
-                    <dt>"Status"</dt><dd inner_html=status_cell></dd>
-                    <dt>"Type"</dt><dd inner_html=type_html></dd>
-                    <dt>"Flow"</dt><dd inner_html=flow></dd>
-                    <dt>"Schedule"</dt><dd inner_html=schedule_cell></dd>
-                    <dt>"Last run"</dt><dd class="health-cell" inner_html=health_cell></dd>
-                    <dt>"Next run"</dt><dd class="next-run" inner_html=next_cell></dd>
-                    <dt>"Alerts"</dt><dd inner_html=alerts></dd>
-                </dl>
-            </li>
-    }
-    .into_any()
 }
 
 /// What the rows of a list (table body or card list) do, handled once for all of them: a click
 /// anywhere on a row but its controls opens the service; Copy copies the ID; `Esc` hides a
-/// schedule's cron tooltip until the pointer or focus leaves it. A table's rows have no
-/// listeners of their own ([`table_row`]): their star, checkbox and menu button are handled here
-/// too (a card's are components).
+/// schedule's cron tooltip until the pointer or focus leaves it; a row's star, checkbox and
+/// menu button work (the open menu mounted by the list's [`ListMenu`]). Rows have no listeners
+/// of their own ([`table_row`], [`card_row`]).
 #[derive(Clone, Copy)]
 pub struct RowEvents {
     pub on_open: Callback<u64>,
-    table: Option<TableControls>,
-}
-
-#[derive(Clone, Copy)]
-struct TableControls {
     rows: Signal<Vec<RowHandle>>,
-    menu: TableMenu,
+    menu: ListMenu,
     starred: Option<Starred>,
     selection: Option<BulkSelection>,
 }
@@ -774,29 +847,14 @@ fn element_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> 
 }
 
 impl RowEvents {
-    /// For cards (their controls listen themselves).
-    pub fn cards(on_open: Callback<u64>) -> RowEvents {
+    /// For the rows of a list: `rows` are the rows of the page, `menu` mounts the open menu.
+    pub fn new(on_open: Callback<u64>, rows: Signal<Vec<RowHandle>>, menu: ListMenu) -> RowEvents {
         RowEvents {
             on_open,
-            table: None,
-        }
-    }
-
-    /// For table rows: also their star, checkbox and menu button, the menu itself mounted by
-    /// `menu`; `rows` are the rows of the page.
-    pub fn table(
-        on_open: Callback<u64>,
-        rows: Signal<Vec<RowHandle>>,
-        menu: TableMenu,
-    ) -> RowEvents {
-        RowEvents {
-            on_open,
-            table: Some(TableControls {
-                rows,
-                menu,
-                starred: use_context::<Starred>(),
-                selection: use_context::<BulkSelection>(),
-            }),
+            rows,
+            menu,
+            starred: use_context::<Starred>(),
+            selection: use_context::<BulkSelection>(),
         }
     }
 
@@ -808,10 +866,8 @@ impl RowEvents {
             copy_id(copy);
             return;
         }
-        if let Some(table) = self.table {
-            if table.control_click(&target, ev.shift_key()) {
-                return;
-            }
+        if self.control_click(&target, ev.shift_key()) {
+            return;
         }
         let on_control = target
             .closest("a, button, input, select, [role=menu], [tabindex]")
@@ -835,10 +891,8 @@ impl RowEvents {
                 let _ = schedule.class_list().add_1("dismissed");
             }
         }
-        if let (Some(table), Some(target)) = (self.table, element_of(ev.target())) {
-            if let Some(id) = menu_button(&target) {
-                table.menu.keydown(id, &ev);
-            }
+        if let Some(id) = element_of(ev.target()).and_then(|t| menu_button(&t)) {
+            self.menu.keydown(id, &ev);
         }
     }
 
@@ -853,7 +907,7 @@ impl RowEvents {
     }
 }
 
-impl TableControls {
+impl RowEvents {
     /// A click on a row's star, checkbox or menu button; whether it was one.
     fn control_click(&self, target: &web_sys::Element, shift: bool) -> bool {
         if let Some(id) = control_id(target, "button[data-star]", "data-star") {

@@ -1,4 +1,4 @@
-use super::actions_menu::{MenuAction, TableMenu};
+use super::actions_menu::{ListMenu, MenuAction};
 use super::row_select::{has_selection, selecting, PageCheckbox};
 use super::service_row::{RowEvents, RowLayout, ServiceRow};
 use crate::store::RowHandle;
@@ -19,16 +19,9 @@ pub fn ServiceTable(
     #[prop(into)] on_open: Callback<u64>,
     #[prop(into)] caption: Signal<String>,
 ) -> impl IntoView {
-    let menu = TableMenu::new(
-        move |id| {
-            rows.try_with_untracked(|rows| {
-                rows.iter().find(|r| r.id == id).map(|r| r.summary.clone())
-            })
-            .flatten()
-        },
-        on_action,
-    );
-    let events = RowEvents::table(on_open, rows, menu);
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    let menu = ListMenu::new(body, rows, on_action);
+    let events = RowEvents::new(on_open, rows, menu);
     let styler_class = style! {
         table {
             width: 100%;
@@ -110,6 +103,7 @@ pub fn ServiceTable(
                 </tr>
             </thead>
             <tbody
+                node_ref=body
                 on:click=move |ev| events.click(ev)
                 on:keydown=move |ev| events.keydown(ev)
                 on:focusout=move |ev| RowEvents::left(ev.target(), ev.related_target())
@@ -117,10 +111,8 @@ pub fn ServiceTable(
             >
                 <For
                     each=move || rows.get()
-                key=|row| row.id
-                children=move |row| {
-                    view! { <ServiceRow row=row layout=RowLayout::Table terms=terms on_action=on_action/> }
-                }
+                    key=|row| row.id
+                    children=move |row| view! { <ServiceRow row=row layout=RowLayout::Table terms=terms/> }
                 />
             </tbody>
         </table>
